@@ -1,0 +1,33 @@
+// Data movement on the device: batches are gathered from the data set uploaded once, and predictions are
+// taken there, so a training step moves nothing between host and device.
+
+// dst[r] = src[idx[r]] row by row, copied as 32-bit words so it serves float features and int labels.
+// Global size: rows·cols.
+__kernel void gather_rows(const int rows, const int cols,
+                          const __global uint* src, const int offS,
+                          const __global int* idx, const int offIdx,
+                          __global uint* dst, const int offD) {
+    const int i = get_global_id(0);
+    if (i < rows * cols) {
+        const int r = i / cols;
+        const int c = i - r * cols;
+        dst[offD + i] = src[offS + idx[offIdx + r] * cols + c];
+    }
+}
+
+// out[r] = index of the first maximum of row r. Global size: rows.
+__kernel void argmax_rows(const int rows, const int cols,
+                          const __global float* X, const int offX,
+                          __global int* out, const int offO) {
+    const int r = get_global_id(0);
+    if (r < rows) {
+        const __global float* x = X + offX + r * cols;
+        int best = 0;
+        for (int c = 1; c < cols; c++) {
+            if (x[c] > x[best]) {
+                best = c;
+            }
+        }
+        out[offO + r] = best;
+    }
+}

@@ -1,0 +1,109 @@
+package io.clprop.backend;
+
+import io.clprop.nn.Activation;
+
+/**
+ * Where the numbers live and how each operation of training is computed. The network, losses and training
+ * loop are written once against this interface; {@code OpenClBackend} runs each operation as a kernel from
+ * {@code kernels/}, {@code CpuBackend} as plain Java loops (the reference every kernel is checked against).
+ *
+ * <p>Conventions: row-major; a batch is {@code B} rows; every operation takes its shapes from the tensor views
+ * it is given (pass {@code t.firstRows(n)} for a partial batch). Operations are enqueued, not awaited: only
+ * {@link #read} and {@link #write} of host arrays cross between host and device, and {@link #transfers()}
+ * counts them.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Human-readable device description, e.g. "cpu (double)" or "opencl:0 NVIDIA H100 (NVIDIA CUDA)". */
+    String description();
+
+    // ---- memory ---------------------------------------------------------------------------------------
+
+    /** A zero-filled float32 matrix. */
+    Tensor allocate(int rows, int cols);
+
+    /** A zero-filled int32 column vector ({@code length × 1}), for labels, indices and predictions. */
+    Tensor allocateInt(int length);
+
+    /** Frees the buffer behind {@code t} (which must be the whole allocation, not a view). */
+    void free(Tensor t);
+
+    /** Number of buffers allocated and not yet freed. */
+    int liveBuffers();
+
+    void write(Tensor dst, float[] src);
+
+    void writeInt(Tensor dst, int[] src);
+
+    float[] read(Tensor src);
+
+    int[] readInt(Tensor src);
+
+    /** Waits for all enqueued work (counted as a blocking wait). */
+    void finish();
+
+    TransferStats transfers();
+
+    // ---- dense layer: forward -------------------------------------------------------------------------
+
+    /**
+     * {@code c = op(a) · op(b)} where op transposes when asked. Shapes: op(a) is M×K, op(b) is K×N, c is M×N.
+     * The three forms training needs: Z = X·Wᵀ (transB), dW = dZᵀ·X (transA), dX = dZ·W (none).
+     */
+    void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c);
+
+    /** {@code dst = srcᵀ}; dst is cols×rows of src. */
+    void transpose(Tensor src, Tensor dst);
+
+    /** {@code z[r][c] += bias[c]}. */
+    void addBias(Tensor z, Tensor bias);
+
+    /** {@code out = f(z)} element-wise; {@code out} may be {@code z}. */
+    void activate(Activation f, Tensor z, Tensor out);
+
+    // ---- dense layer: backward ------------------------------------------------------------------------
+
+    /** {@code dZ = dA ⊙ f′}, with f′ computed from the layer's output {@code a}; dZ may be dA. */
+    void activationBackward(Activation f, Tensor a, Tensor dA, Tensor dZ);
+
+    /** {@code db[c] = Σ_r dZ[r][c]} (column sums). */
+    void biasGrad(Tensor dZ, Tensor db);
+
+    // ---- losses ---------------------------------------------------------------------------------------
+
+    /**
+     * Squared error. Per row: {@code rowLoss[r] = ½Σ_c (ŷ−y)²}; gradient {@code dYhat = (ŷ−y)/B} with B the
+     * number of rows, so that the gradient is that of the batch mean.
+     */
+    void mseLoss(Tensor yHat, Tensor target, Tensor rowLoss, Tensor dYhat);
+
+    /**
+     * Fused softmax + cross-entropy on logits. Per row: {@code rowLoss[r] = logΣexp(z) − z[label]};
+     * gradient {@code dZ = (softmax(z) − onehot(label))/B}.
+     */
+    void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor rowLoss, Tensor dLogits);
+
+    /** {@code dst[index] = mean(rowLoss)}: the batch loss stays on the device until the epoch ends. */
+    void meanInto(Tensor rowLoss, Tensor dst, int index);
+
+    // ---- optimizer ------------------------------------------------------------------------------------
+
+    /** {@code params -= lr · grads} over whole buffers (all layers in one launch). */
+    void sgdUpdate(Tensor params, Tensor grads, float lr);
+
+    // ---- data -----------------------------------------------------------------------------------------
+
+    /**
+     * {@code dst[r] = src[indices[start + r]]} for each row r of dst. Works for float and int tensors (rows
+     * are copied as 32-bit words), so a batch of features, targets and labels is gathered on the device
+     * from data uploaded once.
+     */
+    void gatherRows(Tensor src, Tensor indices, int start, Tensor dst);
+
+    /** {@code out[r] = argmax_c x[r][c]} (first maximum on ties); out is an int tensor. */
+    void argmaxRows(Tensor x, Tensor out);
+
+    /** Frees everything this backend allocated. Safe to call twice. */
+    @Override
+    void close();
+}

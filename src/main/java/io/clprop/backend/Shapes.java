@@ -1,0 +1,82 @@
+package io.clprop.backend;
+
+/** Shape checks shared by the backends, so both reject the same misuse with the same message. */
+public final class Shapes {
+    private Shapes() {
+    }
+
+    /** Returns {M, N, K} for {@code c = op(a)·op(b)}, or throws if the shapes do not agree. */
+    public static int[] matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c) {
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (k != kb || c.rows() != m || c.cols() != n) {
+            throw new IllegalArgumentException("matmul shapes: op(a) " + m + "x" + k + ", op(b) " + kb + "x" + n
+                    + ", c " + c.shape());
+        }
+        checkFloat(a);
+        checkFloat(b);
+        checkFloat(c);
+        return new int[]{m, n, k};
+    }
+
+    public static void checkTranspose(Tensor src, Tensor dst) {
+        if (dst.rows() != src.cols() || dst.cols() != src.rows()) {
+            throw new IllegalArgumentException("transpose " + src.shape() + " into " + dst.shape());
+        }
+    }
+
+    public static void checkLength(Tensor t, int n) {
+        if (t.size() != n) {
+            throw new IllegalArgumentException("array of " + n + " for tensor " + t.shape());
+        }
+    }
+
+    public static void checkSame(Tensor a, Tensor b) {
+        if (a.rows() != b.rows() || a.cols() != b.cols()) {
+            throw new IllegalArgumentException("shapes differ: " + a.shape() + " vs " + b.shape());
+        }
+    }
+
+    public static void checkSameSize(Tensor a, Tensor b) {
+        if (a.size() != b.size()) {
+            throw new IllegalArgumentException("sizes differ: " + a.size() + " vs " + b.size());
+        }
+    }
+
+    public static void checkBias(Tensor z, Tensor bias) {
+        if (bias.size() != z.cols()) {
+            throw new IllegalArgumentException("bias of " + bias.size() + " for " + z.shape());
+        }
+    }
+
+    public static void checkRowVector(Tensor m, Tensor v) {
+        if (v.size() != m.rows()) {
+            throw new IllegalArgumentException("vector of " + v.size() + " for " + m.rows() + " rows");
+        }
+    }
+
+    public static void checkGather(Tensor src, Tensor indices, int start, Tensor dst) {
+        if (src.cols() != dst.cols() || src.dtype() != dst.dtype()) {
+            throw new IllegalArgumentException("gather " + src + " into " + dst);
+        }
+        checkInt(indices);
+        if (start < 0 || start + dst.rows() > indices.size()) {
+            throw new IndexOutOfBoundsException("gather of " + dst.rows() + " rows from index " + start + " of "
+                    + indices.size());
+        }
+    }
+
+    public static void checkInt(Tensor t) {
+        if (t.dtype() != Tensor.DType.INT32) {
+            throw new IllegalArgumentException("expected an int tensor, got " + t);
+        }
+    }
+
+    public static void checkFloat(Tensor t) {
+        if (t.dtype() != Tensor.DType.FLOAT32) {
+            throw new IllegalArgumentException("expected a float tensor, got " + t);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.clprop.backend;
+
+/**
+ * Counts of host↔device traffic and blocking waits, kept by the one place in each backend that enqueues
+ * transfers and waits. This is how "nothing leaves the device per step" is tested rather than asserted.
+ */
+public final class TransferStats {
+    private long hostToDeviceBytes;
+    private long deviceToHostBytes;
+    private long blockingWaits;
+
+    public void hostToDevice(long bytes) { hostToDeviceBytes += bytes; }
+    public void deviceToHost(long bytes) { deviceToHostBytes += bytes; }
+    public void blockingWait() { blockingWaits++; }
+
+    public long hostToDeviceBytes() { return hostToDeviceBytes; }
+    public long deviceToHostBytes() { return deviceToHostBytes; }
+    public long blockingWaits() { return blockingWaits; }
+
+    public TransferStats snapshot() {
+        TransferStats s = new TransferStats();
+        s.hostToDeviceBytes = hostToDeviceBytes;
+        s.deviceToHostBytes = deviceToHostBytes;
+        s.blockingWaits = blockingWaits;
+        return s;
+    }
+
+    /** This minus an earlier snapshot. */
+    public TransferStats since(TransferStats earlier) {
+        TransferStats s = new TransferStats();
+        s.hostToDeviceBytes = hostToDeviceBytes - earlier.hostToDeviceBytes;
+        s.deviceToHostBytes = deviceToHostBytes - earlier.deviceToHostBytes;
+        s.blockingWaits = blockingWaits - earlier.blockingWaits;
+        return s;
+    }
+
+    @Override
+    public String toString() {
+        return "h2d=" + hostToDeviceBytes + "B d2h=" + deviceToHostBytes + "B waits=" + blockingWaits;
+    }
+}

@@ -1,0 +1,369 @@
+package io.clprop.backend.cpu;
+
+import io.clprop.backend.Backend;
+import io.clprop.backend.Shapes;
+import io.clprop.backend.Tensor;
+import io.clprop.backend.Tensor.DType;
+import io.clprop.backend.TransferStats;
+import io.clprop.nn.Activation;
+
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * The reference: one plain-Java method per kernel, written to be obviously right rather than fast.
+ *
+ * <p>Values are held in doubles. In {@link Precision#FLOAT} mode every result an operation stores is rounded
+ * to float32, so the CPU path holds exactly the float values a float32 device should hold, each computed
+ * with a double-precision accumulator (the correctly rounded answer, which is what a kernel is judged
+ * against). In {@link Precision#DOUBLE} mode nothing is rounded; the gradient check uses that to compare
+ * analytic gradients with finite differences at 1e-6.
+ */
+public final class CpuBackend implements Backend {
+
+    public enum Precision { FLOAT, DOUBLE }
+
+    /** Rows × columns × depth above which a product is split across cores (rows are independent). */
+    private static final long PARALLEL_WORK = 1 << 16;
+
+    private final Precision precision;
+    private final TransferStats transfers = new TransferStats();
+    private final Set<Object> live = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    public CpuBackend() {
+        this(Precision.FLOAT);
+    }
+
+    public CpuBackend(Precision precision) {
+        this.precision = precision;
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    @Override
+    public String description() {
+        return "cpu (" + (precision == Precision.FLOAT ? "float32 results, double accumulation" : "float64") + ")";
+    }
+
+    private double round(double x) {
+        return precision == Precision.FLOAT ? (double) (float) x : x;
+    }
+
+    // ---- memory ---------------------------------------------------------------------------------------
+
+    @Override
+    public Tensor allocate(int rows, int cols) {
+        double[] data = new double[Math.multiplyExact(rows, cols)];
+        live.add(data);
+        return new Tensor(data, DType.FLOAT32, 0, rows, cols);
+    }
+
+    @Override
+    public Tensor allocateInt(int length) {
+        int[] data = new int[length];
+        live.add(data);
+        return new Tensor(data, DType.INT32, 0, length, 1);
+    }
+
+    @Override
+    public void free(Tensor t) {
+        live.remove(t.buffer());
+    }
+
+    @Override
+    public int liveBuffers() {
+        return live.size();
+    }
+
+    @Override
+    public void write(Tensor dst, float[] src) {
+        Shapes.checkLength(dst, src.length);
+        double[] d = f(dst);
+        for (int i = 0; i < src.length; i++) {
+            d[dst.offset() + i] = src[i];
+        }
+        transfers.hostToDevice(4L * src.length);
+    }
+
+    /** Exact double values, for the gradient check (DOUBLE precision). */
+    public void writeDouble(Tensor dst, double[] src) {
+        Shapes.checkLength(dst, src.length);
+        System.arraycopy(src, 0, f(dst), dst.offset(), src.length);
+    }
+
+    public double[] readDouble(Tensor src) {
+        double[] out = new double[src.size()];
+        System.arraycopy(f(src), src.offset(), out, 0, out.length);
+        return out;
+    }
+
+    @Override
+    public void writeInt(Tensor dst, int[] src) {
+        Shapes.checkLength(dst, src.length);
+        System.arraycopy(src, 0, i(dst), dst.offset(), src.length);
+        transfers.hostToDevice(4L * src.length);
+    }
+
+    @Override
+    public float[] read(Tensor src) {
+        double[] d = f(src);
+        float[] out = new float[src.size()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = (float) d[src.offset() + k];
+        }
+        transfers.deviceToHost(4L * out.length);
+        return out;
+    }
+
+    @Override
+    public int[] readInt(Tensor src) {
+        int[] out = new int[src.size()];
+        System.arraycopy(i(src), src.offset(), out, 0, out.length);
+        transfers.deviceToHost(4L * out.length);
+        return out;
+    }
+
+    @Override
+    public void finish() {
+        // Nothing is ever queued here.
+    }
+
+    @Override
+    public TransferStats transfers() {
+        return transfers;
+    }
+
+    // ---- dense layer: forward -------------------------------------------------------------------------
+
+    @Override
+    public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c) {
+        final int[] mnk = Shapes.matmul(a, transA, b, transB, c);
+        final int m = mnk[0], n = mnk[1], k = mnk[2];
+        final double[] A = f(a), C = f(c);
+        final int ao = a.offset(), co = c.offset();
+        // Row k of op(b) must be contiguous for the inner loop; a transposed b is copied first, as the
+        // OpenCL backend does.
+        final double[] B;
+        final int bo;
+        if (transB) {
+            B = new double[k * n];
+            double[] src = f(b);
+            for (int j = 0; j < n; j++) {
+                for (int kk = 0; kk < k; kk++) {
+                    B[kk * n + j] = src[b.offset() + j * k + kk];
+                }
+            }
+            bo = 0;
+        } else {
+            B = f(b);
+            bo = b.offset();
+        }
+        IntStream rows = IntStream.range(0, m);
+        if ((long) m * n * k > PARALLEL_WORK) {
+            rows = rows.parallel();
+        }
+        rows.forEach(i -> {
+            double[] acc = new double[n];
+            for (int kk = 0; kk < k; kk++) {
+                double av = transA ? A[ao + kk * m + i] : A[ao + i * k + kk];
+                int brow = bo + kk * n;
+                for (int j = 0; j < n; j++) {
+                    acc[j] += av * B[brow + j];
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                C[co + i * n + j] = round(acc[j]);
+            }
+        });
+    }
+
+    @Override
+    public void transpose(Tensor src, Tensor dst) {
+        Shapes.checkTranspose(src, dst);
+        double[] s = f(src), d = f(dst);
+        for (int r = 0; r < src.rows(); r++) {
+            for (int c = 0; c < src.cols(); c++) {
+                d[dst.offset() + c * src.rows() + r] = s[src.offset() + r * src.cols() + c];
+            }
+        }
+    }
+
+    @Override
+    public void addBias(Tensor z, Tensor bias) {
+        Shapes.checkBias(z, bias);
+        double[] Z = f(z), b = f(bias);
+        for (int r = 0; r < z.rows(); r++) {
+            for (int c = 0; c < z.cols(); c++) {
+                int idx = z.offset() + r * z.cols() + c;
+                Z[idx] = round(Z[idx] + b[bias.offset() + c]);
+            }
+        }
+    }
+
+    @Override
+    public void activate(Activation fn, Tensor z, Tensor out) {
+        Shapes.checkSame(z, out);
+        double[] Z = f(z), O = f(out);
+        for (int k = 0; k < z.size(); k++) {
+            O[out.offset() + k] = round(fn.apply(Z[z.offset() + k]));
+        }
+    }
+
+    // ---- dense layer: backward ------------------------------------------------------------------------
+
+    @Override
+    public void activationBackward(Activation fn, Tensor a, Tensor dA, Tensor dZ) {
+        Shapes.checkSame(a, dA);
+        Shapes.checkSame(a, dZ);
+        double[] A = f(a), DA = f(dA), DZ = f(dZ);
+        for (int k = 0; k < a.size(); k++) {
+            DZ[dZ.offset() + k] = round(DA[dA.offset() + k] * fn.derivativeFromOutput(A[a.offset() + k]));
+        }
+    }
+
+    @Override
+    public void biasGrad(Tensor dZ, Tensor db) {
+        Shapes.checkBias(dZ, db);
+        double[] DZ = f(dZ), DB = f(db);
+        for (int c = 0; c < dZ.cols(); c++) {
+            double s = 0;
+            for (int r = 0; r < dZ.rows(); r++) {
+                s += DZ[dZ.offset() + r * dZ.cols() + c];
+            }
+            DB[db.offset() + c] = round(s);
+        }
+    }
+
+    // ---- losses ---------------------------------------------------------------------------------------
+
+    @Override
+    public void mseLoss(Tensor yHat, Tensor target, Tensor rowLoss, Tensor dYhat) {
+        Shapes.checkSame(yHat, target);
+        Shapes.checkSame(yHat, dYhat);
+        Shapes.checkRowVector(yHat, rowLoss);
+        double[] Y = f(yHat), T = f(target), L = f(rowLoss), G = f(dYhat);
+        int rows = yHat.rows(), cols = yHat.cols();
+        for (int r = 0; r < rows; r++) {
+            double s = 0;
+            for (int c = 0; c < cols; c++) {
+                double d = Y[yHat.offset() + r * cols + c] - T[target.offset() + r * cols + c];
+                s += d * d;
+                G[dYhat.offset() + r * cols + c] = round(d / rows);
+            }
+            L[rowLoss.offset() + r] = round(0.5 * s);
+        }
+    }
+
+    @Override
+    public void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor rowLoss, Tensor dLogits) {
+        Shapes.checkSame(logits, dLogits);
+        Shapes.checkRowVector(logits, rowLoss);
+        Shapes.checkRowVector(logits, labels);
+        double[] Z = f(logits), L = f(rowLoss), G = f(dLogits);
+        int[] y = i(labels);
+        int rows = logits.rows(), cols = logits.cols();
+        for (int r = 0; r < rows; r++) {
+            int base = logits.offset() + r * cols;
+            int label = y[labels.offset() + r];
+            if (label < 0 || label >= cols) {
+                throw new IllegalArgumentException("label " + label + " outside 0.." + (cols - 1) + " at row " + r);
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < cols; c++) {
+                max = Math.max(max, Z[base + c]);
+            }
+            double sum = 0;
+            for (int c = 0; c < cols; c++) {
+                sum += Math.exp(Z[base + c] - max);
+            }
+            double logSum = max + Math.log(sum);
+            L[rowLoss.offset() + r] = round(logSum - Z[base + label]);
+            int gbase = dLogits.offset() + r * cols;
+            for (int c = 0; c < cols; c++) {
+                double p = Math.exp(Z[base + c] - logSum);
+                G[gbase + c] = round((p - (c == label ? 1.0 : 0.0)) / rows);
+            }
+        }
+    }
+
+    @Override
+    public void meanInto(Tensor rowLoss, Tensor dst, int index) {
+        double[] L = f(rowLoss);
+        double s = 0;
+        for (int k = 0; k < rowLoss.size(); k++) {
+            s += L[rowLoss.offset() + k];
+        }
+        f(dst)[dst.offset() + index] = round(s / rowLoss.size());
+    }
+
+    // ---- optimizer ------------------------------------------------------------------------------------
+
+    @Override
+    public void sgdUpdate(Tensor params, Tensor grads, float lr) {
+        Shapes.checkSameSize(params, grads);
+        double[] P = f(params), G = f(grads);
+        // In FLOAT mode lr is the float the device gets; the product and difference are exact in double
+        // before the one rounding.
+        for (int k = 0; k < params.size(); k++) {
+            P[params.offset() + k] = round(P[params.offset() + k] - (double) lr * G[grads.offset() + k]);
+        }
+    }
+
+    // ---- data -----------------------------------------------------------------------------------------
+
+    @Override
+    public void gatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
+        Shapes.checkGather(src, indices, start, dst);
+        int[] idx = i(indices);
+        int cols = src.cols();
+        for (int r = 0; r < dst.rows(); r++) {
+            int from = idx[indices.offset() + start + r];
+            if (from < 0 || from >= src.rows()) {
+                throw new IndexOutOfBoundsException("gather index " + from + " of " + src.rows());
+            }
+            System.arraycopy(src.buffer(), src.offset() + from * cols, dst.buffer(), dst.offset() + r * cols, cols);
+        }
+    }
+
+    @Override
+    public void argmaxRows(Tensor x, Tensor out) {
+        Shapes.checkRowVector(x, out);
+        double[] X = f(x);
+        int[] o = i(out);
+        for (int r = 0; r < x.rows(); r++) {
+            int base = x.offset() + r * x.cols();
+            int best = 0;
+            for (int c = 1; c < x.cols(); c++) {
+                if (X[base + c] > X[base + best]) {
+                    best = c;
+                }
+            }
+            o[out.offset() + r] = best;
+        }
+    }
+
+    @Override
+    public void close() {
+        live.clear();
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------
+
+    private static double[] f(Tensor t) {
+        if (t.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException("expected a float tensor, got " + t);
+        }
+        return (double[]) t.buffer();
+    }
+
+    private static int[] i(Tensor t) {
+        if (t.dtype() != DType.INT32) {
+            throw new IllegalArgumentException("expected an int tensor, got " + t);
+        }
+        return (int[]) t.buffer();
+    }
+}

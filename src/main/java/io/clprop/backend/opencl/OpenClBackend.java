@@ -1,0 +1,372 @@
+package io.clprop.backend.opencl;
+
+import io.clprop.backend.Backend;
+import io.clprop.backend.Shapes;
+import io.clprop.backend.Tensor;
+import io.clprop.backend.Tensor.DType;
+import io.clprop.backend.TransferStats;
+import io.clprop.nn.Activation;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_program;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.jocl.CL.*;
+
+/**
+ * Runs every operation as a kernel from {@code kernels/} on one OpenCL device, on one in-order queue.
+ * Launches are enqueued and never awaited; the only blocking calls are {@link #read}, {@link #write} and
+ * {@link #finish}, all of which pass through {@link #transfers} so that per-step traffic can be counted.
+ * Buffers, kernels and the queue are released in {@link #close()}; the context and built programs are
+ * shared per JVM through {@link ProgramCache}.
+ */
+public final class OpenClBackend implements Backend {
+    private static final String PLAIN_OPTIONS = "-cl-std=CL1.2";
+
+    private final ClDevice device;
+    private final GemmConfig gemm;
+    private final ProgramCache programs;
+    private final cl_command_queue queue;
+    private final Map<String, cl_kernel> kernels = new LinkedHashMap<>();
+    private final Set<cl_mem> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final TransferStats transfers = new TransferStats();
+    /** Holds op(B) = Bᵀ for X·Wᵀ, grown as needed. */
+    private Tensor transposeScratch;
+    private boolean closed;
+
+    public OpenClBackend(ClDevice device) {
+        this(device, GemmConfig.DEFAULT);
+    }
+
+    @SuppressWarnings("deprecation")
+    public OpenClBackend(ClDevice device, GemmConfig gemm) {
+        this.device = device;
+        this.gemm = gemm;
+        this.programs = ProgramCache.forDevice(device);
+        // clCreateCommandQueue is deprecated in 2.0 but is the one call every 1.2+ driver has.
+        this.queue = clCreateCommandQueue(programs.context(), device.device(), 0, null);
+        try {
+            String gemmOptions = PLAIN_OPTIONS + " " + gemm.buildOptions();
+            addKernels("gemm.cl", gemmOptions, "gemm_nn", "gemm_tn", "transpose");
+            addKernels("activation.cl", PLAIN_OPTIONS, "bias_add", "activate", "activation_backward");
+            addKernels("reduce.cl", PLAIN_OPTIONS, "bias_grad", "mean_into");
+            addKernels("loss.cl", PLAIN_OPTIONS, "mse_loss", "softmax_ce");
+            addKernels("optimizer.cl", PLAIN_OPTIONS, "sgd_update");
+            addKernels("data.cl", PLAIN_OPTIONS, "gather_rows", "argmax_rows");
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void addKernels(String file, String options, String... names) {
+        cl_program p = programs.program(file, options);
+        for (String name : names) {
+            kernels.put(name, clCreateKernel(p, name, null));
+        }
+    }
+
+    public ClDevice device() {
+        return device;
+    }
+
+    public GemmConfig gemmConfig() {
+        return gemm;
+    }
+
+    /** The compile-time parameters each program was built with, for failure reports. */
+    public Map<String, String> buildOptions() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("gemm.cl", PLAIN_OPTIONS + " " + gemm.buildOptions());
+        for (String f : List.of("activation.cl", "reduce.cl", "loss.cl", "optimizer.cl", "data.cl")) {
+            m.put(f, PLAIN_OPTIONS);
+        }
+        return m;
+    }
+
+    @Override
+    public String description() {
+        return device.summary();
+    }
+
+    // ---- memory ---------------------------------------------------------------------------------------
+
+    @Override
+    public Tensor allocate(int rows, int cols) {
+        return new Tensor(newBuffer(Math.multiplyExact(rows, cols)), DType.FLOAT32, 0, rows, cols);
+    }
+
+    @Override
+    public Tensor allocateInt(int length) {
+        return new Tensor(newBuffer(length), DType.INT32, 0, length, 1);
+    }
+
+    private cl_mem newBuffer(int elements) {
+        // A zero-sized buffer is an error in OpenCL; keep one element so empty tensors still have a handle.
+        long bytes = 4L * Math.max(1, elements);
+        cl_mem m = clCreateBuffer(programs.context(), CL_MEM_READ_WRITE, bytes, null, null);
+        live.add(m);
+        clEnqueueFillBuffer(queue, m, Pointer.to(new int[]{0}), Sizeof.cl_int, 0, bytes, 0, null, null);
+        return m;
+    }
+
+    @Override
+    public void free(Tensor t) {
+        if (t.buffer() instanceof cl_mem m && live.remove(m)) {
+            clReleaseMemObject(m);
+        }
+    }
+
+    @Override
+    public int liveBuffers() {
+        return live.size();
+    }
+
+    @Override
+    public void write(Tensor dst, float[] src) {
+        Shapes.checkLength(dst, src.length);
+        writeWords(dst, Pointer.to(src), src.length);
+    }
+
+    @Override
+    public void writeInt(Tensor dst, int[] src) {
+        Shapes.checkLength(dst, src.length);
+        writeWords(dst, Pointer.to(src), src.length);
+    }
+
+    private void writeWords(Tensor dst, Pointer src, int n) {
+        if (n == 0) {
+            return;
+        }
+        // Blocking: JOCL needs direct buffers for non-blocking writes, and writes happen once per data set
+        // or epoch, never per step.
+        clEnqueueWriteBuffer(queue, mem(dst), CL_TRUE, 4L * dst.offset(), 4L * n, src, 0, null, null);
+        transfers.hostToDevice(4L * n);
+        transfers.blockingWait();
+    }
+
+    @Override
+    public float[] read(Tensor src) {
+        float[] out = new float[src.size()];
+        readWords(src, Pointer.to(out), out.length);
+        return out;
+    }
+
+    @Override
+    public int[] readInt(Tensor src) {
+        int[] out = new int[src.size()];
+        readWords(src, Pointer.to(out), out.length);
+        return out;
+    }
+
+    private void readWords(Tensor src, Pointer dst, int n) {
+        if (n == 0) {
+            return;
+        }
+        clEnqueueReadBuffer(queue, mem(src), CL_TRUE, 4L * src.offset(), 4L * n, dst, 0, null, null);
+        transfers.deviceToHost(4L * n);
+        transfers.blockingWait();
+    }
+
+    @Override
+    public void finish() {
+        clFinish(queue);
+        transfers.blockingWait();
+    }
+
+    @Override
+    public TransferStats transfers() {
+        return transfers;
+    }
+
+    // ---- dense layer ----------------------------------------------------------------------------------
+
+    @Override
+    public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c) {
+        int[] mnk = Shapes.matmul(a, transA, b, transB, c);
+        int m = mnk[0], n = mnk[1], k = mnk[2];
+        if (transA && transB) {
+            throw new UnsupportedOperationException("matmul with both operands transposed");
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        Tensor bn = b;
+        if (transB) {
+            bn = scratch(k, n);
+            transpose(b, bn);
+        }
+        long gx = ceilDiv(n, gemm.colsPerItem());
+        long gy = ceilDiv(m, gemm.rowsPerItem());
+        launch(transA ? "gemm_tn" : "gemm_nn", new long[]{gx, gy}, m, n, k, a, bn, c);
+    }
+
+    private Tensor scratch(int rows, int cols) {
+        int need = rows * cols;
+        if (transposeScratch == null || transposeScratch.size() < need) {
+            if (transposeScratch != null) {
+                free(transposeScratch);
+            }
+            transposeScratch = allocate(1, need);
+        }
+        return transposeScratch.view(0, rows, cols);
+    }
+
+    @Override
+    public void transpose(Tensor src, Tensor dst) {
+        Shapes.checkTranspose(src, dst);
+        launch("transpose", new long[]{src.cols(), src.rows()}, src.rows(), src.cols(), src, dst);
+    }
+
+    @Override
+    public void addBias(Tensor z, Tensor bias) {
+        Shapes.checkBias(z, bias);
+        launch("bias_add", new long[]{z.size()}, z.rows(), z.cols(), z, bias);
+    }
+
+    @Override
+    public void activate(Activation f, Tensor z, Tensor out) {
+        Shapes.checkSame(z, out);
+        launch("activate", new long[]{z.size()}, f.code, z.size(), z, out);
+    }
+
+    @Override
+    public void activationBackward(Activation f, Tensor a, Tensor dA, Tensor dZ) {
+        Shapes.checkSame(a, dA);
+        Shapes.checkSame(a, dZ);
+        launch("activation_backward", new long[]{a.size()}, f.code, a.size(), a, dA, dZ);
+    }
+
+    @Override
+    public void biasGrad(Tensor dZ, Tensor db) {
+        Shapes.checkBias(dZ, db);
+        launch("bias_grad", new long[]{dZ.cols()}, dZ.rows(), dZ.cols(), dZ, db);
+    }
+
+    // ---- losses ---------------------------------------------------------------------------------------
+
+    @Override
+    public void mseLoss(Tensor yHat, Tensor target, Tensor rowLoss, Tensor dYhat) {
+        Shapes.checkSame(yHat, target);
+        Shapes.checkSame(yHat, dYhat);
+        Shapes.checkRowVector(yHat, rowLoss);
+        launch("mse_loss", new long[]{yHat.rows()}, yHat.rows(), yHat.cols(), yHat, target, rowLoss, dYhat);
+    }
+
+    @Override
+    public void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor rowLoss, Tensor dLogits) {
+        Shapes.checkSame(logits, dLogits);
+        Shapes.checkRowVector(logits, rowLoss);
+        Shapes.checkRowVector(logits, labels);
+        Shapes.checkInt(labels);
+        launch("softmax_ce", new long[]{logits.rows()}, logits.rows(), logits.cols(), logits, labels, rowLoss,
+                dLogits);
+    }
+
+    @Override
+    public void meanInto(Tensor rowLoss, Tensor dst, int index) {
+        if (index < 0 || index >= dst.size()) {
+            throw new IndexOutOfBoundsException("meanInto index " + index + " of " + dst.size());
+        }
+        launch("mean_into", new long[]{1}, rowLoss.size(), rowLoss, dst, index);
+    }
+
+    @Override
+    public void sgdUpdate(Tensor params, Tensor grads, float lr) {
+        Shapes.checkSameSize(params, grads);
+        launch("sgd_update", new long[]{params.size()}, params.size(), params, grads, lr);
+    }
+
+    // ---- data -----------------------------------------------------------------------------------------
+
+    @Override
+    public void gatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
+        Shapes.checkGather(src, indices, start, dst);
+        launch("gather_rows", new long[]{dst.size()}, dst.rows(), dst.cols(), src, indices.view(start, dst.rows(), 1),
+                dst);
+    }
+
+    @Override
+    public void argmaxRows(Tensor x, Tensor out) {
+        Shapes.checkRowVector(x, out);
+        Shapes.checkInt(out);
+        launch("argmax_rows", new long[]{x.rows()}, x.rows(), x.cols(), x, out);
+    }
+
+    // ---- launching ------------------------------------------------------------------------------------
+
+    /**
+     * Sets the arguments in order and enqueues the kernel with a NULL local size (the driver chooses; on
+     * PoCL every distinct local size would compile another work-group function). A Tensor argument
+     * expands to two kernel arguments: its buffer and its element offset.
+     */
+    private void launch(String name, long[] global, Object... args) {
+        for (long g : global) {
+            if (g == 0) {
+                return;
+            }
+        }
+        cl_kernel k = kernels.get(name);
+        int i = 0;
+        for (Object arg : args) {
+            if (arg instanceof Tensor t) {
+                clSetKernelArg(k, i++, Sizeof.cl_mem, Pointer.to(mem(t)));
+                clSetKernelArg(k, i++, Sizeof.cl_int, Pointer.to(new int[]{t.offset()}));
+            } else if (arg instanceof Integer v) {
+                clSetKernelArg(k, i++, Sizeof.cl_int, Pointer.to(new int[]{v}));
+            } else if (arg instanceof Float v) {
+                clSetKernelArg(k, i++, Sizeof.cl_float, Pointer.to(new float[]{v}));
+            } else {
+                throw new IllegalArgumentException("kernel argument of type " + arg.getClass());
+            }
+        }
+        clEnqueueNDRangeKernel(queue, k, global.length, null, global, null, 0, null, null);
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    /** The tensor's buffer; refuses freed buffers and other backends' tensors, which would crash a driver. */
+    private cl_mem mem(Tensor t) {
+        if (!(t.buffer() instanceof cl_mem m) || !live.contains(m)) {
+            throw new IllegalStateException("tensor " + t + " is not a live buffer of this OpenCL backend"
+                    + (closed ? " (backend closed)" : ""));
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (queue != null) {
+            clFinish(queue);
+        }
+        List<cl_mem> buffers = new ArrayList<>(live);
+        live.clear();
+        transposeScratch = null;
+        for (cl_mem m : buffers) {
+            clReleaseMemObject(m);
+        }
+        for (cl_kernel k : kernels.values()) {
+            clReleaseKernel(k);
+        }
+        kernels.clear();
+        if (queue != null) {
+            clReleaseCommandQueue(queue);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.clprop.backend.opencl;
+
+import io.clprop.util.UserError;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.cl_context;
+import org.jocl.cl_device_id;
+import org.jocl.cl_program;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.jocl.CL.*;
+
+/**
+ * One OpenCL context per device and each program built once per JVM, shared by every backend opened on that
+ * device. PoCL compiles kernels with LLVM, which costs seconds per program on 2 cores, so backends that come
+ * and go (tests, a soak of trainers) must not rebuild. The context and programs live until the JVM ends;
+ * everything a backend creates per use (queue, kernels, buffers) it releases in close(). Across JVMs, PoCL's
+ * own binary cache (POCL_CACHE_DIR) makes the first build fast.
+ */
+public final class ProgramCache {
+    private static final Map<Integer, ProgramCache> PER_DEVICE = new HashMap<>();
+
+    private final ClDevice device;
+    private final cl_context context;
+    private final Map<String, cl_program> programs = new HashMap<>();
+
+    private ProgramCache(ClDevice device) {
+        this.device = device;
+        this.context = clCreateContext(null, 1, new cl_device_id[]{device.device()}, null, null, null);
+    }
+
+    public static synchronized ProgramCache forDevice(ClDevice device) {
+        return PER_DEVICE.computeIfAbsent(device.index(), i -> new ProgramCache(device));
+    }
+
+    public cl_context context() {
+        return context;
+    }
+
+    /** The program built from {@code kernels/<file>} with these options, building it on first use. */
+    public synchronized cl_program program(String file, String options) {
+        String key = file + "|" + options;
+        cl_program p = programs.get(key);
+        if (p == null) {
+            p = build(file, options);
+            programs.put(key, p);
+        }
+        return p;
+    }
+
+    private cl_program build(String file, String options) {
+        String source = loadSource(file);
+        cl_program p = clCreateProgramWithSource(context, 1, new String[]{source}, null, null);
+        try {
+            clBuildProgram(p, 1, new cl_device_id[]{device.device()}, options, null, null);
+        } catch (CLException e) {
+            String log = buildLog(p);
+            clReleaseProgram(p);
+            throw new UserError("kernels/" + file + " failed to build on " + device.name() + " with options '"
+                    + options + "': " + e.getMessage() + "\n" + log);
+        }
+        return p;
+    }
+
+    private String buildLog(cl_program p) {
+        long[] size = new long[1];
+        clGetProgramBuildInfo(p, device.device(), CL_PROGRAM_BUILD_LOG, 0, null, size);
+        byte[] buf = new byte[(int) size[0]];
+        clGetProgramBuildInfo(p, device.device(), CL_PROGRAM_BUILD_LOG, buf.length, Pointer.to(buf), null);
+        return new String(buf, StandardCharsets.UTF_8).trim();
+    }
+
+    /** Reads a .cl file packaged from kernels/ into the jar. */
+    public static String loadSource(String file) {
+        try (InputStream in = ProgramCache.class.getResourceAsStream("/kernels/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException("kernels/" + file + " is not on the classpath (is the jar built?)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read kernels/" + file, e);
+        }
+    }
+}

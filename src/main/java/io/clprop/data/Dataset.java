@@ -1,0 +1,110 @@
+package io.clprop.data;
+
+import java.util.Arrays;
+
+/**
+ * A labelled classification data set held in memory: n samples of d features each, plus one class
+ * index per sample.
+ *
+ * <p>Immutable-ish: the accessors hand out the internal arrays rather than copies, because the
+ * training loop reads them every epoch and a 188 MB copy each time would be wasteful. Callers must
+ * not modify what {@link #features()} and {@link #labels()} return.
+ */
+public final class Dataset {
+    private final float[] features;
+    private final int[] labels;
+    private final int featureCount;
+    private final int numClasses;
+
+    /**
+     * @param features     n × featureCount values, row-major (sample i occupies
+     *                     {@code [i*featureCount, (i+1)*featureCount)})
+     * @param labels       n class indices, each in {@code [0, numClasses)}
+     * @param featureCount d, the number of features per sample (at least 1)
+     * @param numClasses   the number of classes (at least 1)
+     * @throws IllegalArgumentException if the lengths or labels are inconsistent; user input should
+     *                                  have been checked (and reported as a UserError) before this
+     */
+    public Dataset(float[] features, int[] labels, int featureCount, int numClasses) {
+        if (features == null || labels == null) {
+            throw new IllegalArgumentException("features and labels must not be null");
+        }
+        if (featureCount < 1) {
+            throw new IllegalArgumentException("featureCount must be at least 1, got " + featureCount);
+        }
+        if (numClasses < 1) {
+            throw new IllegalArgumentException("numClasses must be at least 1, got " + numClasses);
+        }
+        long expected = (long) labels.length * featureCount;
+        if (features.length != expected) {
+            throw new IllegalArgumentException("features has " + features.length + " values, expected "
+                    + labels.length + " samples × " + featureCount + " features = " + expected);
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= numClasses) {
+                throw new IllegalArgumentException("label " + labels[i] + " at index " + i
+                        + " is outside 0.." + (numClasses - 1));
+            }
+        }
+        this.features = features;
+        this.labels = labels;
+        this.featureCount = featureCount;
+        this.numClasses = numClasses;
+    }
+
+    /** The n × d feature matrix, row-major. Shared, not copied: do not modify. */
+    public float[] features() {
+        return features;
+    }
+
+    /** The n class indices. Shared, not copied: do not modify. */
+    public int[] labels() {
+        return labels;
+    }
+
+    public int size() {
+        return labels.length;
+    }
+
+    public int featureCount() {
+        return featureCount;
+    }
+
+    public int numClasses() {
+        return numClasses;
+    }
+
+    /** The first n samples, as an independent copy (so a quick run does not pin the full set). */
+    public Dataset head(int n) {
+        if (n < 0 || n > size()) {
+            throw new IllegalArgumentException("head(" + n + ") on a data set of " + size() + " samples");
+        }
+        return new Dataset(
+                Arrays.copyOf(features, n * featureCount),
+                Arrays.copyOf(labels, n),
+                featureCount,
+                numClasses);
+    }
+
+    /** n × numClasses targets, row-major: 1.0 in the label's column, 0.0 elsewhere. */
+    public float[] oneHotTargets() {
+        float[] targets = new float[size() * numClasses];
+        for (int i = 0; i < labels.length; i++) {
+            targets[i * numClasses + labels[i]] = 1.0f;
+        }
+        return targets;
+    }
+
+    /** A copy of sample i's features. */
+    public float[] row(int i) {
+        if (i < 0 || i >= size()) {
+            throw new IndexOutOfBoundsException("row " + i + " of a data set of " + size() + " samples");
+        }
+        return Arrays.copyOfRange(features, i * featureCount, (i + 1) * featureCount);
+    }
+
+    @Override
+    public String toString() {
+        return "Dataset[" + size() + " samples × " + featureCount + " features, " + numClasses + " classes]";
+    }
+}

@@ -1,0 +1,103 @@
+package io.clprop.data;
+
+import io.clprop.data.IdxHeader.Kind;
+import io.clprop.util.UserError;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+
+/**
+ * Reads MNIST-format IDX files (unsigned-byte images and labels), raw or gzip-compressed.
+ * Every problem with a file is reported as a one-line {@link UserError} naming the file.
+ */
+public final class IdxReader {
+    /** Java arrays cannot be quite Integer.MAX_VALUE long on common JVMs. */
+    private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    /**
+     * Images as floats in [0,1], one image after another, each row-major.
+     *
+     * @param pixels count × rows × cols values
+     */
+    public record Images(int count, int rows, int cols, float[] pixels) {
+        public int pixelsPerImage() {
+            return rows * cols;
+        }
+    }
+
+    private IdxReader() {
+    }
+
+    public static Images readImages(Path file) {
+        return IdxInput.read(file, in -> {
+            int[] dims = IdxHeader.read(file, in, Kind.IMAGES);
+            int count = checkCount(file, dims[0]);
+            int rows = dims[1];
+            int cols = dims[2];
+            if (rows <= 0 || cols <= 0) {
+                throw new UserError(file + ": invalid image size " + rows + "x" + cols
+                        + " in header, rows and columns must be positive");
+            }
+            long total = (long) count * rows * cols;
+            if (total > MAX_ELEMENTS) {
+                throw new UserError(file + ": header claims " + count + " images of " + rows + "x" + cols
+                        + " = " + total + " pixels, more than one array can hold");
+            }
+            byte[] bytes = readExactly(file, in, (int) total, "pixel data");
+            return new Images(count, rows, cols, scaleToUnit(bytes));
+        });
+    }
+
+    public static int[] readLabels(Path file) {
+        return IdxInput.read(file, in -> {
+            int[] dims = IdxHeader.read(file, in, Kind.LABELS);
+            int count = checkCount(file, dims[0]);
+            byte[] bytes = readExactly(file, in, count, "label data");
+            int[] labels = new int[count];
+            for (int i = 0; i < count; i++) {
+                labels[i] = bytes[i] & 0xFF;
+            }
+            return labels;
+        });
+    }
+
+    private static int checkCount(Path file, int count) {
+        if (count < 0) {
+            throw new UserError(file + ": negative sample count " + count + " in header");
+        }
+        if (count == 0) {
+            throw new UserError(file + ": no samples (count is 0 in header)");
+        }
+        return count;
+    }
+
+    /**
+     * Reads exactly {@code n} bytes and insists that nothing follows: a short or long file means the
+     * header and the data disagree, and guessing which is right would silently train on garbage.
+     */
+    private static byte[] readExactly(Path file, InputStream in, int n, String what) throws IOException {
+        // readNBytes grows its buffer as data arrives, so a header claiming a huge count on a short
+        // file costs no more memory than the file itself.
+        byte[] bytes = in.readNBytes(n);
+        if (bytes.length < n) {
+            throw new UserError(file + ": truncated: expected " + n + " bytes of " + what + ", found "
+                    + bytes.length);
+        }
+        long extra = in.transferTo(OutputStream.nullOutputStream());
+        if (extra > 0) {
+            throw new UserError(file + ": " + extra + " trailing bytes after the " + n + " bytes of "
+                    + what + " the header announces");
+        }
+        return bytes;
+    }
+
+    private static float[] scaleToUnit(byte[] bytes) {
+        float[] out = new float[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            out[i] = (bytes[i] & 0xFF) / 255f;
+        }
+        return out;
+    }
+}

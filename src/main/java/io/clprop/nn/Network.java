@@ -1,0 +1,127 @@
+package io.clprop.nn;
+
+import io.clprop.backend.Backend;
+import io.clprop.backend.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A stack of dense layers and a loss on one backend. All parameters are in one buffer and all gradients in
+ * another of the same layout, so an optimizer updates the whole network in one operation, and weights can
+ * be copied between backends (or to a file) as one array.
+ */
+public final class Network implements AutoCloseable {
+    private final Backend backend;
+    private final NetworkSpec spec;
+    private final int maxRows;
+    private final Tensor params;
+    private final Tensor grads;
+    private final Tensor rowLoss;
+    private final List<DenseLayer> layers = new ArrayList<>();
+    private final List<Tensor> owned = new ArrayList<>();
+
+    /** Allocates parameters (zero) and activations for batches of up to {@code maxRows} rows. */
+    public Network(Backend backend, NetworkSpec spec, int maxRows) {
+        this.backend = backend;
+        this.spec = spec;
+        this.maxRows = maxRows;
+        this.params = own(backend.allocate(1, spec.parameterCount()));
+        this.grads = own(backend.allocate(1, spec.parameterCount()));
+        this.rowLoss = own(backend.allocate(maxRows, 1));
+        for (int l = 0; l < spec.layers().size(); l++) {
+            int in = spec.inputsOf(l);
+            int units = spec.layers().get(l).units();
+            int wo = spec.weightOffset(l), bo = spec.biasOffset(l);
+            layers.add(new DenseLayer(backend, spec.layers().get(l).activation(),
+                    params.view(wo, units, in), params.view(bo, 1, units),
+                    grads.view(wo, units, in), grads.view(bo, 1, units),
+                    own(backend.allocate(maxRows, units)), own(backend.allocate(maxRows, units))));
+        }
+    }
+
+    private Tensor own(Tensor t) {
+        owned.add(t);
+        return t;
+    }
+
+    public NetworkSpec spec() {
+        return spec;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public int maxRows() {
+        return maxRows;
+    }
+
+    public List<DenseLayer> layers() {
+        return layers;
+    }
+
+    public Tensor parameterBuffer() {
+        return params;
+    }
+
+    public Tensor gradientBuffer() {
+        return grads;
+    }
+
+    public void setParameters(float[] values) {
+        backend.write(params, values);
+    }
+
+    public float[] parameters() {
+        return backend.read(params);
+    }
+
+    public float[] gradients() {
+        return backend.read(grads);
+    }
+
+    /** Forward pass over the rows of x (at most maxRows); returns the output layer's activations. */
+    public Tensor forward(Tensor x) {
+        if (x.rows() > maxRows) {
+            throw new IllegalArgumentException(x.rows() + " rows for a network sized for " + maxRows);
+        }
+        Tensor a = x;
+        for (DenseLayer layer : layers) {
+            a = layer.forward(a);
+        }
+        return a;
+    }
+
+    /**
+     * Forward, loss and backward for one batch: leaves dLoss/dθ in the gradient buffer and the batch's mean
+     * loss in {@code lossOut[index]} (on the device; nothing is read back).
+     *
+     * @param labels  class indices (int, one per row), used by softmax-CE
+     * @param targets target rows (float, rows × outputs), used by MSE
+     */
+    public void computeGradients(Tensor x, Tensor labels, Tensor targets, Tensor lossOut, int index) {
+        int n = x.rows();
+        Tensor yHat = forward(x);
+        DenseLayer last = layers.get(layers.size() - 1);
+        Tensor dYhat = last.gradOutput(n);
+        Tensor loss = rowLoss.firstRows(n);
+        switch (spec.loss()) {
+            case SOFTMAX_CE -> backend.softmaxCrossEntropy(yHat, labels, loss, dYhat);
+            case MSE -> backend.mseLoss(yHat, targets, loss, dYhat);
+        }
+        backend.meanInto(loss, lossOut, index);
+        for (int l = layers.size() - 1; l >= 0; l--) {
+            Tensor dInput = l == 0 ? null : layers.get(l - 1).gradOutput(n);
+            layers.get(l).backward(dInput);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Tensor t : owned) {
+            backend.free(t);
+        }
+        owned.clear();
+    }
+}

@@ -1,0 +1,75 @@
+package io.clprop.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The architecture: input width, dense layers (width and activation each) and the loss. Parameters are laid
+ * out in one buffer as [W1, b1, W2, b2, …], each W (out × in) row-major like PyTorch's Linear.
+ */
+public record NetworkSpec(int inputs, List<LayerSpec> layers, LossKind loss) {
+
+    public record LayerSpec(int units, Activation activation) {
+    }
+
+    public NetworkSpec {
+        if (inputs <= 0) {
+            throw new IllegalArgumentException("input width must be positive, got " + inputs);
+        }
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("a network needs at least one layer");
+        }
+        for (LayerSpec l : layers) {
+            if (l.units() <= 0) {
+                throw new IllegalArgumentException("layer width must be positive, got " + l.units());
+            }
+        }
+        layers = List.copyOf(layers);
+    }
+
+    /** An MLP: hidden layers with one activation, then an output layer suited to the loss. */
+    public static NetworkSpec mlp(int inputs, int[] hidden, Activation hiddenActivation, int outputs, LossKind loss) {
+        List<LayerSpec> ls = new ArrayList<>();
+        for (int h : hidden) {
+            ls.add(new LayerSpec(h, hiddenActivation));
+        }
+        ls.add(new LayerSpec(outputs, loss.defaultOutputActivation()));
+        return new NetworkSpec(inputs, ls, loss);
+    }
+
+    public int outputs() {
+        return layers.get(layers.size() - 1).units();
+    }
+
+    public int inputsOf(int layer) {
+        return layer == 0 ? inputs : layers.get(layer - 1).units();
+    }
+
+    /** Offset of layer l's weights in the parameter buffer; its bias follows at + in·out. */
+    public int weightOffset(int layer) {
+        int off = 0;
+        for (int l = 0; l < layer; l++) {
+            off += (inputsOf(l) + 1) * layers.get(l).units();
+        }
+        return off;
+    }
+
+    public int biasOffset(int layer) {
+        return weightOffset(layer) + inputsOf(layer) * layers.get(layer).units();
+    }
+
+    public int parameterCount() {
+        return weightOffset(layers.size());
+    }
+
+    /** "784-256-128-10 relu/relu/identity softmax-ce". */
+    public String describe() {
+        StringBuilder sizes = new StringBuilder().append(inputs);
+        StringBuilder acts = new StringBuilder();
+        for (LayerSpec l : layers) {
+            sizes.append('-').append(l.units());
+            acts.append(acts.length() == 0 ? "" : "/").append(l.activation().cliName());
+        }
+        return sizes + " " + acts + " " + loss.cliName;
+    }
+}

@@ -1,0 +1,379 @@
+package io.clprop.verify;
+
+import io.clprop.backend.Backend;
+import io.clprop.backend.Tensor;
+import io.clprop.backend.cpu.CpuBackend;
+import io.clprop.nn.Activation;
+import org.apache.commons.math3.random.RandomGenerator;
+import org.apache.commons.math3.random.Well19937c;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs each kernel on a device and its twin on the CPU reference with the same random inputs and compares
+ * them element by element against an error bound derived for that kernel (llm.c's dev/cuda validation,
+ * with the tolerance written down).
+ *
+ * <p>Bounds, with u = 2⁻²⁴ the float32 unit roundoff. The reference is the double-precision result rounded
+ * once to float, so its own error (≤ u·|r|) is inside each bound.
+ * <ul>
+ *   <li>matmul: a K-term dot product in float has |error| ≤ γ_K·Σ|a||b| ≈ K·u·Σ|a||b| in any summation
+ *       order, with or without fused multiply-add; tol = (K+2)·u relative to Σ|a_ik||b_kj|.</li>
+ *   <li>column sums and the batch mean: the same bound over n terms, relative to Σ|x|; tol = (n+2)·u.</li>
+ *   <li>exp/tanh-based activations: OpenCL C allows exp 3 ulp, tanh 5 ulp, division 2.5 ulp (1 ulp ≤ 2u
+ *       relative); with the add, sigmoid is within about 12u of |f(z)|; tol = 16·u relative to |r|.</li>
+ *   <li>activation derivative dA·f′(a): three roundings, and 1−a² cancels, so the bound is relative to
+ *       |dA|·(1+a²); tol = 4·u.</li>
+ *   <li>softmax-CE: exp and log each within 3 ulp, C-term sum, then log Σ − z[label] cancels; the error is
+ *       below u·(C + 12 + 8·ln C + 3·max|z|), bounded here by 16·u·(C + 1 + 2·max|z|) per row (grad: that over B).</li>
+ *   <li>squared error: per element d = ŷ−y (one rounding) then d², summed over C: tol (C+3)·u relative to
+ *       ½Σ(|ŷ|+|y|)²; gradient d·(1/B): three roundings on the device and one in the reference, tol 5·u
+ *       relative to (|ŷ|+|y|)/B.</li>
+ *   <li>bias add: one rounding each side, tol 3·u relative to |z|+|b|; SGD update: up to two on the device
+ *       (η·g, then the difference) and one in the reference, tol 4·u relative to |p|+|η·g|.</li>
+ *   <li>transpose, gather, argmax: exact copies or comparisons; tol 0.</li>
+ * </ul>
+ */
+public final class KernelCrossCheck implements AutoCloseable {
+    public static final double U = Math.scalb(1.0, -24);
+
+    private final Backend device;
+    private final CpuBackend host = new CpuBackend(CpuBackend.Precision.FLOAT);
+    private final RandomGenerator rng;
+    private final List<Tensor> allocated = new ArrayList<>();
+
+    public KernelCrossCheck(Backend device, long seed) {
+        this.device = device;
+        this.rng = new Well19937c(seed);
+    }
+
+    // ---- the suite ------------------------------------------------------------------------------------
+
+    /** Matrix shapes (M, N, K) for every product form: 1, primes, non-multiples of the 4×32 block, tall,
+     *  wide, and the default network's forward, dX and dW shapes. */
+    public static final int[][] MATMUL_SHAPES = {
+            {1, 1, 1}, {1, 7, 3}, {3, 1, 5}, {2, 3, 1}, {4, 32, 1}, {5, 33, 17}, {7, 31, 13}, {13, 97, 61},
+            {31, 65, 127}, {61, 127, 257}, {3, 257, 2}, {257, 3, 31}, {1, 1000, 7}, {1000, 1, 7}, {128, 10, 128},
+            {128, 256, 784}, {128, 128, 256}, {128, 784, 256}, {256, 784, 128}, {10, 128, 128}, {37, 10, 784},
+    };
+
+    /** Shapes (rows, cols) for element-wise, row-wise and column-wise kernels. */
+    public static final int[][] MATRIX_SHAPES = {
+            {1, 1}, {1, 10}, {3, 1}, {7, 13}, {31, 33}, {61, 127}, {128, 10}, {129, 257}, {1, 1000}, {1000, 3},
+            {128, 256},
+    };
+
+    /** Every kernel over every shape of the suite. */
+    public List<CheckResult> runSuite() {
+        List<CheckResult> out = new ArrayList<>();
+        for (int[] s : MATMUL_SHAPES) {
+            out.add(matmul(s[0], s[1], s[2], false, false));
+            out.add(matmul(s[0], s[1], s[2], true, false));
+            out.add(matmul(s[0], s[1], s[2], false, true));
+        }
+        for (int[] s : MATRIX_SHAPES) {
+            int r = s[0], c = s[1];
+            out.add(transpose(r, c));
+            out.add(biasAdd(r, c));
+            for (Activation f : Activation.values()) {
+                out.add(activate(f, r, c));
+                out.add(activationBackward(f, r, c));
+            }
+            out.add(biasGrad(r, c));
+            out.add(mseLoss(r, c));
+            out.add(softmaxCrossEntropy(r, c));
+            out.add(meanInto(r * c));
+            out.add(sgdUpdate(r * c));
+            out.add(gatherRows(r, c, r + 5));
+            out.add(gatherRowsInt(r * c, r * c + 3));
+            out.add(argmaxRows(r, c));
+        }
+        return out;
+    }
+
+    // ---- one case per kernel --------------------------------------------------------------------------
+
+    /** c = op(a)·op(b), checked with kernels gemm_nn / gemm_tn (and transpose for op(b) = bᵀ). */
+    public CheckResult matmul(int m, int n, int k, boolean transA, boolean transB) {
+        float[] a = uniform(m * k, 1), b = uniform(k * n, 1);
+        int ar = transA ? k : m, ac = transA ? m : k, br = transB ? n : k, bc = transB ? k : n;
+        Tensor[] A = pair(a, ar, ac), B = pair(b, br, bc), C = alloc(m, n);
+        device.matmul(A[0], transA, B[0], transB, C[0]);
+        host.matmul(A[1], transA, B[1], transB, C[1]);
+        double[] bound = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int kk = 0; kk < k; kk++) {
+                    double av = transA ? a[kk * m + i] : a[i * k + kk];
+                    double bv = transB ? b[j * k + kk] : b[kk * n + j];
+                    s += Math.abs(av * bv);
+                }
+                bound[i * n + j] = s;
+            }
+        }
+        String name = transA ? "gemm_tn" : transB ? "gemm_nn(x,Wᵀ)" : "gemm_nn";
+        return done(compare(name, m + "x" + n + "x" + k, C, bound, (k + 2) * U));
+    }
+
+    public CheckResult transpose(int rows, int cols) {
+        Tensor[] src = pair(uniform(rows * cols, 1), rows, cols), dst = alloc(cols, rows);
+        device.transpose(src[0], dst[0]);
+        host.transpose(src[1], dst[1]);
+        return done(compare("transpose", rows + "x" + cols, dst, ones(rows * cols), 0));
+    }
+
+    public CheckResult biasAdd(int rows, int cols) {
+        float[] z = uniform(rows * cols, 1), b = uniform(cols, 1);
+        Tensor[] Z = pair(z, rows, cols), B = pair(b, 1, cols);
+        device.addBias(Z[0], B[0]);
+        host.addBias(Z[1], B[1]);
+        double[] bound = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            bound[i] = Math.abs(z[i]) + Math.abs(b[i % cols]);
+        }
+        return done(compare("bias_add", rows + "x" + cols, Z, bound, 3 * U));
+    }
+
+    public CheckResult activate(Activation f, int rows, int cols) {
+        Tensor[] Z = pair(uniform(rows * cols, 6), rows, cols), A = alloc(rows, cols);
+        device.activate(f, Z[0], A[0]);
+        host.activate(f, Z[1], A[1]);
+        float[] r = host.read(A[1]);
+        double[] bound = new double[r.length];
+        for (int i = 0; i < r.length; i++) {
+            bound[i] = Math.max(Math.abs(r[i]), Float.MIN_NORMAL);
+        }
+        return done(compare("activate[" + f.cliName() + "]", rows + "x" + cols, A, bound, 16 * U));
+    }
+
+    public CheckResult activationBackward(Activation f, int rows, int cols) {
+        float[] z = uniform(rows * cols, 4), dA = uniform(rows * cols, 1);
+        float[] a = new float[z.length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) f.apply(z[i]);
+        }
+        Tensor[] A = pair(a, rows, cols), DA = pair(dA, rows, cols), DZ = alloc(rows, cols);
+        device.activationBackward(f, A[0], DA[0], DZ[0]);
+        host.activationBackward(f, A[1], DA[1], DZ[1]);
+        double[] bound = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            bound[i] = Math.max(Math.abs(dA[i]) * (1 + (double) a[i] * a[i]), Float.MIN_NORMAL);
+        }
+        return done(compare("activation_backward[" + f.cliName() + "]", rows + "x" + cols, DZ, bound, 4 * U));
+    }
+
+    public CheckResult biasGrad(int rows, int cols) {
+        float[] dz = uniform(rows * cols, 1);
+        Tensor[] DZ = pair(dz, rows, cols), DB = alloc(1, cols);
+        device.biasGrad(DZ[0], DB[0]);
+        host.biasGrad(DZ[1], DB[1]);
+        double[] bound = new double[cols];
+        for (int i = 0; i < dz.length; i++) {
+            bound[i % cols] += Math.abs(dz[i]);
+        }
+        return done(compare("bias_grad", rows + "x" + cols, DB, bound, (rows + 2) * U));
+    }
+
+    public CheckResult mseLoss(int rows, int cols) {
+        float[] y = uniform(rows * cols, 1), t = uniform(rows * cols, 1);
+        Tensor[] Y = pair(y, rows, cols), T = pair(t, rows, cols), L = alloc(rows, 1), G = alloc(rows, cols);
+        device.mseLoss(Y[0], T[0], L[0], G[0]);
+        host.mseLoss(Y[1], T[1], L[1], G[1]);
+        double[] lossBound = new double[rows], gradBound = new double[rows * cols];
+        for (int i = 0; i < y.length; i++) {
+            double mag = Math.abs(y[i]) + Math.abs(t[i]);
+            lossBound[i / cols] += 0.5 * mag * mag;
+            gradBound[i] = mag / rows;
+        }
+        CheckResult loss = compare("mse_loss", rows + "x" + cols, L, lossBound, (cols + 3) * U);
+        CheckResult grad = compare("mse_loss", rows + "x" + cols, G, gradBound, 5 * U);
+        return done(worse(loss, grad));
+    }
+
+    public CheckResult softmaxCrossEntropy(int rows, int cols) {
+        float[] z = uniform(rows * cols, 8);
+        int[] labels = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            labels[r] = rng.nextInt(cols);
+        }
+        Tensor[] Z = pair(z, rows, cols), Y = pairInt(labels), L = alloc(rows, 1), G = alloc(rows, cols);
+        device.softmaxCrossEntropy(Z[0], Y[0], L[0], G[0]);
+        host.softmaxCrossEntropy(Z[1], Y[1], L[1], G[1]);
+        double[] lossBound = new double[rows], gradBound = new double[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            double maxAbs = 0;
+            for (int c = 0; c < cols; c++) {
+                maxAbs = Math.max(maxAbs, Math.abs(z[r * cols + c]));
+            }
+            lossBound[r] = cols + 1 + 2 * maxAbs;
+            for (int c = 0; c < cols; c++) {
+                gradBound[r * cols + c] = lossBound[r] / rows;
+            }
+        }
+        CheckResult loss = compare("softmax_ce", rows + "x" + cols, L, lossBound, 16 * U);
+        CheckResult grad = compare("softmax_ce", rows + "x" + cols, G, gradBound, 16 * U);
+        return done(worse(loss, grad));
+    }
+
+    public CheckResult meanInto(int n) {
+        float[] x = uniform(n, 1);
+        Tensor[] X = pair(x, n, 1), D = alloc(1, 3);
+        device.meanInto(X[0], D[0], 1);
+        host.meanInto(X[1], D[1], 1);
+        double s = 0;
+        for (float v : x) {
+            s += Math.abs(v);
+        }
+        // Elements 0 and 2 must stay untouched (bound 0 there: any write fails the check).
+        return done(compare("mean_into", "n=" + n, D, new double[]{0, s / n, 0}, (n + 3) * U));
+    }
+
+    public CheckResult sgdUpdate(int n) {
+        float[] p = uniform(n, 1), g = uniform(n, 1);
+        float lr = 0.1f;
+        Tensor[] P = pair(p, 1, n), G = pair(g, 1, n);
+        device.sgdUpdate(P[0], G[0], lr);
+        host.sgdUpdate(P[1], G[1], lr);
+        double[] bound = new double[n];
+        for (int i = 0; i < n; i++) {
+            bound[i] = Math.abs(p[i]) + Math.abs(lr * g[i]);
+        }
+        return done(compare("sgd_update", "n=" + n, P, bound, 4 * U));
+    }
+
+    public CheckResult gatherRows(int rows, int cols, int srcRows) {
+        Tensor[] src = pair(uniform(srcRows * cols, 1), srcRows, cols), dst = alloc(rows, cols);
+        int[] idx = new int[rows + 2];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = rng.nextInt(srcRows);
+        }
+        Tensor[] I = pairInt(idx);
+        device.gatherRows(src[0], I[0], 2, dst[0]);
+        host.gatherRows(src[1], I[1], 2, dst[1]);
+        return done(compare("gather_rows", rows + "x" + cols + " of " + srcRows, dst, ones(rows * cols), 0));
+    }
+
+    /** gather_rows on int data (labels): the 32-bit words must arrive unchanged. */
+    public CheckResult gatherRowsInt(int rows, int srcRows) {
+        int[] labels = new int[srcRows];
+        for (int i = 0; i < srcRows; i++) {
+            labels[i] = rng.nextInt();
+        }
+        int[] idx = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            idx[i] = rng.nextInt(srcRows);
+        }
+        Tensor[] src = pairInt(labels), I = pairInt(idx);
+        Tensor dDev = track(device, device.allocateInt(rows)), dHost = track(host, host.allocateInt(rows));
+        device.gatherRows(src[0], I[0], 0, dDev);
+        host.gatherRows(src[1], I[1], 0, dHost);
+        return done(compareInt("gather_rows[int]", rows + " of " + srcRows, device.readInt(dDev), host.readInt(dHost)));
+    }
+
+    public CheckResult argmaxRows(int rows, int cols) {
+        Tensor[] X = pair(uniform(rows * cols, 1), rows, cols);
+        Tensor oDev = track(device, device.allocateInt(rows)), oHost = track(host, host.allocateInt(rows));
+        device.argmaxRows(X[0], oDev);
+        host.argmaxRows(X[1], oHost);
+        return done(compareInt("argmax_rows", rows + "x" + cols, device.readInt(oDev), host.readInt(oHost)));
+    }
+
+    // ---- plumbing -------------------------------------------------------------------------------------
+
+    private CheckResult compare(String kernel, String shape, Tensor[] t, double[] bound, double tol) {
+        float[] d = device.read(t[0]);
+        float[] h = host.read(t[1]);
+        double maxAbs = 0, maxRel = 0;
+        for (int i = 0; i < d.length; i++) {
+            double err = Math.abs((double) d[i] - h[i]);
+            if (Double.isNaN(err) && !(Float.isNaN(d[i]) && Float.isNaN(h[i]))) {
+                err = Double.POSITIVE_INFINITY;
+            } else if (Double.isNaN(err)) {
+                err = 0;
+            }
+            maxAbs = Math.max(maxAbs, err);
+            double rel = err == 0 ? 0 : bound[i] == 0 ? Double.POSITIVE_INFINITY : err / bound[i];
+            maxRel = Math.max(maxRel, rel);
+        }
+        return new CheckResult(kernel, shape, maxAbs, maxRel, tol);
+    }
+
+    private CheckResult compareInt(String kernel, String shape, int[] d, int[] h) {
+        int mismatches = 0;
+        for (int i = 0; i < d.length; i++) {
+            if (d[i] != h[i]) {
+                mismatches++;
+            }
+        }
+        return new CheckResult(kernel, shape, mismatches, mismatches == 0 ? 0 : Double.POSITIVE_INFINITY, 0);
+    }
+
+    /** Frees the case's buffers once all its outputs have been read. */
+    private CheckResult done(CheckResult r) {
+        freeAll();
+        return r;
+    }
+
+    private static CheckResult worse(CheckResult a, CheckResult b) {
+        return a.maxRel() / Math.max(a.tol(), Double.MIN_VALUE) >= b.maxRel() / Math.max(b.tol(), Double.MIN_VALUE)
+                ? a : b;
+    }
+
+    private float[] uniform(int n, double scale) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) ((2 * rng.nextDouble() - 1) * scale);
+        }
+        return x;
+    }
+
+    private static double[] ones(int n) {
+        double[] o = new double[n];
+        java.util.Arrays.fill(o, 1);
+        return o;
+    }
+
+    private Tensor[] pair(float[] values, int rows, int cols) {
+        Tensor d = track(device, device.allocate(rows, cols));
+        Tensor h = track(host, host.allocate(rows, cols));
+        device.write(d, values);
+        host.write(h, values);
+        return new Tensor[]{d, h};
+    }
+
+    private Tensor[] pairInt(int[] values) {
+        Tensor d = track(device, device.allocateInt(values.length));
+        Tensor h = track(host, host.allocateInt(values.length));
+        device.writeInt(d, values);
+        host.writeInt(h, values);
+        return new Tensor[]{d, h};
+    }
+
+    private Tensor[] alloc(int rows, int cols) {
+        return new Tensor[]{track(device, device.allocate(rows, cols)), track(host, host.allocate(rows, cols))};
+    }
+
+    private final List<Backend> owners = new ArrayList<>();
+
+    private Tensor track(Backend owner, Tensor t) {
+        allocated.add(t);
+        owners.add(owner);
+        return t;
+    }
+
+    private void freeAll() {
+        for (int i = 0; i < allocated.size(); i++) {
+            owners.get(i).free(allocated.get(i));
+        }
+        allocated.clear();
+        owners.clear();
+    }
+
+    @Override
+    public void close() {
+        freeAll();
+        host.close();
+    }
+}

@@ -1,0 +1,54 @@
+package io.clprop;
+
+import io.clprop.backend.opencl.ClDevices;
+import io.clprop.backend.opencl.OpenClBackend;
+import io.clprop.data.MnistFolder;
+import io.clprop.util.UserError;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+import java.nio.file.Files;
+
+/**
+ * Opens the OpenCL device for tests. Outside CI a machine without OpenCL skips device tests; in CI
+ * (CI=true) a missing device or data set fails them, so device tests can never silently not run there.
+ * The device is chosen by CLPROP_TEST_DEVICE (a device number, default 0).
+ */
+public final class TestDevices {
+    private TestDevices() {
+    }
+
+    public static boolean inCi() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    public static OpenClBackend openCl() {
+        int index = Integer.parseInt(System.getenv().getOrDefault("CLPROP_TEST_DEVICE", "0"));
+        try {
+            return new OpenClBackend(ClDevices.byIndex(index));
+        } catch (UserError e) {
+            if (inCi()) {
+                Assertions.fail("CI=true and no OpenCL device: " + e.getMessage());
+            }
+            Assumptions.abort("no OpenCL device (" + e.getMessage() + ")");
+            throw e;
+        }
+    }
+
+    /** The Fashion-MNIST package's folder, or a skip (a failure in CI) if it is not installed. */
+    public static MnistFolder.TrainTest fashionMnist() {
+        if (!Files.isDirectory(MnistFolder.DEFAULT_DIR)) {
+            String msg = MnistFolder.DEFAULT_DIR + " missing: apt-get install dataset-fashion-mnist";
+            if (inCi()) {
+                Assertions.fail("CI=true and " + msg);
+            }
+            Assumptions.abort(msg);
+        }
+        return FashionHolder.DATA;
+    }
+
+    /** Loaded once per JVM: several tests use it and it takes a second to parse. */
+    private static final class FashionHolder {
+        static final MnistFolder.TrainTest DATA = MnistFolder.load(MnistFolder.DEFAULT_DIR);
+    }
+}

@@ -1,0 +1,87 @@
+package io.clprop.verify;
+
+import io.clprop.TestDevices;
+import io.clprop.backend.opencl.OpenClBackend;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every kernel against its CPU twin over the suite's awkward shapes (see {@link KernelCrossCheck} for the
+ * tolerances and why). Kernels covered: gemm_nn, gemm_tn, transpose, bias_add, activate,
+ * activation_backward, bias_grad, mean_into, mse_loss, softmax_ce, sgd_update, gather_rows, argmax_rows.
+ */
+class KernelCrossCheckTest {
+    private static OpenClBackend device;
+    private static List<CheckResult> results;
+
+    @BeforeAll
+    static void runSuite() {
+        device = TestDevices.openCl();
+        try (KernelCrossCheck check = new KernelCrossCheck(device, 42)) {
+            results = check.runSuite();
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        if (device != null) {
+            device.close();
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyCaseWithinTolerance() {
+        return results.stream().map(r -> DynamicTest.dynamicTest(r.kernel() + " " + r.shape(),
+                () -> assertTrue(r.pass(), r.row())));
+    }
+
+    @Test
+    void suiteCoversEveryKernelInKernelsFolder() throws IOException {
+        Pattern p = Pattern.compile("__kernel\\s+void\\s+(\\w+)");
+        Set<String> declared = new TreeSet<>();
+        try (Stream<Path> files = Files.list(Path.of("kernels"))) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".cl")).collect(Collectors.toList())) {
+                Matcher m = p.matcher(Files.readString(f));
+                while (m.find()) {
+                    declared.add(m.group(1));
+                }
+            }
+        }
+        Set<String> checked = new TreeSet<>();
+        for (CheckResult r : results) {
+            checked.add(r.kernel().replaceAll("[\\[(].*", ""));
+        }
+        checked.add("transpose"); // also runs inside every gemm_nn(x,Wᵀ) case
+        declared.removeAll(checked);
+        assertEquals(Set.of(), declared, "kernels with no cross-check");
+    }
+
+    @Test
+    void suiteIsLargeEnough() {
+        assertTrue(results.size() >= 100, "only " + results.size() + " cases");
+    }
+
+    @Test
+    void aWrongResultIsCaught() {
+        // The check itself must be able to fail: a result off by one part in 10⁴ breaks every bound used.
+        CheckResult r = new CheckResult("gemm_nn", "1x1x1", 1e-4, 1e-4, 3 * KernelCrossCheck.U);
+        assertTrue(!r.pass());
+    }
+}
