@@ -4,22 +4,40 @@ import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.distribution.UniformRealDistribution;
 import org.apache.commons.math3.random.RandomGenerator;
 
+import java.util.Locale;
+
 /**
- * Initial weights from a seeded generator: He (normal, variance 2/in) before ReLU, which keeps the
- * variance of activations steady through rectifiers; Xavier/Glorot (uniform, ±√(6/(in+out))) before
- * sigmoid, tanh and the linear output. Biases start at zero.
+ * Initial weights from a seeded generator; biases start at zero.
+ * <ul>
+ *   <li>HE: normal with variance 2/in, which keeps activation variance steady through rectifiers.</li>
+ *   <li>XAVIER: Glorot uniform ±√(6/(in+out)), variance 2/(in+out), balanced for forward and backward.</li>
+ *   <li>AUTO: He before ReLU, Xavier before sigmoid, tanh and the linear output.</li>
+ * </ul>
  */
-public final class Init {
-    private Init() {
+public enum Init {
+    AUTO, HE, XAVIER;
+
+    public static Init parse(String s) {
+        for (Init i : values()) {
+            if (i.name().equalsIgnoreCase(s)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("unknown init '" + s + "' (expected auto, he or xavier)");
     }
 
-    public static float[] parameters(NetworkSpec spec, RandomGenerator rng) {
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public float[] parameters(NetworkSpec spec, RandomGenerator rng) {
         float[] p = new float[spec.parameterCount()];
         for (int l = 0; l < spec.layers().size(); l++) {
             int in = spec.inputsOf(l);
             int out = spec.layers().get(l).units();
             int off = spec.weightOffset(l);
-            if (spec.layers().get(l).activation() == Activation.RELU) {
+            boolean he = this == HE || (this == AUTO && spec.layers().get(l).activation() == Activation.RELU);
+            if (he) {
                 NormalDistribution d = new NormalDistribution(rng, 0.0, Math.sqrt(2.0 / in));
                 for (int i = 0; i < in * out; i++) {
                     p[off + i] = (float) d.sample();

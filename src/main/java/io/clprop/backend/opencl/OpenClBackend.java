@@ -40,8 +40,9 @@ public final class OpenClBackend implements Backend {
     private final Map<String, cl_kernel> kernels = new LinkedHashMap<>();
     private final Set<cl_mem> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private final TransferStats transfers = new TransferStats();
-    /** Holds op(B) = Bᵀ for X·Wᵀ, grown as needed. */
+    /** Holds op(B) = Bᵀ for X·Wᵀ, grown as needed; owned by the backend, not counted in liveBuffers(). */
     private Tensor transposeScratch;
+    private cl_mem scratchMem;
     private boolean closed;
 
     public OpenClBackend(ClDevice device) {
@@ -214,12 +215,20 @@ public final class OpenClBackend implements Backend {
     private Tensor scratch(int rows, int cols) {
         int need = rows * cols;
         if (transposeScratch == null || transposeScratch.size() < need) {
-            if (transposeScratch != null) {
-                free(transposeScratch);
-            }
+            releaseScratch();
             transposeScratch = allocate(1, need);
+            scratchMem = (cl_mem) transposeScratch.buffer();
+            live.remove(scratchMem);
         }
         return transposeScratch.view(0, rows, cols);
+    }
+
+    private void releaseScratch() {
+        if (scratchMem != null) {
+            clReleaseMemObject(scratchMem);
+            scratchMem = null;
+            transposeScratch = null;
+        }
     }
 
     @Override
@@ -339,7 +348,7 @@ public final class OpenClBackend implements Backend {
 
     /** The tensor's buffer; refuses freed buffers and other backends' tensors, which would crash a driver. */
     private cl_mem mem(Tensor t) {
-        if (!(t.buffer() instanceof cl_mem m) || !live.contains(m)) {
+        if (!(t.buffer() instanceof cl_mem m) || !(live.contains(m) || (m == scratchMem && m != null))) {
             throw new IllegalStateException("tensor " + t + " is not a live buffer of this OpenCL backend"
                     + (closed ? " (backend closed)" : ""));
         }
@@ -357,7 +366,7 @@ public final class OpenClBackend implements Backend {
         }
         List<cl_mem> buffers = new ArrayList<>(live);
         live.clear();
-        transposeScratch = null;
+        releaseScratch();
         for (cl_mem m : buffers) {
             clReleaseMemObject(m);
         }

@@ -1,0 +1,38 @@
+package io.clprop.cli;
+
+import io.clprop.nn.Activation;
+import io.clprop.nn.LossKind;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Option values with dashes or lower case, turned into clear one-line errors when unknown. */
+final class Converters {
+    private Converters() {
+    }
+
+    static final class ActivationConverter implements ITypeConverter<Activation> {
+        @Override
+        public Activation convert(String value) {
+            try {
+                Activation a = Activation.parse(value);
+                if (a == Activation.IDENTITY) {
+                    throw new IllegalArgumentException("identity is not a hidden activation");
+                }
+                return a;
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("unknown activation '" + value + "' (expected relu, sigmoid or tanh)");
+            }
+        }
+    }
+
+    static final class LossConverter implements ITypeConverter<LossKind> {
+        @Override
+        public LossKind convert(String value) {
+            try {
+                return LossKind.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.clprop.cli;
+
+import io.clprop.util.UserError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+
+/**
+ * clprop's command line. Exit status: 0 success, 1 a failure inside clprop (a bug: one line, the stack
+ * trace with --debug), 2 bad input or a missing piece of the machine's setup (one line naming it).
+ */
+@Command(name = "clprop", mixinStandardHelpOptions = true, version = "clprop 0.1.0",
+        description = "Train neural networks by backpropagation in OpenCL kernels, cross-checked against a CPU path.",
+        subcommands = {DevicesCommand.class, TrainCommand.class})
+public final class Main implements Runnable {
+    public static final int EXIT_INTERNAL = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces for errors.")
+    boolean debug;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "missing command (devices, train)");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs a command line with the given streams and returns the exit status (tests call this directly). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        Main main = new Main();
+        CommandLine cl = new CommandLine(main);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            String cmd = ex.getCommandLine().getCommandName();
+            err.println("clprop" + (cmd.equals("clprop") ? "" : " " + cmd) + ": " + oneLine(ex.getMessage())
+                    + " (see --help)");
+            return EXIT_USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            boolean debug = main.debug || parseResult.hasMatchedOption("--debug");
+            if (debug) {
+                ex.printStackTrace(err);
+            }
+            if (ex instanceof UserError) {
+                err.println("clprop: error: " + ex.getMessage());
+                return EXIT_USAGE;
+            }
+            err.println("clprop: internal error: " + ex.getClass().getSimpleName() + ": " + oneLine(ex.getMessage())
+                    + (debug ? "" : " (run with --debug for the stack trace)"));
+            return EXIT_INTERNAL;
+        });
+        int status = cl.execute(args);
+        out.flush();
+        err.flush();
+        return status;
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+}

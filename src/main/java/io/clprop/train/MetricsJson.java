@@ -1,0 +1,75 @@
+package io.clprop.train;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.clprop.util.AtomicFiles;
+import io.clprop.util.UserError;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The --metrics-json file: {"config":{…},"device":"…","epochs":[{"epoch":1,"train_loss":…,"test_accuracy":…,
+ * "seconds":…,"samples_per_sec":…}],"test_accuracy":…}. Written atomically, so a reader never sees half a file.
+ */
+public final class MetricsJson {
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
+    private MetricsJson() {
+    }
+
+    /** Fails before training if the file could not be written afterwards. */
+    public static void checkWritable(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new UserError("--metrics-json " + file + ": folder " + dir + " does not exist");
+        }
+        if (Files.isDirectory(file)) {
+            throw new UserError("--metrics-json " + file + ": is a folder");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new UserError("--metrics-json " + file + ": folder " + dir + " is not writable");
+        }
+    }
+
+    public static JsonObject toJson(TrainConfig config, String device, List<EpochMetrics> epochs, double testAccuracy) {
+        JsonObject root = new JsonObject();
+        JsonObject c = new JsonObject();
+        JsonArray hidden = new JsonArray();
+        for (int h : config.hidden()) {
+            hidden.add(h);
+        }
+        c.add("hidden", hidden);
+        c.addProperty("activation", config.activation().cliName());
+        c.addProperty("loss", config.loss().cliName);
+        c.addProperty("lr", config.learningRate());
+        c.addProperty("batch", config.batchSize());
+        c.addProperty("epochs", config.epochs());
+        c.addProperty("target_loss", config.targetLoss());
+        c.addProperty("seed", config.seed());
+        c.addProperty("init", config.init().cliName());
+        root.add("config", c);
+        root.addProperty("device", device);
+        JsonArray es = new JsonArray();
+        for (EpochMetrics m : epochs) {
+            JsonObject e = new JsonObject();
+            e.addProperty("epoch", m.epoch());
+            e.addProperty("train_loss", m.trainLoss());
+            e.addProperty("test_accuracy", m.testAccuracy());
+            e.addProperty("seconds", m.seconds());
+            e.addProperty("samples_per_sec", m.samplesPerSec());
+            es.add(e);
+        }
+        root.add("epochs", es);
+        root.addProperty("test_accuracy", testAccuracy);
+        return root;
+    }
+
+    public static void write(Path file, TrainConfig config, String device, List<EpochMetrics> epochs,
+                             double testAccuracy) {
+        AtomicFiles.writeString(file, GSON.toJson(toJson(config, device, epochs, testAccuracy)) + "\n");
+    }
+}

@@ -1,0 +1,42 @@
+package io.clprop.train;
+
+import io.clprop.SyntheticData;
+import io.clprop.TestDevices;
+import io.clprop.backend.Backend;
+import io.clprop.backend.TransferStats;
+import io.clprop.data.Dataset;
+import io.clprop.nn.Activation;
+import io.clprop.nn.Init;
+import io.clprop.nn.LossKind;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Nothing crosses between host and device per step: an epoch's traffic, counted by the backend's one
+ * transfer point, is the shuffled index upload, the read of the epoch's step losses and the read of the
+ * test predictions, whatever the number of steps.
+ */
+class TransferCountTest {
+
+    @ParameterizedTest
+    @EnumSource(LossKind.class)
+    void epochTrafficIsIndependentOfStepCount(LossKind loss) {
+        int n = 1000, testN = 300;
+        Dataset train = SyntheticData.blobs(n, 20, 5, 0.3, 1);
+        Dataset test = SyntheticData.blobs(testN, 20, 5, 0.3, 2);
+        for (int batch : new int[]{10, 100}) {
+            TrainConfig config = new TrainConfig(new int[]{16}, Activation.RELU, loss, 0.1f, batch, 1, 0, 1, Init.AUTO);
+            try (Backend b = TestDevices.openCl(); Trainer t = new Trainer(b, config, train, test)) {
+                TransferStats before = b.transfers().snapshot();
+                t.trainEpoch();
+                TransferStats epoch = b.transfers().since(before);
+                int steps = t.stepsPerEpoch();
+                assertEquals(4L * n, epoch.hostToDeviceBytes(), "h2d: the permutation only");
+                assertEquals(4L * steps + 4L * testN, epoch.deviceToHostBytes(), "d2h: step losses + predictions");
+                assertEquals(3, epoch.blockingWaits(), "waits: permutation write, loss read, predictions read");
+            }
+        }
+    }
+}
