@@ -50,6 +50,6 @@ ensure_jar() {
         -newer "$CLPROP_JAR" -print -quit 2>/dev/null)" ]; then
     command -v mvn >/dev/null 2>&1 || { echo "clprop: Maven (mvn) is needed to build; apt-get install -y maven" >&2; exit 2; }
     echo "clprop: building $CLPROP_JAR ..." >&2
-    (cd "$CLPROP_HOME" && mvn -q -B -DskipTests package >&2) || { echo "clprop: build failed" >&2; exit 2; }
+    (cd "$CLPROP_HOME" && mvn -q -B -Dstyle.color=never -DskipTests package >&2) || { echo "clprop: build failed" >&2; exit 2; }
   fi
 }

@@ -1,6 +1,7 @@
 package io.clprop;
 
 import io.clprop.backend.opencl.ClDevices;
+import io.clprop.backend.opencl.GemmConfig;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.data.MnistFolder;
 import io.clprop.util.UserError;
@@ -23,9 +24,14 @@ public final class TestDevices {
     }
 
     public static OpenClBackend openCl() {
+        return openCl(GemmConfig.DEFAULT);
+    }
+
+    /** The test device with another gemm block shape (compiled with other -D defines). */
+    public static OpenClBackend openCl(GemmConfig gemm) {
         int index = Integer.parseInt(System.getenv().getOrDefault("CLPROP_TEST_DEVICE", "0"));
         try {
-            return new OpenClBackend(ClDevices.byIndex(index));
+            return new OpenClBackend(ClDevices.byIndex(index), gemm);
         } catch (UserError e) {
             if (inCi()) {
                 Assertions.fail("CI=true and no OpenCL device: " + e.getMessage());
