@@ -39,9 +39,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--hidden", split = ",", paramLabel = "N,N,…", description = "Hidden layer widths (default: 256,128).")
     int[] hidden = TrainConfig.DEFAULT_HIDDEN;
 
-    @Option(names = "--activation", converter = Converters.ActivationConverter.class,
-            description = "Hidden activation: relu, sigmoid or tanh (default: relu).")
-    Activation activation = Activation.RELU;
+    @Option(names = "--activation", split = ",", paramLabel = "F[,F…]", converter = Converters.ActivationConverter.class,
+            description = "Hidden activation, relu, sigmoid or tanh: one for all hidden layers or one per layer "
+                    + "(default: relu).")
+    List<Activation> activation = List.of(Activation.RELU);
 
     @Option(names = "--loss", converter = Converters.LossConverter.class,
             description = "softmax-ce or mse (default: softmax-ce; mse uses one-hot targets and a sigmoid output).")

@@ -29,9 +29,19 @@ public record NetworkSpec(int inputs, List<LayerSpec> layers, LossKind loss) {
 
     /** An MLP: hidden layers with one activation, then an output layer suited to the loss. */
     public static NetworkSpec mlp(int inputs, int[] hidden, Activation hiddenActivation, int outputs, LossKind loss) {
+        Activation[] each = new Activation[hidden.length];
+        java.util.Arrays.fill(each, hiddenActivation);
+        return mlp(inputs, hidden, each, outputs, loss);
+    }
+
+    /** An MLP with its own activation per hidden layer. */
+    public static NetworkSpec mlp(int inputs, int[] hidden, Activation[] activations, int outputs, LossKind loss) {
+        if (activations.length != hidden.length) {
+            throw new IllegalArgumentException(activations.length + " activations for " + hidden.length + " hidden layers");
+        }
         List<LayerSpec> ls = new ArrayList<>();
-        for (int h : hidden) {
-            ls.add(new LayerSpec(h, hiddenActivation));
+        for (int l = 0; l < hidden.length; l++) {
+            ls.add(new LayerSpec(hidden[l], activations[l]));
         }
         ls.add(new LayerSpec(outputs, loss.defaultOutputActivation()));
         return new NetworkSpec(inputs, ls, loss);

@@ -43,7 +43,7 @@ public final class MetricsJson {
             hidden.add(h);
         }
         c.add("hidden", hidden);
-        c.addProperty("activation", config.activation().cliName());
+        c.addProperty("activation", config.activationNames());
         c.addProperty("loss", config.loss().cliName);
         c.addProperty("lr", config.learningRate());
         c.addProperty("batch", config.batchSize());

@@ -3,6 +3,7 @@ package io.clprop.train;
 import io.clprop.backend.Backend;
 import io.clprop.backend.Tensor;
 import io.clprop.data.Dataset;
+import io.clprop.nn.Activation;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;
@@ -48,8 +49,12 @@ public final class Trainer implements AutoCloseable {
     public Trainer(Backend backend, TrainConfig config, Dataset trainData, Dataset testData) {
         this.backend = backend;
         this.config = config;
-        this.spec = NetworkSpec.mlp(trainData.featureCount(), config.hidden(), config.activation(),
-                trainData.numClasses(), config.loss());
+        Activation[] activations = new Activation[config.hidden().length];
+        for (int l = 0; l < activations.length; l++) {
+            activations[l] = config.activationOf(l);
+        }
+        this.spec = NetworkSpec.mlp(trainData.featureCount(), config.hidden(), activations, trainData.numClasses(),
+                config.loss());
         if (config.batchSize() > trainData.size()) {
             throw new IllegalArgumentException("--batch " + config.batchSize() + " is larger than the training set ("
                     + trainData.size() + " samples)");

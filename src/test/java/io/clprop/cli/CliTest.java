@@ -68,8 +68,21 @@ class CliTest {
         }
     }
 
+    @Test
+    void perLayerActivations(@TempDir Path dir) throws IOException {
+        TestDevices.fashionMnist();
+        Path json = dir.resolve("m.json");
+        Result r = run("train", "--device", "cpu", "--hidden", "24,12", "--activation", "tanh,relu", "--epochs", "1",
+                "--train-limit", "500", "--test-limit", "100", "--batch", "50", "--metrics-json", json.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("784-24-12-10 tanh/relu/identity softmax-ce"), r.out());
+        JsonObject j = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        assertEquals("tanh,relu", j.getAsJsonObject("config").get("activation").getAsString());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
+            "--hidden 32 --activation relu,tanh", "--train-limit 0", "--test-limit 99999999",
             "--lr 0", "--lr -1", "--lr NaN", "--batch 0", "--epochs 0", "--hidden 0", "--hidden 16,-3",
             "--activation swish", "--loss hinge", "--device gpu", "--device opencl:99", "--device opencl:x",
             "--lr abc", "--no-such-option", "--data /nonexistent/folder", "--batch 100000",

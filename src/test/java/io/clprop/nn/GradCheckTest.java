@@ -38,6 +38,17 @@ class GradCheckTest {
         }
     }
 
+    @ParameterizedTest(name = "tanh,relu,sigmoid + {0}")
+    @org.junit.jupiter.params.provider.EnumSource(LossKind.class)
+    void perLayerActivationsBackpropagate(LossKind loss) {
+        NetworkSpec spec = NetworkSpec.mlp(4, new int[]{5, 3, 4},
+                new Activation[]{Activation.TANH, Activation.RELU, Activation.SIGMOID}, 2, loss);
+        assertEquals(Activation.RELU, spec.layers().get(1).activation());
+        for (TensorError e : GradCheck.cpuDouble(spec, 4, 9)) {
+            assertTrue(e.pass(), loss + " " + e.tensor() + ": error " + e.maxError());
+        }
+    }
+
     @Test
     void aWrongGradientIsFlagged() {
         NetworkSpec spec = NetworkSpec.mlp(2, new int[]{2}, Activation.TANH, 2, LossKind.MSE);

@@ -43,6 +43,11 @@ class LearningTest {
             assertTrue(m.get(0).trainLoss() > 0.2, "initial loss " + m.get(0).trainLoss());
             assertTrue(last.trainLoss() <= 0.02, "final loss " + last.trainLoss() + " after " + m.size() + " epochs");
             assertEquals(1.0, last.testAccuracy(), "XOR accuracy");
+            // --target-loss: training stops at the first epoch at or below the target, well before 3000.
+            assertTrue(m.size() < 3000, "ran all " + m.size() + " epochs");
+            for (EpochMetrics e : m.subList(0, m.size() - 1)) {
+                assertTrue(e.trainLoss() > 0.02, "epoch " + e.epoch() + " was already at the target");
+            }
         }
     }
 
