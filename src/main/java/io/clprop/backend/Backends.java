@@ -2,8 +2,11 @@ package io.clprop.backend;
 
 import io.clprop.backend.cpu.CpuBackend;
 import io.clprop.backend.opencl.ClDevices;
+import io.clprop.backend.opencl.GemmConfig;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.util.UserError;
+
+import java.util.Map;
 
 /** Opens a backend from the command line's {@code --device} value: {@code opencl}, {@code opencl:N} or {@code cpu}. */
 public final class Backends {
@@ -15,8 +18,14 @@ public final class Backends {
         if (s.equals("cpu")) {
             return new CpuBackend();
         }
+        return openCl(spec, Map.of());
+    }
+
+    /** An OpenCL device from {@code opencl} or {@code opencl:N}, with extra build options per kernel file. */
+    public static OpenClBackend openCl(String spec, Map<String, String> extraBuildOptions) {
+        String s = spec.trim();
         if (s.equals("opencl")) {
-            return new OpenClBackend(ClDevices.byIndex(0));
+            return new OpenClBackend(ClDevices.byIndex(0), GemmConfig.DEFAULT, extraBuildOptions);
         }
         if (s.startsWith("opencl:")) {
             String n = s.substring("opencl:".length());
@@ -26,7 +35,11 @@ public final class Backends {
             } catch (NumberFormatException e) {
                 throw new UserError("--device " + spec + ": expected opencl:N with N a device number from `clprop devices`");
             }
-            return new OpenClBackend(ClDevices.byIndex(index));
+            return new OpenClBackend(ClDevices.byIndex(index), GemmConfig.DEFAULT, extraBuildOptions);
+        }
+        if (s.equals("cpu")) {
+            throw new UserError("--device cpu: this command compares an OpenCL device with the CPU path; "
+                    + "choose opencl or opencl:N");
         }
         throw new UserError("--device " + spec + ": unknown device (expected opencl, opencl:N or cpu)");
     }

@@ -1,6 +1,7 @@
 package io.clprop.cli;
 
 import io.clprop.util.UserError;
+import io.clprop.verify.CheckFailure;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -9,14 +10,17 @@ import java.io.PrintWriter;
 
 /**
  * clprop's command line. Exit status: 0 success, 1 a failure inside clprop (a bug: one line, the stack
- * trace with --debug), 2 bad input or a missing piece of the machine's setup (one line naming it).
+ * trace with --debug), 2 bad input or a missing piece of the machine's setup (one line naming it), 3 a
+ * verification (verify, gradcheck, train --check-every) found results beyond tolerance.
  */
 @Command(name = "clprop", mixinStandardHelpOptions = true, version = "clprop 0.1.0",
         description = "Train neural networks by backpropagation in OpenCL kernels, cross-checked against a CPU path.",
-        subcommands = {DevicesCommand.class, TrainCommand.class})
+        subcommands = {DevicesCommand.class, TrainCommand.class, VerifyCommand.class, GradCheckCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_INTERNAL = 1;
     public static final int EXIT_USAGE = 2;
+    /** A verification found the device (or the CPU path) wrong beyond tolerance. */
+    public static final int EXIT_CHECK_FAILED = 3;
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces for errors.")
@@ -24,7 +28,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "missing command (devices, train)");
+        throw new CommandLine.ParameterException(new CommandLine(this), "missing command (devices, train, verify, gradcheck)");
     }
 
     public static void main(String[] args) {
@@ -47,6 +51,10 @@ public final class Main implements Runnable {
             boolean debug = main.debug || parseResult.hasMatchedOption("--debug");
             if (debug) {
                 ex.printStackTrace(err);
+            }
+            if (ex instanceof CheckFailure) {
+                err.println("clprop: check failed: " + oneLine(ex.getMessage()));
+                return EXIT_CHECK_FAILED;
             }
             if (ex instanceof UserError) {
                 err.println("clprop: error: " + ex.getMessage());

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** `clprop train`: trains an MLP on an MNIST-format folder and reports test accuracy per epoch. */
@@ -75,6 +76,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--metrics-json", paramLabel = "FILE", description = "Write per-epoch metrics as JSON.")
     Path metricsJson;
 
+    @Option(names = "--check-every", paramLabel = "N", description = "Every N steps, replay the step on the CPU "
+            + "path and compare gradients and updated weights; stop if they differ beyond tolerance (default: off).")
+    int checkEvery = 0;
+
+    @Option(names = "--build-option", paramLabel = "FILE=OPTS",
+            description = "Extra build options for one kernel file, e.g. gemm.cl=-DRM=8 (repeatable).")
+    List<String> buildOptions;
+
     @Option(names = "--train-limit", paramLabel = "N", description = "Use only the first N training samples.")
     Integer trainLimit;
 
@@ -93,6 +102,12 @@ final class TrainCommand implements Callable<Integer> {
         if (metricsJson != null) {
             MetricsJson.checkWritable(metricsJson);
         }
+        if (checkEvery < 0) {
+            throw new UserError("--check-every must be ≥ 0, got " + checkEvery);
+        }
+        if (checkEvery > 0 && device.equals("cpu")) {
+            throw new UserError("--check-every compares a device with the CPU path; it needs --device opencl or opencl:N");
+        }
         MnistFolder.TrainTest tt = MnistFolder.load(data);
         Dataset train = limit(tt.train(), trainLimit, "--train-limit");
         Dataset test = limit(tt.test(), testLimit, "--test-limit");
@@ -100,11 +115,20 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--batch " + config.batchSize() + " is larger than the training set (" + train.size()
                     + " samples)");
         }
-        try (Backend backend = Backends.open(device); Trainer trainer = new Trainer(backend, config, train, test)) {
+        Map<String, String> extra = BuildOptions.parse(buildOptions);
+        if (!extra.isEmpty() && device.equals("cpu")) {
+            throw new UserError("--build-option applies to OpenCL kernels; it needs --device opencl or opencl:N");
+        }
+        try (Backend backend = device.equals("cpu") ? Backends.open(device) : Backends.openCl(device, extra); Trainer trainer = new Trainer(backend, config, train, test)) {
             out.println("device  " + backend.description());
             out.println("network " + trainer.spec().describe() + ", " + trainer.spec().parameterCount() + " parameters");
             out.println("data    " + data + ": " + train.size() + " train, " + test.size() + " test samples");
             out.println("config  " + config);
+            trainer.setCheckEvery(checkEvery);
+            if (checkEvery > 0) {
+                out.printf("check   every %d steps against the CPU path, tolerance %.2e%n", checkEvery,
+                        io.clprop.verify.ParameterDiff.stepTolerance(trainer.spec(), config.batchSize()));
+            }
             List<EpochMetrics> epochsRun = new ArrayList<>();
             trainer.fit(m -> {
                 epochsRun.add(m);

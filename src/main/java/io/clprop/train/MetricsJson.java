@@ -23,16 +23,26 @@ public final class MetricsJson {
 
     /** Fails before training if the file could not be written afterwards. */
     public static void checkWritable(Path file) {
+        checkWritable(file, "--metrics-json");
+    }
+
+    /** Fails before any work if {@code file} (given with {@code option}) could not be written afterwards. */
+    public static void checkWritable(Path file, String option) {
         Path dir = file.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
-            throw new UserError("--metrics-json " + file + ": folder " + dir + " does not exist");
+            throw new UserError(option + " " + file + ": folder " + dir + " does not exist");
         }
         if (Files.isDirectory(file)) {
-            throw new UserError("--metrics-json " + file + ": is a folder");
+            throw new UserError(option + " " + file + ": is a folder");
         }
         if (!Files.isWritable(dir)) {
-            throw new UserError("--metrics-json " + file + ": folder " + dir + " is not writable");
+            throw new UserError(option + " " + file + ": folder " + dir + " is not writable");
         }
+    }
+
+    /** A JSON number, or null where the value is not finite (JSON has no NaN or infinity). */
+    public static com.google.gson.JsonElement number(double v) {
+        return Double.isFinite(v) ? new com.google.gson.JsonPrimitive(v) : com.google.gson.JsonNull.INSTANCE;
     }
 
     public static JsonObject toJson(TrainConfig config, String device, List<EpochMetrics> epochs, double testAccuracy) {
@@ -61,11 +71,31 @@ public final class MetricsJson {
             e.addProperty("test_accuracy", m.testAccuracy());
             e.addProperty("seconds", m.seconds());
             e.addProperty("samples_per_sec", m.samplesPerSec());
+            if (m.check() != null) {
+                e.add("check", check(m.check().steps(), m.check().maxRel(), m.check().tolerance()));
+            }
             es.add(e);
         }
         root.add("epochs", es);
         root.addProperty("test_accuracy", testAccuracy);
+        if (!epochs.isEmpty() && epochs.get(0).check() != null) {
+            int steps = 0;
+            double maxRel = 0;
+            for (EpochMetrics m : epochs) {
+                steps += m.check().steps();
+                maxRel = Math.max(maxRel, m.check().maxRel());
+            }
+            root.add("check", check(steps, maxRel, epochs.get(0).check().tolerance()));
+        }
         return root;
+    }
+
+    private static JsonObject check(int steps, double maxRel, double tolerance) {
+        JsonObject c = new JsonObject();
+        c.addProperty("steps", steps);
+        c.add("max_rel", number(maxRel));
+        c.addProperty("tolerance", tolerance);
+        return c;
     }
 
     public static void write(Path file, TrainConfig config, String device, List<EpochMetrics> epochs,

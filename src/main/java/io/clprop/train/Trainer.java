@@ -44,6 +44,11 @@ public final class Trainer implements AutoCloseable {
     private final Tensor stepLosses;
     private final Tensor predictions;
     private final int[] order;
+    private final Dataset trainData;
+    /** Null unless shadow checking is on. */
+    private ShadowCheck shadow;
+    private int checkEvery;
+    private long globalStep;
     private int epochsDone;
 
     public Trainer(Backend backend, TrainConfig config, Dataset trainData, Dataset testData) {
@@ -76,11 +81,30 @@ public final class Trainer implements AutoCloseable {
         this.permutation = backend.allocateInt(trainData.size());
         this.stepLosses = backend.allocate(1, stepsPerEpoch());
         this.predictions = test == null ? null : backend.allocateInt(test.size);
+        this.trainData = trainData;
         this.order = new int[trainData.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
         network.setParameters(config.init().parameters(spec, rng));
+    }
+
+    /**
+     * Replays every {@code n}-th step on the CPU path and compares (see {@link ShadowCheck}); 0 turns it off.
+     * Needs the host copy of the training data, which the trainer keeps.
+     */
+    public void setCheckEvery(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("--check-every must be ≥ 0, got " + n);
+        }
+        if (shadow != null) {
+            shadow.close();
+            shadow = null;
+        }
+        checkEvery = n;
+        if (n > 0) {
+            shadow = new ShadowCheck(spec, trainData, config.batchSize(), config.learningRate());
+        }
     }
 
     public Network network() {
@@ -121,7 +145,8 @@ public final class Trainer implements AutoCloseable {
         long t1 = System.nanoTime();
         double acc = test == null ? Double.NaN : testAccuracy();
         double evalSeconds = (System.nanoTime() - t1) / 1e9;
-        return new EpochMetrics(epochsDone, loss, acc, seconds, train.size / seconds, evalSeconds);
+        return new EpochMetrics(epochsDone, loss, acc, seconds, train.size / seconds, evalSeconds,
+                shadow == null ? null : shadow.takeStats());
     }
 
     /** Shuffle, all steps, one read-back; returns the epoch's mean training loss (weighted by batch rows). */
@@ -152,8 +177,15 @@ public final class Trainer implements AutoCloseable {
             targets = batchTargets.firstRows(rows);
             backend.gatherRows(train.targets, permutation, start, targets);
         }
+        boolean check = shadow != null && globalStep % checkEvery == 0;
+        float[] before = check ? network.parameters() : null;
         network.computeGradients(x, labels, targets, stepLosses, index);
         optimizer.step(network);
+        if (check) {
+            shadow.check(epochsDone + 1, globalStep, java.util.Arrays.copyOfRange(order, start, start + rows), before,
+                    network.gradients(), network.parameters());
+        }
+        globalStep++;
     }
 
     /** Fraction of the test set classified correctly: argmax on the device, one read of all predictions. */
@@ -181,6 +213,9 @@ public final class Trainer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (shadow != null) {
+            shadow.close();
+        }
         network.close();
         train.close();
         if (test != null) {

@@ -1,5 +1,6 @@
 package io.clprop.verify;
 
+import io.clprop.backend.Backend;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.cpu.CpuBackend;
 import io.clprop.nn.Network;
@@ -11,13 +12,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks backpropagation itself: the CPU path's analytic gradients, computed in double precision, against
- * central finite differences (L(θ+h) − L(θ−h)) / 2h of the same double-precision loss.
+ * Checks backpropagation itself: analytic gradients against central finite differences
+ * (L(θ+h) − L(θ−h)) / 2h of the loss computed in double precision on the CPU path.
  *
- * <p>Error per element: |analytic − numeric| / max(|analytic|, |numeric|, 1e-3). Above 1e-3 that is the
- * relative error; below, an absolute error scaled by 1e3, so gradients that are (nearly) zero are not judged
- * on the finite-difference noise. With h = 1e-5 in double that noise is about ε·|L|/h + h²·|L‴|/6 ≈ 1e-10,
- * i.e. ≤ 1e-7 in this measure, ten times below the 1e-6 threshold; a wrong derivative gives errors of order 1.
+ * <p>CPU path in double, error per element: |analytic − numeric| / max(|analytic|, |numeric|, 1e-3).
+ * Above 1e-3 that is the relative error; below, an absolute error scaled by 1e3, so gradients that are
+ * (nearly) zero are not judged on the finite-difference noise. With h = 1e-5 in double that noise is about
+ * ε·|L|/h + h²·|L‴|/6 ≈ 1e-10, i.e. ≤ 1e-7 in this measure, ten times below the 1e-6 threshold; a wrong
+ * derivative gives errors of order 1.
+ *
+ * <p>A device computes in float32, so its gradients are judged per tensor like a training step
+ * ({@link ParameterDiff}): max |device − numeric| over the tensor's largest |numeric|, against
+ * {@link ParameterDiff#stepTolerance}. Parameters and inputs are float-representable so the device sees
+ * exactly the point the differences are taken at.
  */
 public final class GradCheck {
     public static final double STEP = 1e-5;
@@ -31,68 +38,90 @@ public final class GradCheck {
         }
     }
 
+    /** A network, its parameters and one batch: the point at which gradients are compared. */
+    public record Problem(NetworkSpec spec, int rows, double[] theta, double[] x, int[] labels, double[] targets) {
+    }
+
     private GradCheck() {
     }
 
-    /**
-     * Random parameters and a random batch of {@code rows} rows for {@code spec}; returns the worst error per
-     * parameter tensor.
-     */
-    public static List<TensorError> cpuDouble(NetworkSpec spec, int rows, long seed) {
+    /** Random float-representable parameters (non-zero biases) and a random batch. */
+    public static Problem problem(NetworkSpec spec, int rows, long seed) {
         RandomGenerator rng = new Well19937c(seed);
-        try (CpuBackend cpu = new CpuBackend(CpuBackend.Precision.DOUBLE);
-             Network net = new Network(cpu, spec, rows)) {
-            int n = spec.parameterCount();
-            double[] theta = new double[n];
-            for (int l = 0; l < spec.layers().size(); l++) {
-                double scale = 1.5 / Math.sqrt(spec.inputsOf(l));
-                int from = spec.weightOffset(l), to = spec.weightOffset(l + 1);
-                for (int i = from; i < to; i++) {
-                    theta[i] = (2 * rng.nextDouble() - 1) * scale;
-                }
+        double[] theta = new double[spec.parameterCount()];
+        for (int l = 0; l < spec.layers().size(); l++) {
+            double scale = 1.5 / Math.sqrt(spec.inputsOf(l));
+            for (int i = spec.weightOffset(l); i < spec.weightOffset(l + 1); i++) {
+                theta[i] = (float) ((2 * rng.nextDouble() - 1) * scale);
             }
-            int outputs = spec.outputs();
-            Tensor x = cpu.allocate(rows, spec.inputs());
-            Tensor labels = cpu.allocateInt(rows);
-            Tensor targets = cpu.allocate(rows, outputs);
-            Tensor loss = cpu.allocate(1, 1);
-            double[] xs = new double[rows * spec.inputs()];
-            for (int i = 0; i < xs.length; i++) {
-                xs[i] = 2 * rng.nextDouble() - 1;
-            }
-            cpu.writeDouble(x, xs);
-            int[] ys = new int[rows];
-            double[] ts = new double[rows * outputs];
-            for (int r = 0; r < rows; r++) {
-                ys[r] = rng.nextInt(outputs);
-                ts[r * outputs + ys[r]] = 1;
-            }
-            cpu.writeInt(labels, ys);
-            cpu.writeDouble(targets, ts);
+        }
+        double[] x = new double[rows * spec.inputs()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (2 * rng.nextDouble() - 1);
+        }
+        int outputs = spec.outputs();
+        int[] labels = new int[rows];
+        double[] targets = new double[rows * outputs];
+        for (int r = 0; r < rows; r++) {
+            labels[r] = rng.nextInt(outputs);
+            targets[r * outputs + labels[r]] = 1;
+        }
+        return new Problem(spec, rows, theta, x, labels, targets);
+    }
 
-            cpu.writeDouble(net.parameterBuffer(), theta);
-            net.computeGradients(x, labels, targets, loss, 0);
-            double[] analytic = cpu.readDouble(net.gradientBuffer());
+    /** The CPU path's analytic gradients in double against finite differences: worst error per tensor. */
+    public static List<TensorError> cpuDouble(NetworkSpec spec, int rows, long seed) {
+        Problem p = problem(spec, rows, seed);
+        return perTensor(spec, analyticCpuDouble(p), numeric(p));
+    }
 
-            double[] numeric = new double[n];
-            for (int i = 0; i < n; i++) {
+    /** Central differences of the double-precision loss, one parameter at a time. */
+    public static double[] numeric(Problem p) {
+        try (DoublePath d = new DoublePath(p)) {
+            double[] theta = p.theta().clone();
+            double[] numeric = new double[theta.length];
+            for (int i = 0; i < theta.length; i++) {
                 double keep = theta[i];
                 theta[i] = keep + STEP;
-                double plus = lossAt(cpu, net, theta, x, labels, targets, loss);
+                double plus = d.loss(theta);
                 theta[i] = keep - STEP;
-                double minus = lossAt(cpu, net, theta, x, labels, targets, loss);
+                double minus = d.loss(theta);
                 theta[i] = keep;
                 numeric[i] = (plus - minus) / (2 * STEP);
             }
-            return perTensor(spec, analytic, numeric);
+            return numeric;
         }
     }
 
-    private static double lossAt(CpuBackend cpu, Network net, double[] theta, Tensor x, Tensor labels,
-                                 Tensor targets, Tensor loss) {
-        cpu.writeDouble(net.parameterBuffer(), theta);
-        net.computeGradients(x, labels, targets, loss, 0);
-        return cpu.readDouble(loss)[0];
+    public static double[] analyticCpuDouble(Problem p) {
+        try (DoublePath d = new DoublePath(p)) {
+            d.loss(p.theta());
+            return d.cpu.readDouble(d.net.gradientBuffer());
+        }
+    }
+
+    /** The gradients {@code backend} computes (float32) at the problem's point. */
+    public static float[] analyticOn(Backend b, Problem p) {
+        NetworkSpec spec = p.spec();
+        try (Network net = new Network(b, spec, p.rows())) {
+            Tensor x = b.allocate(p.rows(), spec.inputs());
+            Tensor labels = b.allocateInt(p.rows());
+            Tensor targets = b.allocate(p.rows(), spec.outputs());
+            Tensor loss = b.allocate(1, 1);
+            try {
+                b.write(x, toFloat(p.x()));
+                b.writeInt(labels, p.labels());
+                b.write(targets, toFloat(p.targets()));
+                net.setParameters(toFloat(p.theta()));
+                net.computeGradients(x, labels, targets, loss, 0);
+                return net.gradients();
+            } finally {
+                b.free(x);
+                b.free(labels);
+                b.free(targets);
+                b.free(loss);
+            }
+        }
     }
 
     /** Worst element error per tensor, named W1, b1, W2, … in layer order. */
@@ -113,5 +142,42 @@ public final class GradCheck {
             worst = Math.max(worst, Double.isNaN(e) ? Double.POSITIVE_INFINITY : e);
         }
         return worst;
+    }
+
+    public static float[] toFloat(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
+    }
+
+    /** The problem loaded into the CPU path in double precision, for repeated loss evaluations. */
+    private static final class DoublePath implements AutoCloseable {
+        final CpuBackend cpu = new CpuBackend(CpuBackend.Precision.DOUBLE);
+        final Network net;
+        final Tensor x, labels, targets, loss;
+
+        DoublePath(Problem p) {
+            net = new Network(cpu, p.spec(), p.rows());
+            x = cpu.allocate(p.rows(), p.spec().inputs());
+            labels = cpu.allocateInt(p.rows());
+            targets = cpu.allocate(p.rows(), p.spec().outputs());
+            loss = cpu.allocate(1, 1);
+            cpu.writeDouble(x, p.x());
+            cpu.writeInt(labels, p.labels());
+            cpu.writeDouble(targets, p.targets());
+        }
+
+        double loss(double[] theta) {
+            cpu.writeDouble(net.parameterBuffer(), theta);
+            net.computeGradients(x, labels, targets, loss, 0);
+            return cpu.readDouble(loss)[0];
+        }
+
+        @Override
+        public void close() {
+            cpu.close();
+        }
     }
 }

@@ -9,6 +9,7 @@ import org.apache.commons.math3.random.Well19937c;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Runs each kernel on a device and its twin on the CPU reference with the same random inputs and compares
@@ -64,30 +65,75 @@ public final class KernelCrossCheck implements AutoCloseable {
             {128, 256},
     };
 
-    /** Every kernel over every shape of the suite. */
-    public List<CheckResult> runSuite() {
-        List<CheckResult> out = new ArrayList<>();
+    /** A case of the suite, run on demand; {@code cost} orders cases from cheapest (for small selections). */
+    public record Case(String kernel, long cost, Supplier<CheckResult> run) {
+    }
+
+    /** Every kernel over every shape of the suite, not yet run. */
+    public List<Case> suite() {
+        List<Case> out = new ArrayList<>();
         for (int[] s : MATMUL_SHAPES) {
-            out.add(matmul(s[0], s[1], s[2], false, false));
-            out.add(matmul(s[0], s[1], s[2], true, false));
-            out.add(matmul(s[0], s[1], s[2], false, true));
+            long cost = (long) s[0] * s[1] * s[2];
+            out.add(new Case("gemm_nn", cost, () -> matmul(s[0], s[1], s[2], false, false)));
+            out.add(new Case("gemm_tn", cost, () -> matmul(s[0], s[1], s[2], true, false)));
+            out.add(new Case("gemm_nn(x,Wᵀ)", cost, () -> matmul(s[0], s[1], s[2], false, true)));
         }
         for (int[] s : MATRIX_SHAPES) {
             int r = s[0], c = s[1];
-            out.add(transpose(r, c));
-            out.add(biasAdd(r, c));
+            long cost = (long) r * c;
+            out.add(new Case("transpose", cost, () -> transpose(r, c)));
+            out.add(new Case("bias_add", cost, () -> biasAdd(r, c)));
             for (Activation f : Activation.values()) {
-                out.add(activate(f, r, c));
-                out.add(activationBackward(f, r, c));
+                out.add(new Case("activate[" + f.cliName() + "]", cost, () -> activate(f, r, c)));
+                out.add(new Case("activation_backward[" + f.cliName() + "]", cost, () -> activationBackward(f, r, c)));
             }
-            out.add(biasGrad(r, c));
-            out.add(mseLoss(r, c));
-            out.add(softmaxCrossEntropy(r, c));
-            out.add(meanInto(r * c));
-            out.add(sgdUpdate(r * c));
-            out.add(gatherRows(r, c, r + 5));
-            out.add(gatherRowsInt(r * c, r * c + 3));
-            out.add(argmaxRows(r, c));
+            out.add(new Case("bias_grad", cost, () -> biasGrad(r, c)));
+            out.add(new Case("mse_loss", cost, () -> mseLoss(r, c)));
+            out.add(new Case("softmax_ce", cost, () -> softmaxCrossEntropy(r, c)));
+            out.add(new Case("mean_into", cost, () -> meanInto(r * c)));
+            out.add(new Case("sgd_update", cost, () -> sgdUpdate(r * c)));
+            out.add(new Case("gather_rows", cost, () -> gatherRows(r, c, r + 5)));
+            out.add(new Case("gather_rows[int]", cost, () -> gatherRowsInt(r * c, r * c + 3)));
+            out.add(new Case("argmax_rows", cost, () -> argmaxRows(r, c)));
+        }
+        return out;
+    }
+
+    /**
+     * At most {@code n} cases that cover every kernel before repeating one: each kernel's cases cheapest
+     * first, taken round-robin across kernels.
+     */
+    public static List<Case> select(List<Case> all, int n) {
+        java.util.Map<String, java.util.Deque<Case>> byKernel = new java.util.LinkedHashMap<>();
+        for (Case c : all) {
+            byKernel.computeIfAbsent(c.kernel(), k -> new java.util.ArrayDeque<>()).add(c);
+        }
+        for (java.util.Map.Entry<String, java.util.Deque<Case>> e : byKernel.entrySet()) {
+            List<Case> sorted = new ArrayList<>(e.getValue());
+            sorted.sort(java.util.Comparator.comparingLong(Case::cost));
+            e.setValue(new java.util.ArrayDeque<>(sorted));
+        }
+        List<Case> out = new ArrayList<>();
+        while (out.size() < n) {
+            boolean any = false;
+            for (java.util.Deque<Case> q : byKernel.values()) {
+                if (!q.isEmpty() && out.size() < n) {
+                    out.add(q.poll());
+                    any = true;
+                }
+            }
+            if (!any) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /** Runs the whole suite. */
+    public List<CheckResult> runSuite() {
+        List<CheckResult> out = new ArrayList<>();
+        for (Case c : suite()) {
+            out.add(c.run().get());
         }
         return out;
     }

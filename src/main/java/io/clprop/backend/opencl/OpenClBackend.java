@@ -37,6 +37,7 @@ public final class OpenClBackend implements Backend {
     private final GemmConfig gemm;
     private final ProgramCache programs;
     private final cl_command_queue queue;
+    private final Map<String, String> buildOptions;
     private final Map<String, cl_kernel> kernels = new LinkedHashMap<>();
     private final Set<cl_mem> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private final TransferStats transfers = new TransferStats();
@@ -49,29 +50,48 @@ public final class OpenClBackend implements Backend {
         this(device, GemmConfig.DEFAULT);
     }
 
-    @SuppressWarnings("deprecation")
     public OpenClBackend(ClDevice device, GemmConfig gemm) {
+        this(device, gemm, Map.of());
+    }
+
+    /**
+     * @param extraBuildOptions options appended to a program's build options, by file name (e.g.
+     *                          "gemm.cl" → "-DRM=2"); later -D defines override earlier ones. For experiments
+     *                          and for proving that verification catches a wrongly built kernel.
+     */
+    @SuppressWarnings("deprecation")
+    public OpenClBackend(ClDevice device, GemmConfig gemm, Map<String, String> extraBuildOptions) {
         this.device = device;
         this.gemm = gemm;
+        this.buildOptions = new LinkedHashMap<>();
+        buildOptions.put("gemm.cl", PLAIN_OPTIONS + " " + gemm.buildOptions());
+        for (String f : List.of("activation.cl", "reduce.cl", "loss.cl", "optimizer.cl", "data.cl")) {
+            buildOptions.put(f, PLAIN_OPTIONS);
+        }
+        for (Map.Entry<String, String> e : extraBuildOptions.entrySet()) {
+            if (!buildOptions.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("no kernel file " + e.getKey() + " (have " + buildOptions.keySet() + ")");
+            }
+            buildOptions.merge(e.getKey(), e.getValue(), (a, b) -> a + " " + b);
+        }
         this.programs = ProgramCache.forDevice(device);
         // clCreateCommandQueue is deprecated in 2.0 but is the one call every 1.2+ driver has.
         this.queue = clCreateCommandQueue(programs.context(), device.device(), 0, null);
         try {
-            String gemmOptions = PLAIN_OPTIONS + " " + gemm.buildOptions();
-            addKernels("gemm.cl", gemmOptions, "gemm_nn", "gemm_tn", "transpose");
-            addKernels("activation.cl", PLAIN_OPTIONS, "bias_add", "activate", "activation_backward");
-            addKernels("reduce.cl", PLAIN_OPTIONS, "bias_grad", "mean_into");
-            addKernels("loss.cl", PLAIN_OPTIONS, "mse_loss", "softmax_ce");
-            addKernels("optimizer.cl", PLAIN_OPTIONS, "sgd_update");
-            addKernels("data.cl", PLAIN_OPTIONS, "gather_rows", "argmax_rows");
+            addKernels("gemm.cl", "gemm_nn", "gemm_tn", "transpose");
+            addKernels("activation.cl", "bias_add", "activate", "activation_backward");
+            addKernels("reduce.cl", "bias_grad", "mean_into");
+            addKernels("loss.cl", "mse_loss", "softmax_ce");
+            addKernels("optimizer.cl", "sgd_update");
+            addKernels("data.cl", "gather_rows", "argmax_rows");
         } catch (RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    private void addKernels(String file, String options, String... names) {
-        cl_program p = programs.program(file, options);
+    private void addKernels(String file, String... names) {
+        cl_program p = programs.program(file, buildOptions.get(file));
         for (String name : names) {
             kernels.put(name, clCreateKernel(p, name, null));
         }
@@ -87,12 +107,7 @@ public final class OpenClBackend implements Backend {
 
     /** The compile-time parameters each program was built with, for failure reports. */
     public Map<String, String> buildOptions() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("gemm.cl", PLAIN_OPTIONS + " " + gemm.buildOptions());
-        for (String f : List.of("activation.cl", "reduce.cl", "loss.cl", "optimizer.cl", "data.cl")) {
-            m.put(f, PLAIN_OPTIONS);
-        }
-        return m;
+        return Collections.unmodifiableMap(buildOptions);
     }
 
     @Override

@@ -1,0 +1,133 @@
+package io.clprop.cli;
+
+import io.clprop.backend.Backends;
+import io.clprop.backend.opencl.OpenClBackend;
+import io.clprop.nn.Activation;
+import io.clprop.nn.LossKind;
+import io.clprop.nn.NetworkSpec;
+import io.clprop.util.UserError;
+import io.clprop.verify.GradCheck;
+import io.clprop.verify.GradCheck.TensorError;
+import io.clprop.verify.ParameterDiff;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * `clprop gradcheck`: the CPU path's gradients (double) against central finite differences, and the
+ * device's (float) against the same differences; worst error per parameter tensor, exit 3 above threshold.
+ */
+@Command(name = "gradcheck", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Compare backpropagated gradients with finite differences, on the CPU path and a device.")
+final class GradCheckCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--hidden", split = ",", paramLabel = "N,N,…", description = "Hidden widths (default: 8,6).")
+    int[] hidden = {8, 6};
+
+    @Option(names = "--activation", split = ",", paramLabel = "F[,F…]", converter = Converters.ActivationConverter.class,
+            description = "Hidden activation(s) (default: relu).")
+    List<Activation> activation = List.of(Activation.RELU);
+
+    @Option(names = "--loss", converter = Converters.LossConverter.class, description = "softmax-ce or mse (default: softmax-ce).")
+    LossKind loss = LossKind.SOFTMAX_CE;
+
+    @Option(names = "--inputs", description = "Input width (default: ${DEFAULT-VALUE}).")
+    int inputs = 7;
+
+    @Option(names = "--outputs", description = "Output width (default: ${DEFAULT-VALUE}).")
+    int outputs = 5;
+
+    @Option(names = "--rows", description = "Batch rows (default: ${DEFAULT-VALUE}).")
+    int rows = 4;
+
+    @Option(names = "--seed", description = "Seed for parameters and batch (default: ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Option(names = "--device", description = "opencl, opencl:N, or cpu for the double-precision check only "
+            + "(default: ${DEFAULT-VALUE}).")
+    String device = "opencl";
+
+    @Option(names = "--build-option", paramLabel = "FILE=OPTS", description = "Extra build options for one kernel file.")
+    List<String> buildOptions;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        NetworkSpec net = network();
+        if (net.parameterCount() > 20_000) {
+            throw new UserError("gradcheck evaluates the loss twice per parameter; " + net.parameterCount()
+                    + " parameters is too many (use a smaller --hidden or --inputs)");
+        }
+        GradCheck.Problem p = GradCheck.problem(net, rows, seed);
+        double[] numeric = GradCheck.numeric(p);
+        List<TensorError> cpu = GradCheck.perTensor(net, GradCheck.analyticCpuDouble(p), numeric);
+        List<ParameterDiff> dev = null;
+        double devTol = ParameterDiff.stepTolerance(net, rows);
+        String deviceName = "cpu only";
+        if (!device.equals("cpu")) {
+            try (OpenClBackend b = Backends.openCl(device, BuildOptions.parse(buildOptions))) {
+                deviceName = b.description();
+                dev = ParameterDiff.perTensor(net, GradCheck.analyticOn(b, p), GradCheck.toFloat(numeric));
+            }
+        }
+        out.println("network " + net.describe() + ", " + net.parameterCount() + " parameters, " + rows + " rows, seed " + seed);
+        out.println("device  " + deviceName);
+        out.printf("%-7s %6s  %-22s %-22s%n", "tensor", "size", "cpu(double) vs FD", dev == null ? "" : "device(float) vs FD");
+        boolean ok = true;
+        StringBuilder worst = new StringBuilder();
+        for (int i = 0; i < cpu.size(); i++) {
+            TensorError c = cpu.get(i);
+            boolean cpuOk = c.pass();
+            String devCell = "";
+            if (dev != null) {
+                ParameterDiff d = dev.get(i);
+                boolean devOk = d.relative() <= devTol;
+                devCell = String.format("%.3e %s", d.relative(), devOk ? "ok" : "FAIL");
+                if (!devOk) {
+                    worst.append(" ").append(c.tensor()).append(" on the device: ").append(String.format("%.3e", d.relative()));
+                }
+                ok &= devOk;
+            }
+            if (!cpuOk) {
+                worst.append(" ").append(c.tensor()).append(" on the CPU path: ").append(String.format("%.3e", c.maxError()));
+            }
+            ok &= cpuOk;
+            out.printf("%-7s %6d  %-22s %-22s%n", c.tensor(), c.size(),
+                    String.format("%.3e %s", c.maxError(), cpuOk ? "ok" : "FAIL"), devCell);
+        }
+        out.printf("thresholds: cpu(double) %.0e per element (|a−n|/max(|a|,|n|,1e-3), h = %.0e)", GradCheck.THRESHOLD,
+                GradCheck.STEP);
+        if (dev != null) {
+            out.printf("; device %.2e per tensor (max|a−n|/max|n|, 8·L·(K+2)·u)", devTol);
+        }
+        out.println();
+        out.println(ok ? "gradcheck passed" : "gradcheck FAILED:" + worst);
+        return ok ? 0 : Main.EXIT_CHECK_FAILED;
+    }
+
+    private NetworkSpec network() {
+        if (rows < 1 || inputs < 1 || outputs < 2) {
+            throw new UserError("--rows and --inputs must be ≥ 1 and --outputs ≥ 2");
+        }
+        for (int h : hidden) {
+            if (h < 1) {
+                throw new UserError("--hidden: layer widths must be positive, got " + h);
+            }
+        }
+        if (activation.size() != 1 && activation.size() != hidden.length) {
+            throw new UserError("--activation: give one activation, or one per hidden layer (" + hidden.length + ")");
+        }
+        Activation[] acts = new Activation[hidden.length];
+        for (int l = 0; l < acts.length; l++) {
+            acts[l] = activation.size() == 1 ? activation.get(0) : activation.get(l);
+        }
+        return NetworkSpec.mlp(inputs, hidden, acts, outputs, loss);
+    }
+}

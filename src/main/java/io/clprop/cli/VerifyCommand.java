@@ -1,0 +1,127 @@
+package io.clprop.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.clprop.backend.Backends;
+import io.clprop.backend.opencl.ClDevice;
+import io.clprop.backend.opencl.OpenClBackend;
+import io.clprop.util.AtomicFiles;
+import io.clprop.util.UserError;
+import io.clprop.verify.CheckResult;
+import io.clprop.verify.KernelCrossCheck;
+import io.clprop.verify.StepCrossCheck;
+import io.clprop.train.MetricsJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * `clprop verify`: every kernel on the device against its CPU twin over the shape suite, and a whole
+ * training step per activation × loss pair; a table, a summary line, exit 0 only if everything passes.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Check every kernel on an OpenCL device against the CPU path (exit 0 only if all pass).")
+final class VerifyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--device", description = "opencl or opencl:N (default: ${DEFAULT-VALUE}).")
+    String device = "opencl";
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    Path json;
+
+    @Option(names = "--cases", paramLabel = "N",
+            description = "Run at most N kernel cases, covering every kernel, cheapest first (default: all).")
+    Integer cases;
+
+    @Option(names = "--seed", description = "Seed for the random inputs (default: ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Option(names = "--build-option", paramLabel = "FILE=OPTS",
+            description = "Extra build options for one kernel file, e.g. gemm.cl=-DRM=8 (repeatable).")
+    List<String> buildOptions;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (cases != null && cases < 1) {
+            throw new UserError("--cases must be at least 1, got " + cases);
+        }
+        if (json != null) {
+            MetricsJson.checkWritable(json, "--json");
+        }
+        Map<String, String> extra = BuildOptions.parse(buildOptions);
+        List<CheckResult> results = new ArrayList<>();
+        try (OpenClBackend backend = Backends.openCl(device, extra)) {
+            ClDevice d = backend.device();
+            out.println("device   " + d.summary());
+            out.println("platform " + d.platformName() + " (" + d.platformVersion() + ")");
+            for (Map.Entry<String, String> e : backend.buildOptions().entrySet()) {
+                out.println("options  " + e.getKey() + ": " + e.getValue());
+            }
+            out.printf("%-22s %-16s %10s %10s %10s  %s%n", "kernel", "shape", "max_abs", "max_rel", "tol", "result");
+            try (KernelCrossCheck check = new KernelCrossCheck(backend, seed)) {
+                List<KernelCrossCheck.Case> suite = check.suite();
+                if (cases != null) {
+                    suite = KernelCrossCheck.select(suite, cases);
+                }
+                for (KernelCrossCheck.Case c : suite) {
+                    CheckResult r = c.run().get();
+                    results.add(r);
+                    out.println(r.row());
+                }
+            }
+            for (CheckResult r : StepCrossCheck.allPairs(backend, seed)) {
+                results.add(r);
+                out.println(r.row());
+            }
+            long failed = results.stream().filter(r -> !r.pass()).count();
+            long passed = results.size() - failed;
+            out.println(passed + " passed, " + failed + " failed");
+            if (json != null) {
+                AtomicFiles.writeString(json, new GsonBuilder().setPrettyPrinting().create()
+                        .toJson(toJson(backend, results, passed, failed)) + "\n");
+            }
+            return failed == 0 ? 0 : Main.EXIT_CHECK_FAILED;
+        }
+    }
+
+    private static JsonObject toJson(OpenClBackend backend, List<CheckResult> results, long passed, long failed) {
+        ClDevice d = backend.device();
+        JsonObject root = new JsonObject();
+        root.addProperty("device", d.summary());
+        root.addProperty("platform", d.platformName());
+        root.addProperty("platform_version", d.platformVersion());
+        root.addProperty("device_name", d.name());
+        root.addProperty("device_version", d.deviceVersion());
+        root.addProperty("driver_version", d.driverVersion());
+        JsonObject opts = new JsonObject();
+        backend.buildOptions().forEach(opts::addProperty);
+        root.add("build_options", opts);
+        JsonArray cs = new JsonArray();
+        for (CheckResult r : results) {
+            JsonObject c = new JsonObject();
+            c.addProperty("kernel", r.kernel());
+            c.addProperty("shape", r.shape());
+            c.add("max_abs", MetricsJson.number(r.maxAbs()));
+            c.add("max_rel", MetricsJson.number(r.maxRel()));
+            c.addProperty("tol", r.tol());
+            c.addProperty("pass", r.pass());
+            cs.add(c);
+        }
+        root.add("cases", cs);
+        root.addProperty("passed", passed);
+        root.addProperty("failed", failed);
+        return root;
+    }
+}

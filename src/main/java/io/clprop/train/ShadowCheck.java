@@ -1,0 +1,112 @@
+package io.clprop.train;
+
+import io.clprop.backend.Tensor;
+import io.clprop.backend.cpu.CpuBackend;
+import io.clprop.data.Dataset;
+import io.clprop.nn.LossKind;
+import io.clprop.nn.Network;
+import io.clprop.nn.NetworkSpec;
+import io.clprop.nn.Sgd;
+import io.clprop.verify.CheckFailure;
+import io.clprop.verify.ParameterDiff;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Replays a training step on the CPU path: from the device's weights before the step, on the same batch
+ * (taken from the host's copy of the data), and compares the device's gradients and updated weights with
+ * the replay's, per tensor, against {@link ParameterDiff#stepTolerance}. Only the checked steps pay for it
+ * (three reads from the device and a CPU step); with checking off the trainer never calls it.
+ */
+final class ShadowCheck implements AutoCloseable {
+    private final NetworkSpec spec;
+    private final Dataset data;
+    private final CpuBackend cpu = new CpuBackend();
+    private final Network net;
+    private final Sgd sgd;
+    private final Tensor x;
+    private final Tensor labels;
+    private final Tensor targets;
+    private final Tensor loss;
+    private final double tolerance;
+    private int steps;
+    private double maxRel;
+
+    ShadowCheck(NetworkSpec spec, Dataset data, int batch, float learningRate) {
+        this.spec = spec;
+        this.data = data;
+        this.net = new Network(cpu, spec, batch);
+        this.sgd = new Sgd(learningRate);
+        this.x = cpu.allocate(batch, spec.inputs());
+        this.labels = cpu.allocateInt(batch);
+        this.targets = spec.loss() == LossKind.MSE ? cpu.allocate(batch, spec.outputs()) : null;
+        this.loss = cpu.allocate(1, 1);
+        this.tolerance = ParameterDiff.stepTolerance(spec, batch);
+    }
+
+    double tolerance() {
+        return tolerance;
+    }
+
+    /**
+     * @param rows        the data set rows of the batch, in batch order
+     * @param before      the device's parameters before the step
+     * @param deviceGrads the device's gradients of the step
+     * @param after       the device's parameters after the update
+     * @throws CheckFailure naming the step and tensor when a difference is beyond tolerance
+     */
+    void check(int epoch, long step, int[] rows, float[] before, float[] deviceGrads, float[] after) {
+        int n = rows.length;
+        int d = data.featureCount();
+        float[] xs = new float[n * d];
+        int[] ys = new int[n];
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(data.features(), rows[r] * d, xs, r * d, d);
+            ys[r] = data.labels()[rows[r]];
+        }
+        cpu.write(x.firstRows(n), xs);
+        cpu.writeInt(labels.firstRows(n), ys);
+        Tensor t = null;
+        if (targets != null) {
+            float[] ts = new float[n * spec.outputs()];
+            for (int r = 0; r < n; r++) {
+                ts[r * spec.outputs() + ys[r]] = 1;
+            }
+            t = targets.firstRows(n);
+            cpu.write(t, ts);
+        }
+        net.setParameters(before);
+        net.computeGradients(x.firstRows(n), labels.firstRows(n), t, loss, 0);
+        float[] grads = net.gradients();
+        sgd.step(net);
+        float[] updated = net.parameters();
+
+        List<ParameterDiff> diffs = new ArrayList<>();
+        for (ParameterDiff g : ParameterDiff.perTensor(spec, deviceGrads, grads)) {
+            diffs.add(new ParameterDiff("gradient of " + g.tensor(), g.maxAbs(), g.scale()));
+        }
+        diffs.addAll(ParameterDiff.perTensor(spec, after, updated));
+        ParameterDiff worst = ParameterDiff.worst(diffs);
+        steps++;
+        maxRel = Math.max(maxRel, worst.relative());
+        if (!(worst.relative() <= tolerance)) {
+            throw new CheckFailure(String.format("shadow check at epoch %d step %d: %s differs from the CPU path by "
+                    + "%.3e (max |Δ| %.3e over max |w| %.3e), tolerance %.3e", epoch, step, worst.tensor(),
+                    worst.relative(), worst.maxAbs(), worst.scale(), tolerance));
+        }
+    }
+
+    /** Steps checked and the worst relative difference since the last call; resets both. */
+    CheckStats takeStats() {
+        CheckStats s = new CheckStats(steps, maxRel, tolerance);
+        steps = 0;
+        maxRel = 0;
+        return s;
+    }
+
+    @Override
+    public void close() {
+        cpu.close();
+    }
+}

@@ -1,0 +1,105 @@
+package io.clprop.verify;
+
+import io.clprop.backend.Backend;
+import io.clprop.backend.Tensor;
+import io.clprop.backend.cpu.CpuBackend;
+import io.clprop.nn.Activation;
+import io.clprop.nn.Init;
+import io.clprop.nn.LossKind;
+import io.clprop.nn.Network;
+import io.clprop.nn.NetworkSpec;
+import io.clprop.nn.Sgd;
+import org.apache.commons.math3.random.RandomGenerator;
+import org.apache.commons.math3.random.Well19937c;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One whole training step (forward, loss, backward, SGD update) of a small network on a device and on the
+ * CPU path from the same weights and batch; gradients and updated weights compared per tensor with
+ * {@link ParameterDiff#stepTolerance}.
+ */
+public final class StepCrossCheck {
+    /** Widths that are primes or off the gemm block: 29 inputs, hidden 17 and 11, 7 outputs, 9 rows. */
+    static final int INPUTS = 29;
+    static final int[] HIDDEN = {17, 11};
+    static final int OUTPUTS = 7;
+    static final int ROWS = 9;
+    static final float LR = 0.5f;
+
+    private StepCrossCheck() {
+    }
+
+    /** The step for every hidden activation × loss pair. */
+    public static List<CheckResult> allPairs(Backend device, long seed) {
+        List<CheckResult> out = new ArrayList<>();
+        for (Activation f : new Activation[]{Activation.RELU, Activation.SIGMOID, Activation.TANH}) {
+            for (LossKind loss : LossKind.values()) {
+                out.add(run(device, NetworkSpec.mlp(INPUTS, HIDDEN, f, OUTPUTS, loss), ROWS, seed));
+            }
+        }
+        return out;
+    }
+
+    public static CheckResult run(Backend device, NetworkSpec spec, int rows, long seed) {
+        RandomGenerator rng = new Well19937c(seed);
+        float[] theta = Init.AUTO.parameters(spec, rng);
+        for (int l = 0; l < spec.layers().size(); l++) {
+            for (int i = spec.biasOffset(l); i < spec.weightOffset(l + 1); i++) {
+                theta[i] = (float) (0.1 * rng.nextGaussian()); // non-zero biases, so db and b are exercised
+            }
+        }
+        float[] x = new float[rows * spec.inputs()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rng.nextDouble();
+        }
+        int[] labels = new int[rows];
+        float[] targets = new float[rows * spec.outputs()];
+        for (int r = 0; r < rows; r++) {
+            labels[r] = rng.nextInt(spec.outputs());
+            targets[r * spec.outputs() + labels[r]] = 1;
+        }
+        float[][] dev = step(device, spec, theta, x, labels, targets);
+        float[][] ref;
+        try (CpuBackend cpu = new CpuBackend()) {
+            ref = step(cpu, spec, theta, x, labels, targets);
+        }
+        List<ParameterDiff> diffs = new ArrayList<>();
+        for (ParameterDiff d : ParameterDiff.perTensor(spec, dev[0], ref[0])) {
+            diffs.add(new ParameterDiff("d" + d.tensor(), d.maxAbs(), d.scale()));
+        }
+        diffs.addAll(ParameterDiff.perTensor(spec, dev[1], ref[1]));
+        ParameterDiff worst = ParameterDiff.worst(diffs);
+        String act = spec.layers().get(0).activation().cliName();
+        return new CheckResult("train_step[" + act + "/" + spec.loss().cliName + "]",
+                spec.describe().split(" ")[0] + " x" + rows + " worst " + worst.tensor(),
+                worst.maxAbs(), worst.relative(), ParameterDiff.stepTolerance(spec, rows));
+    }
+
+    /** Returns {gradients, updated parameters} after one step on {@code b}. */
+    private static float[][] step(Backend b, NetworkSpec spec, float[] theta, float[] x, int[] labels,
+                                  float[] targets) {
+        int rows = labels.length;
+        try (Network net = new Network(b, spec, rows)) {
+            Tensor tx = b.allocate(rows, spec.inputs());
+            Tensor ty = b.allocateInt(rows);
+            Tensor tt = b.allocate(rows, spec.outputs());
+            Tensor loss = b.allocate(1, 1);
+            try {
+                b.write(tx, x);
+                b.writeInt(ty, labels);
+                b.write(tt, targets);
+                net.setParameters(theta);
+                net.computeGradients(tx, ty, tt, loss, 0);
+                new Sgd(LR).step(net);
+                return new float[][]{net.gradients(), net.parameters()};
+            } finally {
+                b.free(tx);
+                b.free(ty);
+                b.free(tt);
+                b.free(loss);
+            }
+        }
+    }
+}
