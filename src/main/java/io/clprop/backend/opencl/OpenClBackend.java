@@ -32,6 +32,13 @@ import static org.jocl.CL.*;
  */
 public final class OpenClBackend implements Backend {
     private static final String PLAIN_OPTIONS = "-cl-std=CL1.2";
+    /**
+     * CLPROP_ZERO_FROM_HOST=1 zeroes new buffers with a host write instead of clEnqueueFillBuffer. Oclgrind
+     * 21.10's uninitialised-value check does not see fills, and then reports every value a kernel later
+     * stores there as uninitialised; bin/sanitize sets this so that check stays meaningful (kernel-private
+     * values). The contents are the same zeros either way.
+     */
+    private static final boolean ZERO_FROM_HOST = "1".equals(System.getenv("CLPROP_ZERO_FROM_HOST"));
 
     private final ClDevice device;
     private final GemmConfig gemm;
@@ -132,7 +139,13 @@ public final class OpenClBackend implements Backend {
         long bytes = 4L * Math.max(1, elements);
         cl_mem m = clCreateBuffer(programs.context(), CL_MEM_READ_WRITE, bytes, null, null);
         live.add(m);
-        clEnqueueFillBuffer(queue, m, Pointer.to(new int[]{0}), Sizeof.cl_int, 0, bytes, 0, null, null);
+        if (ZERO_FROM_HOST) {
+            clEnqueueWriteBuffer(queue, m, CL_TRUE, 0, bytes, Pointer.to(new byte[(int) bytes]), 0, null, null);
+            transfers.hostToDevice(bytes);
+            transfers.blockingWait();
+        } else {
+            clEnqueueFillBuffer(queue, m, Pointer.to(new int[]{0}), Sizeof.cl_int, 0, bytes, 0, null, null);
+        }
         return m;
     }
 
