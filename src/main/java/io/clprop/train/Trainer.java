@@ -50,6 +50,7 @@ public final class Trainer implements AutoCloseable {
     private int checkEvery;
     private long globalStep;
     private int epochsDone;
+    private io.clprop.backend.TransferStats lastStepTransfers;
 
     public Trainer(Backend backend, TrainConfig config, Dataset trainData, Dataset testData) {
         this.backend = backend;
@@ -107,6 +108,14 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
+    /**
+     * Host↔device traffic and blocking waits of the last epoch's steps alone: after the permutation upload,
+     * before the read of the epoch's losses. Zero unless shadow checking is on.
+     */
+    public io.clprop.backend.TransferStats lastEpochStepTransfers() {
+        return lastStepTransfers;
+    }
+
     public Network network() {
         return network;
     }
@@ -149,15 +158,27 @@ public final class Trainer implements AutoCloseable {
                 shadow == null ? null : shadow.takeStats());
     }
 
+    /** Runs the first {@code n} steps of a new epoch's order without reading anything back (start-up timing). */
+    public void trainSteps(int n) {
+        MathArrays.shuffle(order, rng);
+        backend.writeInt(permutation, order);
+        int b = config.batchSize();
+        for (int s = 0; s < Math.min(n, stepsPerEpoch()); s++) {
+            step(s, s * b, Math.min(b, train.size - s * b));
+        }
+    }
+
     /** Shuffle, all steps, one read-back; returns the epoch's mean training loss (weighted by batch rows). */
     private double runEpochSteps() {
         MathArrays.shuffle(order, rng);
         backend.writeInt(permutation, order);
         int b = config.batchSize();
         int steps = stepsPerEpoch();
+        io.clprop.backend.TransferStats beforeSteps = backend.transfers().snapshot();
         for (int s = 0; s < steps; s++) {
             step(s, s * b, Math.min(b, train.size - s * b));
         }
+        lastStepTransfers = backend.transfers().since(beforeSteps);
         float[] losses = backend.read(stepLosses);
         double sum = 0;
         for (int s = 0; s < steps; s++) {

@@ -1,0 +1,146 @@
+package io.clprop.bench;
+
+import io.clprop.backend.Backend;
+import io.clprop.backend.Tensor;
+import io.clprop.backend.TransferStats;
+import io.clprop.backend.opencl.OpenClBackend;
+import io.clprop.data.Dataset;
+import io.clprop.train.EpochMetrics;
+import io.clprop.train.TrainConfig;
+import io.clprop.train.Trainer;
+import org.apache.commons.math3.random.Well19937c;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The measurements behind `clprop bench`: training throughput of the reference workload, matrix-multiply
+ * throughput for the shapes it uses, per-step traffic as the backend counts it, and a per-kernel profile.
+ * Every figure is a median over repeated trials, since the machines are shared and noisy.
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    /** The reference workload at one batch size. */
+    public record Workload(int batch, int steps, double samplesPerSec, double stepMs, double h2dBytesPerStep,
+                           double d2hBytesPerStep, double syncsPerStep, double[] epochSamplesPerSec) {
+    }
+
+    /** One matrix product: c (m×n) = op(a)·op(b) with inner dimension k, in the form training uses it. */
+    public record Gemm(String form, int m, int n, int k, double gflops) {
+    }
+
+    /**
+     * Trains the reference network (784-256-128-10, ReLU, softmax-CE, SGD 0.1) on {@code train} at
+     * {@code batch}: one warm-up epoch, then {@code epochs} timed ones; throughput is the median epoch's
+     * training samples per second (the epoch's loss read back once at its end, no evaluation).
+     */
+    public static Workload workload(Backend backend, Dataset train, int batch, int epochs) {
+        TrainConfig config = TrainConfig.defaults().withBatchSize(batch).withEpochs(epochs + 1);
+        try (Trainer t = new Trainer(backend, config, train, null)) {
+            t.trainEpoch();
+            double[] sps = new double[epochs];
+            TransferStats steps = new TransferStats();
+            for (int e = 0; e < epochs; e++) {
+                EpochMetrics m = t.trainEpoch();
+                sps[e] = m.samplesPerSec();
+                TransferStats s = t.lastEpochStepTransfers();
+                steps.hostToDevice(s.hostToDeviceBytes());
+                steps.deviceToHost(s.deviceToHostBytes());
+                for (long i = 0; i < s.blockingWaits(); i++) {
+                    steps.blockingWait();
+                }
+            }
+            double median = median(sps);
+            int n = t.stepsPerEpoch() * epochs;
+            return new Workload(batch, t.stepsPerEpoch(), median, 1000.0 * train.size() / median / t.stepsPerEpoch(),
+                    (double) steps.hostToDeviceBytes() / n, (double) steps.deviceToHostBytes() / n,
+                    (double) steps.blockingWaits() / n, sps);
+        }
+    }
+
+    /** Per-kernel device time over one epoch of the workload: name → {launches, nanoseconds}. */
+    public static Map<String, long[]> profile(OpenClBackend backend, Dataset train, int batch) {
+        TrainConfig config = TrainConfig.defaults().withBatchSize(batch).withEpochs(2);
+        try (Trainer t = new Trainer(backend, config, train, null)) {
+            t.trainEpoch();
+            backend.startProfiling();
+            t.trainEpoch();
+            return backend.stopProfiling();
+        }
+    }
+
+    /**
+     * GFLOP/s (2·m·n·k per product) of one product form: "nt" is X·Wᵀ (forward), "tn" is dZᵀ·X (dW), "nn"
+     * is dZ·W (dX). Launches are queued back to back as in training and waited for once per trial; median
+     * of 5 trials, each long enough to swamp the final wait.
+     */
+    public static Gemm gemm(Backend backend, String form, int m, int n, int k) {
+        boolean ta = form.equals("tn"), tb = form.equals("nt");
+        Tensor a = ta ? backend.allocate(k, m) : backend.allocate(m, k);
+        Tensor b = tb ? backend.allocate(n, k) : backend.allocate(k, n);
+        Tensor c = backend.allocate(m, n);
+        try {
+            Well19937c rng = new Well19937c(1);
+            backend.write(a, random(a.size(), rng));
+            backend.write(b, random(b.size(), rng));
+            double flops = 2.0 * m * n * k;
+            int reps = (int) Math.max(3, Math.min(500, 4e8 / flops));
+            for (int i = 0; i < 2; i++) {
+                backend.matmul(a, ta, b, tb, c);
+            }
+            backend.finish();
+            double[] gflops = new double[5];
+            for (int t = 0; t < gflops.length; t++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < reps; i++) {
+                    backend.matmul(a, ta, b, tb, c);
+                }
+                backend.finish();
+                gflops[t] = flops * reps / (System.nanoTime() - t0);
+            }
+            return new Gemm(form, m, n, k, median(gflops));
+        } finally {
+            backend.free(a);
+            backend.free(b);
+            backend.free(c);
+        }
+    }
+
+    /** The products of one training step of the reference network at batch B, plus 1024³. */
+    public static List<int[]> referenceShapes(int batch) {
+        List<int[]> s = new ArrayList<>();
+        // {form code (0 nt, 1 tn, 2 nn), m, n, k}
+        s.add(new int[]{0, batch, 256, 784});   // forward layer 1
+        s.add(new int[]{0, batch, 128, 256});   // forward layer 2
+        s.add(new int[]{0, batch, 10, 128});    // forward layer 3
+        s.add(new int[]{1, 256, 784, batch});   // dW layer 1
+        s.add(new int[]{1, 128, 256, batch});   // dW layer 2
+        s.add(new int[]{1, 10, 128, batch});    // dW layer 3
+        s.add(new int[]{2, batch, 256, 128});   // dX layer 2
+        s.add(new int[]{2, batch, 128, 10});    // dX layer 3
+        s.add(new int[]{2, 1024, 1024, 1024});
+        return s;
+    }
+
+    public static String formName(int code) {
+        return code == 0 ? "nt" : code == 1 ? "tn" : "nn";
+    }
+
+    private static float[] random(int n, Well19937c rng) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (rng.nextDouble() - 0.5);
+        }
+        return x;
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+    }
+}

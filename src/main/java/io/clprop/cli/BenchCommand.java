@@ -1,0 +1,183 @@
+package io.clprop.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.clprop.backend.Backend;
+import io.clprop.backend.Backends;
+import io.clprop.backend.opencl.OpenClBackend;
+import io.clprop.bench.Bench;
+import io.clprop.data.Dataset;
+import io.clprop.data.MnistFolder;
+import io.clprop.train.MetricsJson;
+import io.clprop.train.TrainConfig;
+import io.clprop.train.Trainer;
+import io.clprop.util.AtomicFiles;
+import io.clprop.util.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * `clprop bench`: the reference workload's throughput at several batch sizes, matrix-multiply GFLOP/s for its
+ * shapes and 1024³, per-step traffic as counted by the backend, start-up time and a per-kernel profile.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measure training throughput (784-256-128-10 on Fashion-MNIST) and matrix-multiply speed.")
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--device", description = "opencl, opencl:N or cpu (default: ${DEFAULT-VALUE}).")
+    String device = "opencl";
+
+    @Option(names = "--data", paramLabel = "DIR", description = "MNIST-format folder (default: ${DEFAULT-VALUE}).")
+    Path data = MnistFolder.DEFAULT_DIR;
+
+    @Option(names = "--batches", split = ",", description = "Batch sizes; the first is the headline (default: 128,32,512).")
+    int[] batches = {128, 32, 512};
+
+    @Option(names = "--epochs", description = "Timed epochs per batch size after one warm-up (default: ${DEFAULT-VALUE}).")
+    int epochs = 3;
+
+    @Option(names = "--no-gemm", description = "Skip the matrix-multiply measurements.")
+    boolean noGemm;
+
+    @Option(names = "--no-profile", description = "Skip the per-kernel profile.")
+    boolean noProfile;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (epochs < 1) {
+            throw new UserError("--epochs must be at least 1, got " + epochs);
+        }
+        for (int b : batches) {
+            if (b < 1) {
+                throw new UserError("--batches: sizes must be positive, got " + b);
+            }
+        }
+        if (json != null) {
+            MetricsJson.checkWritable(json, "--json");
+        }
+        long t0 = System.nanoTime();
+        Dataset train = MnistFolder.load(data).train();
+        double loadMs = (System.nanoTime() - t0) / 1e6;
+        JsonObject root = new JsonObject();
+        long t1 = System.nanoTime();
+        try (Backend backend = Backends.open(device)) {
+            double openMs = (System.nanoTime() - t1) / 1e6;
+            double firstStepMs = firstStep(backend, train);
+            double sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+            out.println("device   " + backend.description());
+            out.printf("startup  JVM start to first step done %.0f ms (data load %.0f ms, backend and kernels %.0f ms, "
+                    + "trainer set-up and first step %.0f ms)%n", sinceJvmStart, loadMs, openMs, firstStepMs);
+            root.addProperty("device", backend.description());
+            root.addProperty("startup_ms", sinceJvmStart);
+            root.addProperty("data_load_ms", loadMs);
+            root.addProperty("backend_open_ms", openMs);
+            root.addProperty("first_step_ms", firstStepMs);
+
+            JsonArray workloads = new JsonArray();
+            for (int i = 0; i < batches.length; i++) {
+                if (batches[i] > train.size()) {
+                    throw new UserError("--batches: " + batches[i] + " is larger than the training set");
+                }
+                Bench.Workload w = Bench.workload(backend, train, batches[i], epochs);
+                out.printf("train    batch %4d: %,9.0f samples/s  %.3f ms/step  (%d steps/epoch; epochs %s)  per step: "
+                                + "h2d %.0f B, d2h %.0f B, %.2f waits%n", w.batch(), w.samplesPerSec(), w.stepMs(),
+                        w.steps(), fmt(w.epochSamplesPerSec()), w.h2dBytesPerStep(), w.d2hBytesPerStep(),
+                        w.syncsPerStep());
+                JsonObject o = new JsonObject();
+                o.addProperty("batch", w.batch());
+                o.addProperty("samples_per_sec", w.samplesPerSec());
+                o.addProperty("step_ms", w.stepMs());
+                o.addProperty("h2d_bytes_per_step", w.h2dBytesPerStep());
+                o.addProperty("d2h_bytes_per_step", w.d2hBytesPerStep());
+                o.addProperty("syncs_per_step", w.syncsPerStep());
+                workloads.add(o);
+                if (i == 0) {
+                    root.addProperty("batch", w.batch());
+                    root.addProperty("samples_per_sec", w.samplesPerSec());
+                    root.addProperty("step_ms", w.stepMs());
+                    root.addProperty("h2d_bytes_per_step", w.h2dBytesPerStep());
+                    root.addProperty("d2h_bytes_per_step", w.d2hBytesPerStep());
+                    root.addProperty("syncs_per_step", w.syncsPerStep());
+                }
+            }
+            root.add("workloads", workloads);
+
+            if (!noGemm) {
+                JsonArray gemms = new JsonArray();
+                for (int[] s : Bench.referenceShapes(batches[0])) {
+                    Bench.Gemm g = Bench.gemm(backend, Bench.formName(s[0]), s[1], s[2], s[3]);
+                    out.printf("gemm     %-2s %4d x %4d x %4d  %7.1f GFLOP/s%n", g.form(), g.m(), g.n(), g.k(), g.gflops());
+                    JsonObject o = new JsonObject();
+                    o.addProperty("form", g.form());
+                    o.addProperty("m", g.m());
+                    o.addProperty("n", g.n());
+                    o.addProperty("k", g.k());
+                    o.addProperty("gflops", g.gflops());
+                    gemms.add(o);
+                }
+                root.add("gemm", gemms);
+            }
+
+            if (!noProfile && backend instanceof OpenClBackend cl) {
+                Map<String, long[]> p = Bench.profile(cl, train, batches[0]);
+                long total = p.values().stream().mapToLong(v -> v[1]).sum();
+                int steps = (train.size() + batches[0] - 1) / batches[0];
+                out.printf("profile  one epoch at batch %d, device time per step %.3f ms:%n", batches[0], total / 1e6 / steps);
+                JsonArray prof = new JsonArray();
+                List<Map.Entry<String, long[]>> rows = new ArrayList<>(p.entrySet());
+                rows.sort((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1]));
+                for (Map.Entry<String, long[]> e : rows) {
+                    long[] v = e.getValue();
+                    out.printf("         %-20s %5.1f%%  %7.1f µs/launch  %5.1f launches/step%n", e.getKey(),
+                            100.0 * v[1] / total, v[1] / 1e3 / v[0], (double) v[0] / steps);
+                    JsonObject o = new JsonObject();
+                    o.addProperty("kernel", e.getKey());
+                    o.addProperty("share", (double) v[1] / total);
+                    o.addProperty("us_per_launch", v[1] / 1e3 / v[0]);
+                    o.addProperty("launches_per_step", (double) v[0] / steps);
+                    prof.add(o);
+                }
+                root.add("profile", prof);
+            }
+        }
+        if (json != null) {
+            AtomicFiles.writeString(json, new GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n");
+        }
+        return 0;
+    }
+
+    /** Trainer set-up (uploads) and one step, waited for: the last part of start-up. */
+    private static double firstStep(Backend backend, Dataset train) {
+        long t = System.nanoTime();
+        try (Trainer trainer = new Trainer(backend, TrainConfig.defaults().withEpochs(1), train, null)) {
+            trainer.trainSteps(1);
+            backend.finish();
+        }
+        return (System.nanoTime() - t) / 1e6;
+    }
+
+    private static String fmt(double[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (double x : v) {
+            sb.append(sb.length() == 0 ? "" : " ").append(String.format("%,.0f", x));
+        }
+        return sb.toString();
+    }
+}
