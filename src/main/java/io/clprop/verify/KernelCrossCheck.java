@@ -76,7 +76,7 @@ public final class KernelCrossCheck implements AutoCloseable {
             long cost = (long) s[0] * s[1] * s[2];
             out.add(new Case("gemm_nn", cost, () -> matmul(s[0], s[1], s[2], false, false)));
             out.add(new Case("gemm_tn", cost, () -> matmul(s[0], s[1], s[2], true, false)));
-            out.add(new Case("gemm_nn(x,Wᵀ)", cost, () -> matmul(s[0], s[1], s[2], false, true)));
+            out.add(new Case("gemm_nt", cost, () -> matmul(s[0], s[1], s[2], false, true)));
         }
         for (int[] s : MATRIX_SHAPES) {
             int r = s[0], c = s[1];
@@ -159,7 +159,7 @@ public final class KernelCrossCheck implements AutoCloseable {
                 bound[i * n + j] = s;
             }
         }
-        String name = transA ? "gemm_tn" : transB ? "gemm_nn(x,Wᵀ)" : "gemm_nn";
+        String name = transA ? "gemm_tn" : transB ? "gemm_nt" : "gemm_nn";
         return done(compare(name, m + "x" + n + "x" + k, C, bound, (k + 2) * U));
     }
 

@@ -49,9 +49,6 @@ public final class OpenClBackend implements Backend {
     private final Map<String, cl_kernel> kernels = new LinkedHashMap<>();
     private final Set<cl_mem> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private final TransferStats transfers = new TransferStats();
-    /** Holds op(B) = Bᵀ for X·Wᵀ, grown as needed; owned by the backend, not counted in liveBuffers(). */
-    private Tensor transposeScratch;
-    private cl_mem scratchMem;
     /** Non-null while profiling: every launch keeps its event, named by kernel. */
     private List<Map.Entry<String, cl_event>> profiled;
     private boolean closed;
@@ -89,7 +86,7 @@ public final class OpenClBackend implements Backend {
         // enabled on the queue (timestamps are only taken for launches that ask for an event).
         this.queue = clCreateCommandQueue(programs.context(), device.device(), CL_QUEUE_PROFILING_ENABLE, null);
         try {
-            addKernels("gemm.cl", "gemm_nn", "gemm_tn", "transpose");
+            addKernels("gemm.cl", "gemm_nn", "gemm_tn", "gemm_nt", "transpose");
             addKernels("activation.cl", "bias_add", "activate", "activation_backward");
             addKernels("reduce.cl", "bias_grad", "mean_into");
             addKernels("loss.cl", "mse_loss", "softmax_ce");
@@ -234,33 +231,13 @@ public final class OpenClBackend implements Backend {
         if (m == 0 || n == 0) {
             return;
         }
-        Tensor bn = b;
         if (transB) {
-            bn = scratch(k, n);
-            transpose(b, bn);
+            launch("gemm_nt", new long[]{ceilDiv(n, 4), ceilDiv(m, 4)}, m, n, k, a, b, c);
+            return;
         }
         long gx = ceilDiv(n, gemm.colsPerItem());
         long gy = ceilDiv(m, gemm.rowsPerItem());
-        launch(transA ? "gemm_tn" : "gemm_nn", new long[]{gx, gy}, m, n, k, a, bn, c);
-    }
-
-    private Tensor scratch(int rows, int cols) {
-        int need = rows * cols;
-        if (transposeScratch == null || transposeScratch.size() < need) {
-            releaseScratch();
-            transposeScratch = allocate(1, need);
-            scratchMem = (cl_mem) transposeScratch.buffer();
-            live.remove(scratchMem);
-        }
-        return transposeScratch.view(0, rows, cols);
-    }
-
-    private void releaseScratch() {
-        if (scratchMem != null) {
-            clReleaseMemObject(scratchMem);
-            scratchMem = null;
-            transposeScratch = null;
-        }
+        launch(transA ? "gemm_tn" : "gemm_nn", new long[]{gx, gy}, m, n, k, a, b, c);
     }
 
     @Override
@@ -333,8 +310,8 @@ public final class OpenClBackend implements Backend {
     @Override
     public void gatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
         Shapes.checkGather(src, indices, start, dst);
-        launch("gather_rows", new long[]{dst.size()}, dst.rows(), dst.cols(), src, indices.view(start, dst.rows(), 1),
-                dst);
+        launch("gather_rows", new long[]{ceilDiv(dst.cols(), 16), dst.rows()}, dst.rows(), dst.cols(), src,
+                indices.view(start, dst.rows(), 1), dst);
     }
 
     @Override
@@ -422,7 +399,7 @@ public final class OpenClBackend implements Backend {
 
     /** The tensor's buffer; refuses freed buffers and other backends' tensors, which would crash a driver. */
     private cl_mem mem(Tensor t) {
-        if (!(t.buffer() instanceof cl_mem m) || !(live.contains(m) || (m == scratchMem && m != null))) {
+        if (!(t.buffer() instanceof cl_mem m) || !live.contains(m)) {
             throw new IllegalStateException("tensor " + t + " is not a live buffer of this OpenCL backend"
                     + (closed ? " (backend closed)" : ""));
         }
@@ -446,7 +423,6 @@ public final class OpenClBackend implements Backend {
         }
         List<cl_mem> buffers = new ArrayList<>(live);
         live.clear();
-        releaseScratch();
         for (cl_mem m : buffers) {
             clReleaseMemObject(m);
         }
