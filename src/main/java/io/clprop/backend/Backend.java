@@ -61,7 +61,26 @@ public interface Backend extends AutoCloseable {
     /** {@code out = f(z)} element-wise; {@code out} may be {@code z}. */
     void activate(Activation f, Tensor z, Tensor out);
 
+    /**
+     * The dense layer's forward pass in one operation: {@code out = f(x·wᵀ + b)}, x is B×in, w is out×in.
+     * (OpenCL: dense_forward, the gemm_nt product with a bias and activation epilogue.)
+     */
+    void denseForward(Tensor x, Tensor w, Tensor bias, Activation f, Tensor out);
+
     // ---- dense layer: backward ------------------------------------------------------------------------
+
+    /**
+     * The gradient handed to the previous layer, through its activation, in one operation:
+     * {@code dzPrev = (dz·w) ⊙ f′(aPrev)} with f′ taken from the previous layer's output aPrev.
+     * (OpenCL: dense_backward_input, gemm_nn with an epilogue.)
+     */
+    void denseBackwardInput(Tensor dz, Tensor w, Activation fPrev, Tensor aPrev, Tensor dzPrev);
+
+    /**
+     * The layer's parameter gradients in one pass over dz: {@code dw = dzᵀ·x}, {@code db = Σ_rows dz}.
+     * (OpenCL: dense_backward_weights, gemm_tn that also sums the columns of dz.)
+     */
+    void denseBackwardWeights(Tensor dz, Tensor x, Tensor dw, Tensor db);
 
     /** {@code dZ = dA ⊙ f′}, with f′ computed from the layer's output {@code a}; dZ may be dA. */
     void activationBackward(Activation f, Tensor a, Tensor dA, Tensor dZ);

@@ -8,9 +8,12 @@ import io.clprop.backend.Tensor;
  * into the network's parameter buffer, dW and db the matching views into its gradient buffer.
  *
  * <pre>
- * forward:  Z = X·Wᵀ + b,  A = f(Z)
- * backward: dZ = dA ⊙ f′(A),  dW = dZᵀ·X,  db = Σ_rows dZ,  dX = dZ·W
+ * forward:  A = f(X·Wᵀ + b)                                   one operation: denseForward
+ * backward: dW = dZᵀ·X,  db = Σ_rows dZ                        one operation: denseBackwardWeights
+ *           dZprev = (dZ·W) ⊙ f′prev(Aprev)                    one operation: denseBackwardInput
  * </pre>
+ * The backward pass hands the previous layer its dZ directly (through that layer's activation), so each
+ * layer's gradient buffer holds dLoss/dZ, the gradient with respect to its pre-activation.
  */
 public final class DenseLayer {
     private final Backend backend;
@@ -21,13 +24,13 @@ public final class DenseLayer {
     private final Tensor db;
     /** This layer's output A for up to maxRows rows; kept for the backward pass (f′ is taken from A). */
     private final Tensor out;
-    /** dLoss/dA for up to maxRows rows: written by the next layer's backward (or the loss), reused as dZ. */
-    private final Tensor dOut;
+    /** dLoss/dZ for up to maxRows rows: written by the next layer's backward pass, or by the loss. */
+    private final Tensor dz;
     /** The input of the last forward pass, needed for dW. */
     private Tensor input;
 
     DenseLayer(Backend backend, Activation activation, Tensor w, Tensor b, Tensor dw, Tensor db,
-               Tensor out, Tensor dOut) {
+               Tensor out, Tensor dz) {
         this.backend = backend;
         this.activation = activation;
         this.w = w;
@@ -35,42 +38,33 @@ public final class DenseLayer {
         this.dw = dw;
         this.db = db;
         this.out = out;
-        this.dOut = dOut;
+        this.dz = dz;
     }
 
     /** A = f(X·Wᵀ + b) for the rows of x; returns a view of this layer's output. */
     public Tensor forward(Tensor x) {
-        int n = x.rows();
-        Tensor a = out.firstRows(n);
-        backend.matmul(x, false, w, true, a);
-        backend.addBias(a, b);
-        if (activation != Activation.IDENTITY) {
-            backend.activate(activation, a, a);
-        }
+        Tensor a = out.firstRows(x.rows());
+        backend.denseForward(x, w, b, activation, a);
         input = x;
         return a;
     }
 
     /**
-     * Reads dLoss/dA for the last forward's rows from {@link #gradOutput}, writes dW and db, and dX into
-     * {@code dInput} unless it is null (the first layer's input needs no gradient).
+     * From dZ of the last forward's rows ({@link #gradZ}): dW and db, and, unless this is the first layer,
+     * the previous layer's dZ.
      */
-    public void backward(Tensor dInput) {
+    public void backward(DenseLayer previous) {
         int n = input.rows();
-        Tensor dz = dOut.firstRows(n);
-        if (activation != Activation.IDENTITY) {
-            backend.activationBackward(activation, out.firstRows(n), dz, dz);
-        }
-        backend.matmul(dz, true, input, false, dw);
-        backend.biasGrad(dz, db);
-        if (dInput != null) {
-            backend.matmul(dz, false, w, false, dInput);
+        Tensor dzn = dz.firstRows(n);
+        backend.denseBackwardWeights(dzn, input, dw, db);
+        if (previous != null) {
+            backend.denseBackwardInput(dzn, w, previous.activation, previous.out.firstRows(n), previous.dz.firstRows(n));
         }
     }
 
-    /** The buffer that receives dLoss/dA (first n rows used). */
-    public Tensor gradOutput(int n) {
-        return dOut.firstRows(n);
+    /** The buffer holding dLoss/dZ (first n rows used). */
+    public Tensor gradZ(int n) {
+        return dz.firstRows(n);
     }
 
     public Activation activation() {

@@ -104,16 +104,18 @@ public final class Network implements AutoCloseable {
         int n = x.rows();
         Tensor yHat = forward(x);
         DenseLayer last = layers.get(layers.size() - 1);
-        Tensor dYhat = last.gradOutput(n);
+        Tensor dz = last.gradZ(n);
         Tensor loss = rowLoss.firstRows(n);
         switch (spec.loss()) {
-            case SOFTMAX_CE -> backend.softmaxCrossEntropy(yHat, labels, loss, dYhat);
-            case MSE -> backend.mseLoss(yHat, targets, loss, dYhat);
+            case SOFTMAX_CE -> backend.softmaxCrossEntropy(yHat, labels, loss, dz);
+            case MSE -> backend.mseLoss(yHat, targets, loss, dz);
+        }
+        if (last.activation() != Activation.IDENTITY) {
+            backend.activationBackward(last.activation(), yHat, dz, dz); // dLoss/dŶ → dLoss/dZ
         }
         backend.meanInto(loss, lossOut, index);
         for (int l = layers.size() - 1; l >= 0; l--) {
-            Tensor dInput = l == 0 ? null : layers.get(l - 1).gradOutput(n);
-            layers.get(l).backward(dInput);
+            layers.get(l).backward(l == 0 ? null : layers.get(l - 1));
         }
     }
 

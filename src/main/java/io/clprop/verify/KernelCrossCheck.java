@@ -77,6 +77,10 @@ public final class KernelCrossCheck implements AutoCloseable {
             out.add(new Case("gemm_nn", cost, () -> matmul(s[0], s[1], s[2], false, false)));
             out.add(new Case("gemm_tn", cost, () -> matmul(s[0], s[1], s[2], true, false)));
             out.add(new Case("gemm_nt", cost, () -> matmul(s[0], s[1], s[2], false, true)));
+            Activation f = Activation.values()[Math.floorMod(s[0] + s[1] + s[2], Activation.values().length)];
+            out.add(new Case("dense_forward", cost, () -> denseForward(s[0], s[1], s[2], f)));
+            out.add(new Case("dense_backward_input", cost, () -> denseBackwardInput(s[0], s[1], s[2], f)));
+            out.add(new Case("dense_backward_weights", cost, () -> denseBackwardWeights(s[0], s[1], s[2])));
         }
         for (int[] s : MATRIX_SHAPES) {
             int r = s[0], c = s[1];
@@ -161,6 +165,86 @@ public final class KernelCrossCheck implements AutoCloseable {
         }
         String name = transA ? "gemm_tn" : transB ? "gemm_nt" : "gemm_nn";
         return done(compare(name, m + "x" + n + "x" + k, C, bound, (k + 2) * U));
+    }
+
+    /**
+     * out = f(x·wᵀ + b), x m×k, w n×k. The dot product and bias carry (k+2)·u·(Σ|x||w| + |b|), every
+     * activation is 1-Lipschitz so that passes through, and f itself adds up to 16·u·|r| (see activate),
+     * plus the reference's rounding: tol (k+20)·u relative to Σ|x||w| + |b| + |r|.
+     */
+    public CheckResult denseForward(int m, int n, int k, Activation f) {
+        float[] x = uniform(m * k, 1), w = uniform(n * k, 1), b = uniform(n, 1);
+        Tensor[] X = pair(x, m, k), W = pair(w, n, k), B = pair(b, 1, n), O = alloc(m, n);
+        device.denseForward(X[0], W[0], B[0], f, O[0]);
+        host.denseForward(X[1], W[1], B[1], f, O[1]);
+        float[] r = host.read(O[1]);
+        double[] bound = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = Math.abs(b[j]) + Math.abs(r[i * n + j]);
+                for (int kk = 0; kk < k; kk++) {
+                    s += Math.abs(x[i * k + kk] * w[j * k + kk]);
+                }
+                bound[i * n + j] = Math.max(s, Float.MIN_NORMAL);
+            }
+        }
+        return done(compare("dense_forward[" + f.cliName() + "]", m + "x" + n + "x" + k, O, bound, (k + 20) * U));
+    }
+
+    /**
+     * dzPrev = (dz·w) ⊙ f′(aPrev), dz m×k, w k×n. Dot product (k+2)·u·Σ|dz||w| scaled by |f′| ≤ 1, and f′
+     * computed from a with three roundings where 1−a² cancels (as activation_backward): tol (k+6)·u
+     * relative to Σ|dz||w|·(1 + a²).
+     */
+    public CheckResult denseBackwardInput(int m, int n, int k, Activation f) {
+        float[] dz = uniform(m * k, 1), w = uniform(k * n, 1), z = uniform(m * n, 4);
+        float[] a = new float[z.length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) f.apply(z[i]);
+        }
+        Tensor[] DZ = pair(dz, m, k), W = pair(w, k, n), A = pair(a, m, n), O = alloc(m, n);
+        device.denseBackwardInput(DZ[0], W[0], f, A[0], O[0]);
+        host.denseBackwardInput(DZ[1], W[1], f, A[1], O[1]);
+        double[] bound = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int kk = 0; kk < k; kk++) {
+                    s += Math.abs(dz[i * k + kk] * w[kk * n + j]);
+                }
+                double av = a[i * n + j];
+                bound[i * n + j] = Math.max(s * (1 + av * av), Float.MIN_NORMAL);
+            }
+        }
+        return done(compare("dense_backward_input[" + f.cliName() + "]", m + "x" + n + "x" + k, O, bound, (k + 6) * U));
+    }
+
+    /**
+     * dw = dzᵀ·x (dz k×m, x k×n) and db = Σ_rows dz: the matmul bound for dw, the column-sum bound for db,
+     * the worse of the two reported.
+     */
+    public CheckResult denseBackwardWeights(int m, int n, int k) {
+        float[] dz = uniform(k * m, 1), x = uniform(k * n, 1);
+        Tensor[] DZ = pair(dz, k, m), X = pair(x, k, n), DW = alloc(m, n), DB = alloc(1, m);
+        device.denseBackwardWeights(DZ[0], X[0], DW[0], DB[0]);
+        host.denseBackwardWeights(DZ[1], X[1], DW[1], DB[1]);
+        double[] wBound = new double[m * n], bBound = new double[m];
+        for (int i = 0; i < m; i++) {
+            for (int kk = 0; kk < k; kk++) {
+                bBound[i] += Math.abs(dz[kk * m + i]);
+            }
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int kk = 0; kk < k; kk++) {
+                    s += Math.abs(dz[kk * m + i] * x[kk * n + j]);
+                }
+                wBound[i * n + j] = s;
+            }
+        }
+        String shape = m + "x" + n + "x" + k;
+        CheckResult w = compare("dense_backward_weights", shape, DW, wBound, (k + 2) * U);
+        CheckResult b = compare("dense_backward_weights", shape, DB, bBound, (k + 2) * U);
+        return done(worse(w, b));
     }
 
     public CheckResult transpose(int rows, int cols) {

@@ -3,6 +3,7 @@ package io.clprop.verify;
 import io.clprop.TestDevices;
 import io.clprop.backend.opencl.GemmConfig;
 import io.clprop.backend.opencl.OpenClBackend;
+import io.clprop.nn.Activation;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -10,7 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * gemm.cl's block shape is a set of -D defines a tuner may change; every shape it can choose must stay
- * correct on every matrix size, edges included. Same suite and tolerances as {@link KernelCrossCheckTest}.
+ * correct on every matrix size, edges included, for the plain products and the fused backward kernels
+ * that share their code (dense_forward uses gemm_nt, whose block is fixed). Same suite and tolerances as {@link KernelCrossCheckTest}.
  */
 class GemmConfigTest {
 
@@ -24,6 +26,12 @@ class GemmConfigTest {
                     CheckResult r = check.matmul(s[0], s[1], s[2], form == 1, form == 2);
                     assertTrue(r.pass(), "RM=" + rm + " VW=" + vw + " NV=" + nv + ": " + r.row());
                 }
+                for (Activation f : Activation.values()) {
+                    CheckResult r = check.denseBackwardInput(s[0], s[1], s[2], f);
+                    assertTrue(r.pass(), "RM=" + rm + " VW=" + vw + " NV=" + nv + ": " + r.row());
+                }
+                CheckResult r = check.denseBackwardWeights(s[0], s[1], s[2]);
+                assertTrue(r.pass(), "RM=" + rm + " VW=" + vw + " NV=" + nv + ": " + r.row());
             }
         }
     }

@@ -182,6 +182,59 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void denseForward(Tensor x, Tensor w, Tensor bias, Activation fn, Tensor out) {
+        int[] mnk = Shapes.matmul(x, false, w, true, out);
+        Shapes.checkBias(out, bias);
+        int m = mnk[0], n = mnk[1], k = mnk[2];
+        double[] X = f(x), W = f(w), B = f(bias), O = f(out);
+        IntStream rows = IntStream.range(0, m);
+        if ((long) m * n * k > PARALLEL_WORK) {
+            rows = rows.parallel();
+        }
+        rows.forEach(i -> {
+            for (int j = 0; j < n; j++) {
+                double s = B[bias.offset() + j];
+                for (int kk = 0; kk < k; kk++) {
+                    s += X[x.offset() + i * k + kk] * W[w.offset() + j * k + kk];
+                }
+                O[out.offset() + i * n + j] = round(fn.apply(s));
+            }
+        });
+    }
+
+    @Override
+    public void denseBackwardInput(Tensor dz, Tensor w, Activation fPrev, Tensor aPrev, Tensor dzPrev) {
+        int[] mnk = Shapes.matmul(dz, false, w, false, dzPrev);
+        Shapes.checkSame(aPrev, dzPrev);
+        int m = mnk[0], n = mnk[1], k = mnk[2];
+        double[] DZ = f(dz), W = f(w), A = f(aPrev), O = f(dzPrev);
+        IntStream rows = IntStream.range(0, m);
+        if ((long) m * n * k > PARALLEL_WORK) {
+            rows = rows.parallel();
+        }
+        rows.forEach(i -> {
+            double[] acc = new double[n];
+            for (int kk = 0; kk < k; kk++) {
+                double d = DZ[dz.offset() + i * k + kk];
+                int wrow = w.offset() + kk * n;
+                for (int j = 0; j < n; j++) {
+                    acc[j] += d * W[wrow + j];
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                double a = A[aPrev.offset() + i * n + j];
+                O[dzPrev.offset() + i * n + j] = round(acc[j] * fPrev.derivativeFromOutput(a));
+            }
+        });
+    }
+
+    @Override
+    public void denseBackwardWeights(Tensor dz, Tensor x, Tensor dw, Tensor db) {
+        matmul(dz, true, x, false, dw);
+        biasGrad(dz, db);
+    }
+
+    @Override
     public void transpose(Tensor src, Tensor dst) {
         Shapes.checkTranspose(src, dst);
         double[] s = f(src), d = f(dst);

@@ -86,7 +86,8 @@ public final class OpenClBackend implements Backend {
         // enabled on the queue (timestamps are only taken for launches that ask for an event).
         this.queue = clCreateCommandQueue(programs.context(), device.device(), CL_QUEUE_PROFILING_ENABLE, null);
         try {
-            addKernels("gemm.cl", "gemm_nn", "gemm_tn", "gemm_nt", "transpose");
+            addKernels("gemm.cl", "gemm_nn", "gemm_tn", "gemm_nt", "transpose", "dense_forward",
+                    "dense_backward_input", "dense_backward_weights");
             addKernels("activation.cl", "bias_add", "activate", "activation_backward");
             addKernels("reduce.cl", "bias_grad", "mean_into");
             addKernels("loss.cl", "mse_loss", "softmax_ce");
@@ -238,6 +239,30 @@ public final class OpenClBackend implements Backend {
         long gx = ceilDiv(n, gemm.colsPerItem());
         long gy = ceilDiv(m, gemm.rowsPerItem());
         launch(transA ? "gemm_tn" : "gemm_nn", new long[]{gx, gy}, m, n, k, a, b, c);
+    }
+
+    @Override
+    public void denseForward(Tensor x, Tensor w, Tensor bias, Activation f, Tensor out) {
+        int[] mnk = Shapes.matmul(x, false, w, true, out);
+        Shapes.checkBias(out, bias);
+        launch("dense_forward", new long[]{ceilDiv(mnk[1], 4), ceilDiv(mnk[0], 4)}, f.code, mnk[0], mnk[1], mnk[2],
+                x, w, bias, out);
+    }
+
+    @Override
+    public void denseBackwardInput(Tensor dz, Tensor w, Activation fPrev, Tensor aPrev, Tensor dzPrev) {
+        int[] mnk = Shapes.matmul(dz, false, w, false, dzPrev);
+        Shapes.checkSame(aPrev, dzPrev);
+        launch("dense_backward_input", new long[]{ceilDiv(mnk[1], gemm.colsPerItem()), ceilDiv(mnk[0], gemm.rowsPerItem())},
+                fPrev.code, mnk[0], mnk[1], mnk[2], dz, w, aPrev, dzPrev);
+    }
+
+    @Override
+    public void denseBackwardWeights(Tensor dz, Tensor x, Tensor dw, Tensor db) {
+        int[] mnk = Shapes.matmul(dz, true, x, false, dw);
+        Shapes.checkBias(dz, db);
+        launch("dense_backward_weights", new long[]{ceilDiv(mnk[1], gemm.colsPerItem()), ceilDiv(mnk[0], gemm.rowsPerItem())},
+                mnk[0], mnk[1], mnk[2], dz, x, dw, db);
     }
 
     @Override

@@ -10,7 +10,9 @@ import org.jocl.cl_program;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.jocl.CL.*;
@@ -42,6 +44,14 @@ public final class ProgramCache {
         return context;
     }
 
+    /**
+     * Shared functions that some kernel files use, built in front of them (OpenCL C cannot include files
+     * from the jar).
+     */
+    private static final Map<String, List<String>> HEADERS = Map.of(
+            "gemm.cl", List.of("activation_functions.clh"),
+            "activation.cl", List.of("activation_functions.clh"));
+
     /** The program built from {@code kernels/<file>} with these options, building it on first use. */
     public synchronized cl_program program(String file, String options) {
         String key = file + "|" + options;
@@ -54,15 +64,20 @@ public final class ProgramCache {
     }
 
     private cl_program build(String file, String options) {
-        String source = loadSource(file);
-        cl_program p = clCreateProgramWithSource(context, 1, new String[]{source}, null, null);
+        List<String> parts = new ArrayList<>(HEADERS.getOrDefault(file, List.of()));
+        parts.add(file);
+        String[] sources = new String[parts.size()];
+        for (int i = 0; i < sources.length; i++) {
+            sources[i] = loadSource(parts.get(i));
+        }
+        cl_program p = clCreateProgramWithSource(context, sources.length, sources, null, null);
         try {
             clBuildProgram(p, 1, new cl_device_id[]{device.device()}, options, null, null);
         } catch (CLException e) {
             String log = buildLog(p);
             clReleaseProgram(p);
             throw new UserError("kernels/" + file + " failed to build on " + device.name() + " with options '"
-                    + options + "': " + e.getMessage() + "\n" + log);
+                    + options + "' (sources, in order: " + parts + "): " + e.getMessage() + "\n" + log);
         }
         return p;
     }
