@@ -2,7 +2,8 @@ package io.clprop.backend;
 
 import io.clprop.backend.cpu.CpuBackend;
 import io.clprop.backend.opencl.ClDevices;
-import io.clprop.backend.opencl.GemmConfig;
+import io.clprop.backend.opencl.ClDevice;
+import io.clprop.backend.opencl.GemmTuner;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.util.UserError;
 
@@ -25,7 +26,8 @@ public final class Backends {
     public static OpenClBackend openCl(String spec, Map<String, String> extraBuildOptions) {
         String s = spec.trim();
         if (s.equals("opencl")) {
-            return new OpenClBackend(ClDevices.byIndex(0), GemmConfig.DEFAULT, extraBuildOptions);
+            ClDevice d = ClDevices.byIndex(0);
+            return new OpenClBackend(d, GemmTuner.cachedOrDefault(d), extraBuildOptions);
         }
         if (s.startsWith("opencl:")) {
             String n = s.substring("opencl:".length());
@@ -35,7 +37,8 @@ public final class Backends {
             } catch (NumberFormatException e) {
                 throw new UserError("--device " + spec + ": expected opencl:N with N a device number from `clprop devices`");
             }
-            return new OpenClBackend(ClDevices.byIndex(index), GemmConfig.DEFAULT, extraBuildOptions);
+            ClDevice d = ClDevices.byIndex(index);
+            return new OpenClBackend(d, GemmTuner.cachedOrDefault(d), extraBuildOptions);
         }
         if (s.equals("cpu")) {
             throw new UserError("--device cpu: this command compares an OpenCL device with the CPU path; "

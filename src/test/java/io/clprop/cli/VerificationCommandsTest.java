@@ -36,7 +36,7 @@ class VerificationCommandsTest {
         Path json = dir.resolve("v.json");
         CliTest.Result r = run("verify", "--cases", "40", "--json", json.toString());
         assertEquals(0, r.status(), r.out() + r.err());
-        assertTrue(r.out().contains("options  gemm.cl: -cl-std=CL1.2 -DRM=4 -DVW=16 -DNV=2"), r.out());
+        assertTrue(r.out().matches("(?s).*options  gemm\\.cl: -cl-std=CL1\\.2 -DRM=\\d -DVW=\\d+ -DNV=\\d\n.*"), r.out());
         assertTrue(r.out().contains("46 passed, 0 failed"), r.out()); // 40 kernel cases + 6 training steps
         JsonObject j = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
         assertEquals(46, j.get("passed").getAsInt());
@@ -63,7 +63,7 @@ class VerificationCommandsTest {
         Path json = dir.resolve("v.json");
         CliTest.Result r = run("verify", "--build-option", WRONG_GEMM, "--json", json.toString());
         assertEquals(Main.EXIT_CHECK_FAILED, r.status(), r.out());
-        assertTrue(r.out().contains("-DRM=4 -DVW=16 -DNV=2 -DRM=2"), "the options used are reported: " + r.out());
+        assertTrue(r.out().matches("(?s).*-DNV=\\d -DRM=2\n.*"), "the options used are reported: " + r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("gemm_nn ") && l.endsWith("FAIL")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("train_step[") && l.endsWith("FAIL")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("softmax_ce ") && l.endsWith("PASS")),
@@ -122,7 +122,7 @@ class VerificationCommandsTest {
                 json.toString());
         assertEquals(Main.EXIT_CHECK_FAILED, r.status(), r.out() + r.err());
         String err = r.err().lines().filter(l -> l.startsWith("clprop")).findFirst().orElseThrow();
-        assertTrue(err.contains("shadow check at epoch 1 step 0") && err.contains("W1"), err);
+        assertTrue(err.matches(".*shadow check at epoch 1 step 0: (gradient of )?[Wb]\\d .*"), "names step and tensor: " + err);
         assertFalse(Files.exists(json), "no metrics file for a run that failed its check");
     }
 }

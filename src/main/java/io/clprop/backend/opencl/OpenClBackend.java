@@ -53,8 +53,9 @@ public final class OpenClBackend implements Backend {
     private List<Map.Entry<String, cl_event>> profiled;
     private boolean closed;
 
+    /** The device with its tuned gemm block shape (see {@link GemmTuner}), or the default one. */
     public OpenClBackend(ClDevice device) {
-        this(device, GemmConfig.DEFAULT);
+        this(device, GemmTuner.cachedOrDefault(device));
     }
 
     public OpenClBackend(ClDevice device, GemmConfig gemm) {

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# clprop against its peers on this machine, in one run: N rounds (default 3), each running in turn
+#   (a) clprop bench (training throughput + matrix-multiply GFLOP/s on clprop's OpenCL device),
+#   (b) the same training workload in PyTorch on the CPU (bench/torch_mlp.py) in its fastest thread setting,
+#   (c) torch.mm GFLOP/s (OpenBLAS) for clprop's matrix shapes,
+#   (d) CLBlast SGEMM GFLOP/s on the same OpenCL device for the same shapes,
+# so that the peers share the machine's noisy moments.  Every JSON goes to bench/results/<timestamp>/; the
+# end prints medians across rounds and clprop's ratios to the peers (bench/summarize.py, also summary.txt).
+#
+#   bench/compare.sh                          # 3 rounds at batch 128 (about 2.5 minutes on 2 cores)
+#   bench/compare.sh --rounds 5 --batches 128,32,512
+#   bench/compare.sh --skip-search            # PyTorch with --threads 1 and OPENBLAS_NUM_THREADS=2
+#
+# Options: --rounds N; --batches B[,B…] (the headline batch, which also sets the matrix shapes, is 128 if
+# listed, else the first); --epochs E (timed epochs of both trainers, default 2, after one warm-up each);
+# --skip-search; --out DIR (instead of bench/results/<timestamp>).
+# Environment: CLPROP_CL_PLATFORM / CLPROP_CL_DEVICE pick CLBlast's device (default 0 / 0); CLPROP_DEVICE
+# is clprop's --device (default opencl, i.e. `clprop devices` index 0): keep the two on the same device.
+# Needs /usr/bin/python3 with torch (python3-torch), libclblast-dev, an OpenCL ICD, gcc, a JDK and Maven
+# (the jar is built if target/clprop.jar is missing).
+set -euo pipefail
+bench="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$bench/.." && pwd)"
+py=/usr/bin/python3
+
+rounds=3; batches=128; epochs=2; skip_search=0; out=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds="$2"; shift 2 ;;
+    --batches) batches="$2"; shift 2 ;;
+    --epochs) epochs="$2"; shift 2 ;;
+    --skip-search) skip_search=1; shift ;;
+    --out) out="$2"; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --rounds must be a positive integer" >&2; exit 2; }
+[[ "$epochs" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --epochs must be a positive integer" >&2; exit 2; }
+[[ "$batches" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || { echo "compare.sh: --batches wants B[,B…]" >&2; exit 2; }
+IFS=, read -r -a batch_list <<< "$batches"
+# The headline batch (clprop bench's first, which also sets the matrix shapes) is 128 when listed, else the
+# first one given; clprop gets it first.
+head_batch="${batch_list[0]}"
+for b in "${batch_list[@]}"; do [ "$b" = 128 ] && head_batch=128; done
+ordered=("$head_batch")
+for b in "${batch_list[@]}"; do [ "$b" = "$head_batch" ] || ordered+=("$b"); done
+batch_list=("${ordered[@]}")
+batches="$(IFS=,; echo "${batch_list[*]}")"
+
+log() { printf '[compare %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# --- prerequisites -----------------------------------------------------------------------------------
+"$py" -c 'import torch, numpy' 2>/dev/null \
+  || { echo "compare.sh: $py cannot import torch/numpy (apt-get install python3-torch)" >&2; exit 2; }
+[ -f /usr/include/clblast_c.h ] || { echo "compare.sh: clblast_c.h missing (apt-get install libclblast-dev)" >&2; exit 2; }
+
+jar="$root/target/clprop.jar"
+if [ ! -f "$jar" ]; then
+  log "building $jar"
+  (cd "$root" && mvn -q -B -DskipTests package)
+fi
+
+mkdir -p "$bench/build"
+cb="$bench/build/clblast_sgemm"
+if [ ! -x "$cb" ] || [ "$bench/clblast_sgemm.c" -nt "$cb" ]; then
+  log "compiling $cb"
+  gcc -O2 -Wall -o "$cb" "$bench/clblast_sgemm.c" -lclblast -lOpenCL
+fi
+
+stamp="$(date +%Y%m%d-%H%M%S)"
+dir="${out:-$bench/results/$stamp}"
+mkdir -p "$dir"
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+
+# A private copy of the jar, so that a concurrent `mvn package` cannot change clprop between rounds.
+snapshot_jar() {
+  cp "$jar" "$work/clprop.jar.tmp" && mv "$work/clprop.jar.tmp" "$work/clprop.jar"
+}
+snapshot_jar
+
+# --- PyTorch thread setting -------------------------------------------------------------------------
+if [ "$skip_search" = 1 ]; then
+  tthreads=1; oblas=2; source_note="--skip-search default"
+else
+  log "searching PyTorch's thread setting (bench/find_torch_setting.sh)"
+  setting="$("$bench/find_torch_setting.sh" --batch 128 --json "$dir/torch-setting.json")"
+  tthreads="$(sed -n 's/^threads=\([0-9]*\) .*/\1/p' <<< "$setting")"
+  oblas="$(sed -n 's/.* openblas=\([0-9]*\)$/\1/p' <<< "$setting")"
+  source_note="fastest of bench/find_torch_setting.sh"
+fi
+log "PyTorch setting: torch threads $tthreads, OPENBLAS_NUM_THREADS $oblas, OMP_NUM_THREADS $tthreads"
+torch_env=(env OMP_NUM_THREADS="$tthreads" OPENBLAS_NUM_THREADS="$oblas")
+
+# clprop's matrix shapes at the headline batch (Bench.referenceShapes), as M N K triples.
+B="$head_batch"
+shapes=("$B" 256 784  "$B" 128 256  "$B" 10 128  256 784 "$B"  128 256 "$B"  10 128 "$B"
+        "$B" 256 128  "$B" 128 10  1024 1024 1024)
+torch_shapes=""
+for ((i = 0; i < ${#shapes[@]}; i += 3)); do
+  torch_shapes+="${torch_shapes:+,}${shapes[i]}x${shapes[i+1]}x${shapes[i+2]}"
+done
+
+"$py" - "$dir/meta.json" <<EOF
+import json, os, platform, subprocess, sys, hashlib, torch
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True, cwd="$root").stdout.strip()
+    except Exception:
+        return None
+meta = {
+    "timestamp": "$stamp", "rounds": $rounds, "batches": [int(b) for b in "$batches".split(",")],
+    "epochs": $epochs, "host": platform.node(), "cpus": os.cpu_count(), "cpu": sh("lscpu | sed -n 's/^Model name: *//p'"),
+    "torch_version": torch.__version__,
+    "torch_setting": {"threads": $tthreads, "openblas_threads": $oblas, "omp_threads": $tthreads,
+                      "source": "$source_note"},
+    "clprop_jar_sha256": hashlib.sha256(open("$work/clprop.jar", "rb").read()).hexdigest(),
+    "clprop_git_head": sh("git rev-parse HEAD"), "clprop_git_dirty": bool(sh("git status --porcelain -- src kernels pom.xml")),
+    "clprop_device": os.environ.get("CLPROP_DEVICE", "opencl"),
+    "cl_platform": os.environ.get("CLPROP_CL_PLATFORM", "0"), "cl_device": os.environ.get("CLPROP_CL_DEVICE", "0"),
+    "shapes": "$torch_shapes",
+}
+# clprop's gemm tuning cache (clprop tune), if any: it changes clprop's kernels, so it belongs to the record
+cache = os.path.join(os.environ.get("CLPROP_CACHE_DIR") or os.path.expanduser("~/.cache/clprop"), "gemm-tuning.json")
+try:
+    meta["clprop_tuning_cache"] = json.load(open(cache))
+except Exception:
+    meta["clprop_tuning_cache"] = None
+json.dump(meta, open(sys.argv[1], "w"), indent=2)
+EOF
+
+run_clprop() {  # $1 = output JSON; retries when a concurrent rebuild broke the jar
+  local tries=0
+  until java -jar "$work/clprop.jar" bench --device "${CLPROP_DEVICE:-opencl}" --batches "$batches" \
+        --epochs "$epochs" --no-profile --json "$1" > "${1%.json}.log" 2>&1; do
+    tries=$((tries + 1))
+    tail -5 "${1%.json}.log" >&2
+    if [ "$tries" -ge 3 ]; then echo "compare.sh: clprop bench failed $tries times" >&2; return 1; fi
+    log "clprop bench failed; retrying in 60 s with a fresh copy of the jar"
+    sleep 60
+    snapshot_jar
+  done
+}
+
+# --- the rounds --------------------------------------------------------------------------------------
+t_start=$SECONDS
+for ((r = 1; r <= rounds; r++)); do
+  log "round $r/$rounds: clprop bench --batches $batches --epochs $epochs"
+  run_clprop "$dir/r$r-clprop.json"
+  for b in "${batch_list[@]}"; do
+    log "round $r/$rounds: pytorch training, batch $b"
+    "${torch_env[@]}" "$py" "$bench/torch_mlp.py" --threads "$tthreads" --batch "$b" --epochs "$epochs" \
+      --json "$dir/r$r-torch-b$b.json" > "$dir/r$r-torch-b$b.log" 2>&1 \
+      || { cat "$dir/r$r-torch-b$b.log" >&2; exit 1; }
+  done
+  log "round $r/$rounds: torch.mm"
+  "${torch_env[@]}" "$py" "$bench/torch_mlp.py" --threads "$tthreads" --gemm --shapes "$torch_shapes" \
+    --json "$dir/r$r-torch-gemm.json" > "$dir/r$r-torch-gemm.log" 2>&1 \
+    || { cat "$dir/r$r-torch-gemm.log" >&2; exit 1; }
+  log "round $r/$rounds: CLBlast SGEMM"
+  "$cb" --json "$dir/r$r-clblast.json" "${shapes[@]}" > "$dir/r$r-clblast.log" 2>&1 \
+    || { cat "$dir/r$r-clblast.log" >&2; exit 1; }
+done
+log "rounds done in $((SECONDS - t_start)) s; results in $dir"
+echo
+"$py" "$bench/summarize.py" "$dir"

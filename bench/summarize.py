@@ -1,0 +1,116 @@
+#!/usr/bin/python3
+"""Summarises one bench/compare.sh results folder: medians across rounds of clprop, PyTorch and CLBlast,
+and clprop's ratios to the peers.  Prints a table and writes summary.json into the folder.
+
+  /usr/bin/python3 bench/summarize.py bench/results/20250101-120000
+
+Expected files (r = round number): r{r}-clprop.json (`clprop bench --json`), r{r}-torch-b{B}.json
+(torch_mlp.py), r{r}-torch-gemm.json (torch_mlp.py --gemm), r{r}-clblast.json (clblast_sgemm --json).
+Matrix products are matched by (m, n, k): C is m x n, inner dimension k, whatever form clprop used.
+"""
+import glob
+import json
+import os
+import re
+import statistics
+import sys
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def ratio(a, b):
+    return a / b if a is not None and b not in (None, 0) else None
+
+
+def fmt(v, spec):
+    return format(v, spec) if v is not None else "-"
+
+
+def main(folder):
+    rounds = sorted({int(m.group(1)) for f in os.listdir(folder) if (m := re.match(r"r(\d+)-", f))})
+    if not rounds:
+        sys.exit(f"summarize.py: no r<N>-*.json files in {folder}")
+    meta = load(os.path.join(folder, "meta.json")) if os.path.exists(os.path.join(folder, "meta.json")) else {}
+
+    clprop_sps, torch_sps = {}, {}           # batch -> [per round]
+    clprop_gemm, torch_gemm, clblast_gemm = {}, {}, {}  # (m,n,k) -> [per round]; clprop: (form,m,n,k)
+    for r in rounds:
+        p = os.path.join(folder, f"r{r}-clprop.json")
+        if os.path.exists(p):
+            c = load(p)
+            for w in c.get("workloads", [{"batch": c.get("batch"), "samples_per_sec": c.get("samples_per_sec")}]):
+                clprop_sps.setdefault(w["batch"], []).append(w["samples_per_sec"])
+            for g in c.get("gemm", []):
+                clprop_gemm.setdefault((g["form"], g["m"], g["n"], g["k"]), []).append(g["gflops"])
+        for p in glob.glob(os.path.join(folder, f"r{r}-torch-b*.json")):
+            t = load(p)
+            torch_sps.setdefault(t["batch"], []).append(t["samples_per_sec"])
+        for name, into in (("torch-gemm", torch_gemm), ("clblast", clblast_gemm)):
+            p = os.path.join(folder, f"r{r}-{name}.json")
+            if os.path.exists(p):
+                for g in load(p).get("gemm", []):
+                    into.setdefault((g["m"], g["n"], g["k"]), []).append(g["gflops"])
+
+    setting = meta.get("torch_setting", {})
+    lines = []
+    lines.append(f"results  {folder}  ({len(rounds)} round(s); medians across rounds)")
+    if setting:
+        lines.append(f"pytorch  torch {meta.get('torch_version', '?')}, torch threads {setting.get('threads')}, "
+                     f"OPENBLAS_NUM_THREADS {setting.get('openblas_threads')}, OMP_NUM_THREADS "
+                     f"{setting.get('omp_threads')} ({setting.get('source', '')})")
+    lines.append("")
+    lines.append("training throughput (samples/s, 784-256-128-10, SGD 0.1, softmax-CE)")
+    lines.append(f"  {'batch':>5}  {'clprop':>10}  {'pytorch':>10}  {'clprop/pytorch':>14}  rounds clprop | pytorch")
+    train_rows = []
+    for b in sorted(set(clprop_sps) | set(torch_sps)):
+        c, t = med(clprop_sps.get(b, [])), med(torch_sps.get(b, []))
+        per = " ".join(f"{v:.0f}" for v in clprop_sps.get(b, [])) + " | " + \
+              " ".join(f"{v:.0f}" for v in torch_sps.get(b, []))
+        lines.append(f"  {b:>5}  {fmt(c, '10.0f')}  {fmt(t, '10.0f')}  {fmt(ratio(c, t), '14.3f')}  {per}")
+        train_rows.append({"batch": b, "clprop_samples_per_sec": c, "pytorch_samples_per_sec": t,
+                           "clprop_over_pytorch": ratio(c, t), "clprop_rounds": clprop_sps.get(b, []),
+                           "pytorch_rounds": torch_sps.get(b, [])})
+    lines.append("")
+    lines.append("matrix multiply (GFLOP/s; C is M x N, inner dimension K; peers compute row-major A.B)")
+    lines.append(f"  {'form':<4} {'M x N x K':>16}  {'clprop':>8}  {'CLBlast':>8}  {'PyTorch':>8}  "
+                 f"{'÷CLBlast':>8}  {'÷PyTorch':>8}")
+    gemm_rows = []
+    keys = list(clprop_gemm)
+    keys += [("-",) + k for k in list(clblast_gemm) + list(torch_gemm)
+             if not any(ck[1:] == k for ck in clprop_gemm)]
+    seen = set()
+    for key in keys:
+        if key in seen:
+            continue
+        seen.add(key)
+        form, mnk = key[0], key[1:]
+        c = med(clprop_gemm.get(key, []))
+        cb, tg = med(clblast_gemm.get(mnk, [])), med(torch_gemm.get(mnk, []))
+        shape = "x".join(str(v) for v in mnk)
+        lines.append(f"  {form:<4} {shape:>16}  {fmt(c, '8.1f')}  {fmt(cb, '8.1f')}  {fmt(tg, '8.1f')}  "
+                     f"{fmt(ratio(c, cb), '8.2f')}  {fmt(ratio(c, tg), '8.2f')}")
+        gemm_rows.append({"form": None if form == "-" else form, "m": mnk[0], "n": mnk[1], "k": mnk[2],
+                          "clprop_gflops": c, "clblast_gflops": cb, "pytorch_gflops": tg,
+                          "clprop_over_clblast": ratio(c, cb), "clprop_over_pytorch": ratio(c, tg)})
+    text = "\n".join(lines)
+    print(text)
+    summary = {"folder": folder, "rounds": len(rounds), "meta": meta, "training": train_rows, "gemm": gemm_rows}
+    with open(os.path.join(folder, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=2)
+        f.write("\n")
+    with open(os.path.join(folder, "summary.txt"), "w") as f:
+        f.write(text + "\n")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(sys.argv[1])

@@ -1,0 +1,48 @@
+package io.clprop.cli;
+
+import io.clprop.backend.opencl.ClDevice;
+import io.clprop.backend.opencl.ClDevices;
+import io.clprop.backend.opencl.GemmConfig;
+import io.clprop.backend.opencl.GemmTuner;
+import io.clprop.util.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** `clprop tune`: choose gemm.cl's block shape for a device and cache it. */
+@Command(name = "tune", mixinStandardHelpOptions = true,
+        description = "Time gemm block shapes on a device and cache the fastest (used by every later run).")
+final class TuneCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--device", description = "opencl or opencl:N (default: ${DEFAULT-VALUE}).")
+    String device = "opencl";
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        ClDevice d;
+        if (device.equals("opencl")) {
+            d = ClDevices.byIndex(0);
+        } else if (device.startsWith("opencl:")) {
+            try {
+                d = ClDevices.byIndex(Integer.parseInt(device.substring(7)));
+            } catch (NumberFormatException e) {
+                throw new UserError("--device " + device + ": expected opencl or opencl:N");
+            }
+        } else {
+            throw new UserError("--device " + device + ": tune needs an OpenCL device (opencl or opencl:N)");
+        }
+        out.println("device  " + d.summary());
+        out.println("current " + GemmTuner.cachedOrDefault(d).buildOptions());
+        GemmConfig best = GemmTuner.tune(d, t -> out.printf("  %-24s %9.1f µs per round%n",
+                t.config().buildOptions(), t.microseconds()));
+        out.println("chosen  " + best.buildOptions() + ", saved to " + GemmTuner.cacheFile());
+        return 0;
+    }
+}
