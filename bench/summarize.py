@@ -68,16 +68,20 @@ def main(folder):
                      f"{setting.get('omp_threads')} ({setting.get('source', '')})")
     lines.append("")
     lines.append("training throughput (samples/s, 784-256-128-10, SGD 0.1, softmax-CE)")
-    lines.append(f"  {'batch':>5}  {'clprop':>10}  {'pytorch':>10}  {'clprop/pytorch':>14}  rounds clprop | pytorch")
+    lines.append(f"  {'batch':>5}  {'clprop':>10}  {'pytorch':>10}  {'clprop/pytorch':>14}  {'paired':>6}  "
+                 f"rounds clprop | pytorch")
     train_rows = []
     for b in sorted(set(clprop_sps) | set(torch_sps)):
-        c, t = med(clprop_sps.get(b, [])), med(torch_sps.get(b, []))
-        per = " ".join(f"{v:.0f}" for v in clprop_sps.get(b, [])) + " | " + \
-              " ".join(f"{v:.0f}" for v in torch_sps.get(b, []))
-        lines.append(f"  {b:>5}  {fmt(c, '10.0f')}  {fmt(t, '10.0f')}  {fmt(ratio(c, t), '14.3f')}  {per}")
+        cs, ts = clprop_sps.get(b, []), torch_sps.get(b, [])
+        c, t = med(cs), med(ts)
+        # paired: the median over rounds of that round's ratio (both ran within a minute of each other)
+        paired = med([ratio(x, y) for x, y in zip(cs, ts)]) if len(cs) == len(ts) else None
+        per = " ".join(f"{v:.0f}" for v in cs) + " | " + " ".join(f"{v:.0f}" for v in ts)
+        lines.append(f"  {b:>5}  {fmt(c, '10.0f')}  {fmt(t, '10.0f')}  {fmt(ratio(c, t), '14.3f')}  "
+                     f"{fmt(paired, '6.3f')}  {per}")
         train_rows.append({"batch": b, "clprop_samples_per_sec": c, "pytorch_samples_per_sec": t,
-                           "clprop_over_pytorch": ratio(c, t), "clprop_rounds": clprop_sps.get(b, []),
-                           "pytorch_rounds": torch_sps.get(b, [])})
+                           "clprop_over_pytorch": ratio(c, t), "clprop_over_pytorch_paired": paired,
+                           "clprop_rounds": cs, "pytorch_rounds": ts})
     lines.append("")
     lines.append("matrix multiply (GFLOP/s; C is M x N, inner dimension K; peers compute row-major A.B)")
     lines.append(f"  {'form':<4} {'M x N x K':>16}  {'clprop':>8}  {'CLBlast':>8}  {'PyTorch':>8}  "
