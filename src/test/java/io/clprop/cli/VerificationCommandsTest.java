@@ -73,6 +73,16 @@ class VerificationCommandsTest {
     }
 
     @Test
+    void verifySkipsNamedKernels() {
+        CliTest.Result r = run("verify", "--cases", "12", "--skip", "gemm_nn,activate,train_step");
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("12 passed, 0 failed"), r.out());
+        assertFalse(r.out().lines().anyMatch(l -> l.startsWith("gemm_nn ") || l.startsWith("activate[")
+                || l.startsWith("train_step[")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("activation_backward[")), "only exact names: " + r.out());
+    }
+
+    @Test
     void verifyNeedsAnOpenClDevice() {
         CliTest.Result r = run("verify", "--device", "cpu");
         assertEquals(2, r.status());
