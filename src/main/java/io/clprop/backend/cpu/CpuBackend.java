@@ -162,11 +162,7 @@ public final class CpuBackend implements Backend {
             B = f(b);
             bo = b.offset();
         }
-        IntStream rows = IntStream.range(0, m);
-        if ((long) m * n * k > PARALLEL_WORK) {
-            rows = rows.parallel();
-        }
-        rows.forEach(i -> {
+        rows(m, (long) m * n * k).forEach(i -> {
             double[] acc = new double[n];
             for (int kk = 0; kk < k; kk++) {
                 double av = transA ? A[ao + kk * m + i] : A[ao + i * k + kk];
@@ -187,11 +183,7 @@ public final class CpuBackend implements Backend {
         Shapes.checkBias(out, bias);
         int m = mnk[0], n = mnk[1], k = mnk[2];
         double[] X = f(x), W = f(w), B = f(bias), O = f(out);
-        IntStream rows = IntStream.range(0, m);
-        if ((long) m * n * k > PARALLEL_WORK) {
-            rows = rows.parallel();
-        }
-        rows.forEach(i -> {
+        rows(m, (long) m * n * k).forEach(i -> {
             for (int j = 0; j < n; j++) {
                 double s = B[bias.offset() + j];
                 for (int kk = 0; kk < k; kk++) {
@@ -208,11 +200,7 @@ public final class CpuBackend implements Backend {
         Shapes.checkSame(aPrev, dzPrev);
         int m = mnk[0], n = mnk[1], k = mnk[2];
         double[] DZ = f(dz), W = f(w), A = f(aPrev), O = f(dzPrev);
-        IntStream rows = IntStream.range(0, m);
-        if ((long) m * n * k > PARALLEL_WORK) {
-            rows = rows.parallel();
-        }
-        rows.forEach(i -> {
+        rows(m, (long) m * n * k).forEach(i -> {
             double[] acc = new double[n];
             for (int kk = 0; kk < k; kk++) {
                 double d = DZ[dz.offset() + i * k + kk];
@@ -232,6 +220,12 @@ public final class CpuBackend implements Backend {
     public void denseBackwardWeights(Tensor dz, Tensor x, Tensor dw, Tensor db) {
         matmul(dz, true, x, false, dw);
         biasGrad(dz, db);
+    }
+
+    /** Row indices 0..m−1, split across cores when the product is large enough to pay for it. */
+    private static IntStream rows(int m, long work) {
+        IntStream rows = IntStream.range(0, m);
+        return work > PARALLEL_WORK ? rows.parallel() : rows;
     }
 
     @Override
