@@ -24,24 +24,25 @@ public final class Backends {
 
     /** An OpenCL device from {@code opencl} or {@code opencl:N}, with extra build options per kernel file. */
     public static OpenClBackend openCl(String spec, Map<String, String> extraBuildOptions) {
+        ClDevice d = clDevice(spec);
+        return new OpenClBackend(d, GemmTuner.cachedOrDefault(d), extraBuildOptions);
+    }
+
+    /** The OpenCL device named by {@code opencl} (the first) or {@code opencl:N}; a one-line error otherwise. */
+    public static ClDevice clDevice(String spec) {
         String s = spec.trim();
         if (s.equals("opencl")) {
-            ClDevice d = ClDevices.byIndex(0);
-            return new OpenClBackend(d, GemmTuner.cachedOrDefault(d), extraBuildOptions);
+            return ClDevices.byIndex(0);
         }
         if (s.startsWith("opencl:")) {
-            String n = s.substring("opencl:".length());
-            int index;
             try {
-                index = Integer.parseInt(n);
+                return ClDevices.byIndex(Integer.parseInt(s.substring("opencl:".length())));
             } catch (NumberFormatException e) {
                 throw new UserError("--device " + spec + ": expected opencl:N with N a device number from `clprop devices`");
             }
-            ClDevice d = ClDevices.byIndex(index);
-            return new OpenClBackend(d, GemmTuner.cachedOrDefault(d), extraBuildOptions);
         }
         if (s.equals("cpu")) {
-            throw new UserError("--device cpu: this command compares an OpenCL device with the CPU path; "
+            throw new UserError("--device cpu: this command needs an OpenCL device (it works on kernels); "
                     + "choose opencl or opencl:N");
         }
         throw new UserError("--device " + spec + ": unknown device (expected opencl, opencl:N or cpu)");

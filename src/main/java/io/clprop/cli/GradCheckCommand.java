@@ -121,13 +121,10 @@ final class GradCheckCommand implements Callable<Integer> {
                 throw new UserError("--hidden: layer widths must be positive, got " + h);
             }
         }
-        if (activation.size() != 1 && activation.size() != hidden.length) {
-            throw new UserError("--activation: give one activation, or one per hidden layer (" + hidden.length + ")");
+        try {
+            return NetworkSpec.mlp(inputs, hidden, activation, outputs, loss);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
         }
-        Activation[] acts = new Activation[hidden.length];
-        for (int l = 0; l < acts.length; l++) {
-            acts[l] = activation.size() == 1 ? activation.get(0) : activation.get(l);
-        }
-        return NetworkSpec.mlp(inputs, hidden, acts, outputs, loss);
     }
 }

@@ -1,10 +1,9 @@
 package io.clprop.cli;
 
 import io.clprop.backend.opencl.ClDevice;
-import io.clprop.backend.opencl.ClDevices;
+import io.clprop.backend.Backends;
 import io.clprop.backend.opencl.GemmConfig;
 import io.clprop.backend.opencl.GemmTuner;
-import io.clprop.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,18 +25,7 @@ final class TuneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ClDevice d;
-        if (device.equals("opencl")) {
-            d = ClDevices.byIndex(0);
-        } else if (device.startsWith("opencl:")) {
-            try {
-                d = ClDevices.byIndex(Integer.parseInt(device.substring(7)));
-            } catch (NumberFormatException e) {
-                throw new UserError("--device " + device + ": expected opencl or opencl:N");
-            }
-        } else {
-            throw new UserError("--device " + device + ": tune needs an OpenCL device (opencl or opencl:N)");
-        }
+        ClDevice d = Backends.clDevice(device);
         out.println("device  " + d.summary());
         out.println("current " + GemmTuner.cachedOrDefault(d).buildOptions());
         GemmConfig best = GemmTuner.tune(d, t -> out.printf("  %-24s %9.1f µs per round%n",

@@ -34,6 +34,19 @@ public record NetworkSpec(int inputs, List<LayerSpec> layers, LossKind loss) {
         return mlp(inputs, hidden, each, outputs, loss);
     }
 
+    /** An MLP whose hidden layers take one activation each, or all the same one when a single one is given. */
+    public static NetworkSpec mlp(int inputs, int[] hidden, List<Activation> oneOrPerLayer, int outputs, LossKind loss) {
+        if (oneOrPerLayer.size() != 1 && oneOrPerLayer.size() != hidden.length) {
+            throw new IllegalArgumentException("--activation: give one activation, or one per hidden layer ("
+                    + hidden.length + "), got " + oneOrPerLayer.size());
+        }
+        Activation[] each = new Activation[hidden.length];
+        for (int l = 0; l < each.length; l++) {
+            each[l] = oneOrPerLayer.get(oneOrPerLayer.size() == 1 ? 0 : l);
+        }
+        return mlp(inputs, hidden, each, outputs, loss);
+    }
+
     /** An MLP with its own activation per hidden layer. */
     public static NetworkSpec mlp(int inputs, int[] hidden, Activation[] activations, int outputs, LossKind loss) {
         if (activations.length != hidden.length) {

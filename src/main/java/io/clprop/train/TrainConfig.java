@@ -68,11 +68,6 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
         return new TrainConfig(hidden, activations, loss, learningRate, b, epochs, targetLoss, seed, init);
     }
 
-    /** The activation of hidden layer {@code layer} (0-based). */
-    public Activation activationOf(int layer) {
-        return activations.size() == 1 ? activations.get(0) : activations.get(layer);
-    }
-
     /** "relu" or "relu,tanh": as --activation takes it. */
     public String activationNames() {
         StringBuilder sb = new StringBuilder();

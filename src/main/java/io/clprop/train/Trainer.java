@@ -3,7 +3,6 @@ package io.clprop.train;
 import io.clprop.backend.Backend;
 import io.clprop.backend.Tensor;
 import io.clprop.data.Dataset;
-import io.clprop.nn.Activation;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;
@@ -55,12 +54,8 @@ public final class Trainer implements AutoCloseable {
     public Trainer(Backend backend, TrainConfig config, Dataset trainData, Dataset testData) {
         this.backend = backend;
         this.config = config;
-        Activation[] activations = new Activation[config.hidden().length];
-        for (int l = 0; l < activations.length; l++) {
-            activations[l] = config.activationOf(l);
-        }
-        this.spec = NetworkSpec.mlp(trainData.featureCount(), config.hidden(), activations, trainData.numClasses(),
-                config.loss());
+        this.spec = NetworkSpec.mlp(trainData.featureCount(), config.hidden(), config.activations(),
+                trainData.numClasses(), config.loss());
         if (config.batchSize() > trainData.size()) {
             throw new IllegalArgumentException("--batch " + config.batchSize() + " is larger than the training set ("
                     + trainData.size() + " samples)");
@@ -160,18 +155,22 @@ public final class Trainer implements AutoCloseable {
 
     /** Runs the first {@code n} steps of a new epoch's order without reading anything back (start-up timing). */
     public void trainSteps(int n) {
-        MathArrays.shuffle(order, rng);
-        backend.writeInt(permutation, order);
+        startEpoch();
         int b = config.batchSize();
         for (int s = 0; s < Math.min(n, stepsPerEpoch()); s++) {
             step(s, s * b, Math.min(b, train.size - s * b));
         }
     }
 
-    /** Shuffle, all steps, one read-back; returns the epoch's mean training loss (weighted by batch rows). */
-    private double runEpochSteps() {
+    /** A new batch order from the seeded generator, uploaded once for the epoch. */
+    private void startEpoch() {
         MathArrays.shuffle(order, rng);
         backend.writeInt(permutation, order);
+    }
+
+    /** Shuffle, all steps, one read-back; returns the epoch's mean training loss (weighted by batch rows). */
+    private double runEpochSteps() {
+        startEpoch();
         int b = config.batchSize();
         int steps = stepsPerEpoch();
         io.clprop.backend.TransferStats beforeSteps = backend.transfers().snapshot();
