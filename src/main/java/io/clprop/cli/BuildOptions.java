@@ -21,7 +21,7 @@ final class BuildOptions {
             if (eq <= 0 || !v.substring(0, eq).endsWith(".cl")) {
                 throw new UserError("--build-option " + v + ": expected FILE.cl=OPTIONS, e.g. gemm.cl=-DRM=8");
             }
-            out.merge(v.substring(0, eq), v.substring(eq + 1), (a, b) -> a + " " + b);
+            out.merge(v.substring(0, eq), v.substring(eq + 1), (a, b) -> a + " " + b); // OpenClBackend merges defines
         }
         return out;
     }

@@ -63,7 +63,7 @@ class VerificationCommandsTest {
         Path json = dir.resolve("v.json");
         CliTest.Result r = run("verify", "--build-option", WRONG_GEMM, "--json", json.toString());
         assertEquals(Main.EXIT_CHECK_FAILED, r.status(), r.out());
-        assertTrue(r.out().matches("(?s).*-DNV=\\d -DRM=2\n.*"), "the options used are reported: " + r.out());
+        assertTrue(r.out().matches("(?s).*gemm\\.cl: -cl-std=CL1\\.2 -DRM=2 -DVW=\\d+ -DNV=\\d\n.*"), "the options used are reported: " + r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("gemm_nn ") && l.endsWith("FAIL")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("train_step[") && l.endsWith("FAIL")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("softmax_ce ") && l.endsWith("PASS")),

@@ -63,9 +63,10 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
-     * @param extraBuildOptions options appended to a program's build options, by file name (e.g.
-     *                          "gemm.cl" → "-DRM=2"); later -D defines override earlier ones. For experiments
-     *                          and for proving that verification catches a wrongly built kernel.
+     * @param extraBuildOptions options added to a program's build options, by file name (e.g.
+     *                          "gemm.cl" → "-DRM=2"); a -D define replaces the one of the same name (see
+     *                          {@link #mergeOptions}). For experiments and for proving that verification
+     *                          catches a wrongly built kernel.
      */
     @SuppressWarnings("deprecation")
     public OpenClBackend(ClDevice device, GemmConfig gemm, Map<String, String> extraBuildOptions) {
@@ -80,7 +81,7 @@ public final class OpenClBackend implements Backend {
             if (!buildOptions.containsKey(e.getKey())) {
                 throw new IllegalArgumentException("no kernel file " + e.getKey() + " (have " + buildOptions.keySet() + ")");
             }
-            buildOptions.merge(e.getKey(), e.getValue(), (a, b) -> a + " " + b);
+            buildOptions.merge(e.getKey(), e.getValue(), OpenClBackend::mergeOptions);
         }
         this.programs = ProgramCache.forDevice(device);
         // clCreateCommandQueue is deprecated in 2.0 but is the one call every 1.2+ driver has. Profiling is
@@ -98,6 +99,41 @@ public final class OpenClBackend implements Backend {
             close();
             throw e;
         }
+    }
+
+    /**
+     * {@code base} with {@code extra} added, where a {@code -DNAME=…} in extra replaces base's define of the
+     * same NAME in place rather than following it: a redefined macro only draws a compiler warning, and the
+     * options reported with a failure should read as what the kernel was built with.
+     */
+    static String mergeOptions(String base, String extra) {
+        List<String> tokens = new ArrayList<>(List.of(base.trim().split("\\s+")));
+        for (String t : extra.trim().split("\\s+")) {
+            if (t.isEmpty()) {
+                continue;
+            }
+            String name = defineName(t);
+            int at = -1;
+            for (int i = 0; name != null && i < tokens.size(); i++) {
+                if (name.equals(defineName(tokens.get(i)))) {
+                    at = i;
+                }
+            }
+            if (at >= 0) {
+                tokens.set(at, t);
+            } else {
+                tokens.add(t);
+            }
+        }
+        return String.join(" ", tokens);
+    }
+
+    private static String defineName(String token) {
+        if (!token.startsWith("-D") || token.length() < 3) {
+            return null;
+        }
+        int eq = token.indexOf('=');
+        return eq < 0 ? token.substring(2) : token.substring(2, eq);
     }
 
     private void addKernels(String file, String... names) {
