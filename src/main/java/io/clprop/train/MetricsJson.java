@@ -68,7 +68,12 @@ public final class MetricsJson {
             JsonObject e = new JsonObject();
             e.addProperty("epoch", m.epoch());
             e.addProperty("train_loss", m.trainLoss());
-            e.addProperty("test_accuracy", m.testAccuracy());
+            if (m.hasValidation()) {
+                e.add("validation_loss", number(m.validationLoss()));
+                e.add("validation_accuracy", number(m.validationAccuracy()));
+            }
+            e.add("test_accuracy", number(m.testAccuracy()));
+            e.add("learning_rate", number(m.learningRate()));
             e.addProperty("seconds", m.seconds());
             e.addProperty("samples_per_sec", m.samplesPerSec());
             if (m.check() != null) {
@@ -77,7 +82,7 @@ public final class MetricsJson {
             es.add(e);
         }
         root.add("epochs", es);
-        root.addProperty("test_accuracy", testAccuracy);
+        root.add("test_accuracy", number(testAccuracy));
         if (!epochs.isEmpty() && epochs.get(0).check() != null) {
             int steps = 0;
             double maxRel = 0;

@@ -149,8 +149,8 @@ public final class Trainer implements AutoCloseable {
         long t1 = System.nanoTime();
         double acc = test == null ? Double.NaN : testAccuracy();
         double evalSeconds = (System.nanoTime() - t1) / 1e9;
-        return new EpochMetrics(epochsDone, loss, acc, seconds, train.size / seconds, evalSeconds,
-                shadow == null ? null : shadow.takeStats());
+        return new EpochMetrics(epochsDone, loss, Double.NaN, Double.NaN, acc, config.learningRate(), seconds,
+                train.size / seconds, evalSeconds, shadow == null ? null : shadow.takeStats());
     }
 
     /** Runs the first {@code n} steps of a new epoch's order without reading anything back (start-up timing). */
