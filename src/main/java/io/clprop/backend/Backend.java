@@ -107,8 +107,29 @@ public interface Backend extends AutoCloseable {
 
     // ---- optimizer ------------------------------------------------------------------------------------
 
-    /** {@code params -= lr · grads} over whole buffers (all layers in one launch). */
-    void sgdUpdate(Tensor params, Tensor grads, float lr);
+    // Each update runs over whole buffers (all layers in one launch); g' = grads + weightDecay · params is
+    // the gradient with L2 weight decay (weightDecay 0: the plain method).
+
+    /** SGD: {@code params -= lr · g'}. */
+    void sgdUpdate(Tensor params, Tensor grads, float lr, float weightDecay);
+
+    /**
+     * SGD with momentum in PyTorch's form: {@code velocity = μ·velocity + g'}, then
+     * {@code params -= lr · velocity}, or with Nesterov {@code params -= lr · (g' + μ·velocity)}.
+     */
+    void momentumUpdate(Tensor params, Tensor grads, Tensor velocity, float lr, float momentum, float weightDecay,
+                        boolean nesterov);
+
+    /**
+     * Adam: {@code m = β1·m + (1−β1)·g'}, {@code s = β2·s + (1−β2)·g'²},
+     * {@code params -= lr · (m/c1) / (√(s/c2) + ε)}, where the caller passes the bias corrections
+     * {@code c1 = 1−β1^t}, {@code c2 = 1−β2^t} of step t (so both backends use the same floats).
+     */
+    void adamUpdate(Tensor params, Tensor grads, Tensor m, Tensor s, float lr, float beta1, float beta2,
+                    float epsilon, float weightDecay, float c1, float c2);
+
+    /** {@code dst = src} (same size), on the device: e.g. keeping the best weights for early stopping. */
+    void copy(Tensor src, Tensor dst);
 
     // ---- data -----------------------------------------------------------------------------------------
 

@@ -7,7 +7,9 @@ import io.clprop.data.MnistFolder;
 import io.clprop.nn.Activation;
 import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
+import io.clprop.nn.optim.OptimizerConfig;
 import io.clprop.train.EpochMetrics;
+import io.clprop.train.LrSchedule;
 import io.clprop.train.MetricsJson;
 import io.clprop.train.TrainConfig;
 import io.clprop.train.Trainer;
@@ -49,8 +51,40 @@ final class TrainCommand implements Callable<Integer> {
             description = "softmax-ce or mse (default: softmax-ce; mse uses one-hot targets and a sigmoid output).")
     LossKind loss = LossKind.SOFTMAX_CE;
 
-    @Option(names = "--lr", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    float lr = 0.1f;
+    @Option(names = "--optimizer", description = "sgd, momentum, nesterov or adam (default: ${DEFAULT-VALUE}).")
+    String optimizer = "sgd";
+
+    @Option(names = "--lr", description = "Learning rate: the base rate of the schedule (default: 0.1 for the SGD "
+            + "family, 0.001 for adam).")
+    Float lr;
+
+    @Option(names = "--momentum", paramLabel = "MU", description = "Momentum of momentum/nesterov (default: ${DEFAULT-VALUE}).")
+    float momentum = 0.9f;
+
+    @Option(names = "--beta1", description = "Adam's first-moment decay (default: ${DEFAULT-VALUE}).")
+    float beta1 = 0.9f;
+
+    @Option(names = "--beta2", description = "Adam's second-moment decay (default: ${DEFAULT-VALUE}).")
+    float beta2 = 0.999f;
+
+    @Option(names = "--epsilon", description = "Adam's ε (default: ${DEFAULT-VALUE}).")
+    float epsilon = 1e-8f;
+
+    @Option(names = "--weight-decay", paramLabel = "WD", description = "L2 weight decay added to the gradient "
+            + "(default: ${DEFAULT-VALUE}).")
+    float weightDecay = 0;
+
+    @Option(names = "--schedule", description = "Learning-rate schedule: constant, step:E:G (×G every E epochs) or "
+            + "cosine (to zero over the run) (default: ${DEFAULT-VALUE}).")
+    String schedule = "constant";
+
+    @Option(names = "--validation", paramLabel = "F", description = "Hold out this fraction of the training set, "
+            + "drawn with the seed, and report validation loss and accuracy each epoch (default: none).")
+    double validation = 0;
+
+    @Option(names = "--patience", paramLabel = "N", description = "Early stopping: stop after N epochs without a "
+            + "lower validation loss and keep the best epoch's weights (needs --validation; default: off).")
+    int patience = 0;
 
     @Option(names = "--batch", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     int batch = 128;
@@ -95,7 +129,14 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         TrainConfig config;
         try {
-            config = new TrainConfig(hidden, activation, loss, lr, batch, epochs, targetLoss, seed, Init.parse(init));
+            OptimizerConfig.Kind kind = OptimizerConfig.Kind.parse(optimizer);
+            OptimizerConfig opt = OptimizerConfig.of(kind).withMomentum(momentum).withBetas(beta1, beta2)
+                    .withEpsilon(epsilon).withWeightDecay(weightDecay);
+            float rate = lr != null ? lr : kind == OptimizerConfig.Kind.ADAM ? 0.001f : 0.1f;
+            config = TrainConfig.builder().hidden(hidden).activations(activation).loss(loss).learningRate(rate)
+                    .batch(batch).epochs(epochs).targetLoss(targetLoss).seed(seed).init(Init.parse(init))
+                    .optimizer(opt).schedule(LrSchedule.parse(schedule)).validation(validation).patience(patience)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
@@ -111,18 +152,21 @@ final class TrainCommand implements Callable<Integer> {
         MnistFolder.TrainTest tt = MnistFolder.load(data);
         Dataset train = limit(tt.train(), trainLimit, "--train-limit");
         Dataset test = limit(tt.test(), testLimit, "--test-limit");
-        if (config.batchSize() > train.size()) {
-            throw new UserError("--batch " + config.batchSize() + " is larger than the training set (" + train.size()
-                    + " samples)");
+        int trainRows = train.size() - (int) Math.round(config.validation() * train.size());
+        if (config.batchSize() > trainRows) {
+            throw new UserError("--batch " + config.batchSize() + " is larger than the training set (" + trainRows
+                    + " samples" + (config.validation() > 0 ? " after the validation split" : "") + ")");
         }
         Map<String, String> extra = BuildOptions.parse(buildOptions);
         if (!extra.isEmpty() && device.equals("cpu")) {
             throw new UserError("--build-option applies to OpenCL kernels; it needs --device opencl or opencl:N");
         }
-        try (Backend backend = device.equals("cpu") ? Backends.open(device) : Backends.openCl(device, extra); Trainer trainer = new Trainer(backend, config, train, test)) {
+        try (Backend backend = device.equals("cpu") ? Backends.open(device) : Backends.openCl(device, extra); Trainer trainer = newTrainer(backend, config, train, test)) {
             out.println("device  " + backend.description());
             out.println("network " + trainer.spec().describe() + ", " + trainer.spec().parameterCount() + " parameters");
-            out.println("data    " + data + ": " + train.size() + " train, " + test.size() + " test samples");
+            out.println("data    " + data + ": " + trainer.trainSize() + " train, "
+                    + (trainer.validationSize() > 0 ? trainer.validationSize() + " validation, " : "")
+                    + test.size() + " test samples");
             out.println("config  " + config);
             trainer.setCheckEvery(checkEvery);
             if (checkEvery > 0) {
@@ -135,6 +179,11 @@ final class TrainCommand implements Callable<Integer> {
                 out.println(m.line());
             });
             double finalAccuracy = epochsRun.get(epochsRun.size() - 1).testAccuracy();
+            if (trainer.stoppedEarly()) {
+                finalAccuracy = trainer.testAccuracy();
+                out.printf("early stop: no lower validation loss for %d epochs; restored epoch %d's weights%n",
+                        config.patience(), trainer.bestEpoch());
+            }
             out.printf("test accuracy %.4f%n", finalAccuracy);
             if (metricsJson != null) {
                 MetricsJson.write(metricsJson, config, backend.description(), epochsRun, finalAccuracy);
@@ -142,6 +191,15 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The trainer, with what its constructor rejects in the data (a split that leaves nothing) as bad input. */
+    private static Trainer newTrainer(Backend backend, TrainConfig config, Dataset train, Dataset test) {
+        try {
+            return new Trainer(backend, config, train, test);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
     }
 
     private static Dataset limit(Dataset d, Integer n, String option) {

@@ -86,6 +86,17 @@ public final class Dataset {
                 numClasses);
     }
 
+    /** The samples at {@code indices}, in that order, as an independent copy. */
+    public Dataset select(int[] indices) {
+        float[] f = new float[indices.length * featureCount];
+        int[] l = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            System.arraycopy(features, indices[i] * featureCount, f, i * featureCount, featureCount);
+            l[i] = labels[indices[i]];
+        }
+        return new Dataset(f, l, featureCount, numClasses);
+    }
+
     /** n × numClasses targets, row-major: 1.0 in the label's column, 0.0 elsewhere. */
     public float[] oneHotTargets() {
         float[] targets = new float[size() * numClasses];

@@ -81,6 +81,10 @@ public final class Network implements AutoCloseable {
         return backend.read(grads);
     }
 
+    public void setGradients(float[] values) {
+        backend.write(grads, values);
+    }
+
     /** Forward pass over the rows of x (at most maxRows); returns the output layer's activations. */
     public Tensor forward(Tensor x) {
         if (x.rows() > maxRows) {
@@ -101,22 +105,33 @@ public final class Network implements AutoCloseable {
      * @param targets target rows (float, rows × outputs), used by MSE
      */
     public void computeGradients(Tensor x, Tensor labels, Tensor targets, Tensor lossOut, int index) {
+        Tensor yHat = computeLoss(x, labels, targets, lossOut, index);
+        DenseLayer last = layers.get(layers.size() - 1);
+        Tensor dz = last.gradZ(x.rows());
+        if (last.activation() != Activation.IDENTITY) {
+            backend.activationBackward(last.activation(), yHat, dz, dz); // dLoss/dŶ → dLoss/dZ
+        }
+        for (int l = layers.size() - 1; l >= 0; l--) {
+            layers.get(l).backward(l == 0 ? null : layers.get(l - 1));
+        }
+    }
+
+    /**
+     * Forward pass and loss without the backward pass (evaluation): the batch's mean loss goes to
+     * {@code lossOut[index]} on the device; returns the output layer's activations. The loss kernels also
+     * write dLoss/dŶ into the last layer's gradient buffer, which the next backward pass overwrites.
+     */
+    public Tensor computeLoss(Tensor x, Tensor labels, Tensor targets, Tensor lossOut, int index) {
         int n = x.rows();
         Tensor yHat = forward(x);
-        DenseLayer last = layers.get(layers.size() - 1);
-        Tensor dz = last.gradZ(n);
+        Tensor dz = layers.get(layers.size() - 1).gradZ(n);
         Tensor loss = rowLoss.firstRows(n);
         switch (spec.loss()) {
             case SOFTMAX_CE -> backend.softmaxCrossEntropy(yHat, labels, loss, dz);
             case MSE -> backend.mseLoss(yHat, targets, loss, dz);
         }
-        if (last.activation() != Activation.IDENTITY) {
-            backend.activationBackward(last.activation(), yHat, dz, dz); // dLoss/dŶ → dLoss/dZ
-        }
         backend.meanInto(loss, lossOut, index);
-        for (int l = layers.size() - 1; l >= 0; l--) {
-            layers.get(l).backward(l == 0 ? null : layers.get(l - 1));
-        }
+        return yHat;
     }
 
     @Override

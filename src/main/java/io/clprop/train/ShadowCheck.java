@@ -6,7 +6,8 @@ import io.clprop.data.Dataset;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;
-import io.clprop.nn.Sgd;
+import io.clprop.nn.optim.Optimizer;
+import io.clprop.nn.optim.OptimizerConfig;
 import io.clprop.verify.CheckFailure;
 import io.clprop.verify.ParameterDiff;
 
@@ -15,16 +16,21 @@ import java.util.List;
 
 /**
  * Replays a training step on the CPU path: from the device's weights before the step, on the same batch
- * (taken from the host's copy of the data), and compares the device's gradients and updated weights with
- * the replay's, per tensor, against {@link ParameterDiff#stepTolerance}. Only the checked steps pay for it
- * (three reads from the device and a CPU step); with checking off the trainer never calls it.
+ * (taken from the host's copy of the data), and compares the device's gradients with the replay's; then
+ * applies the optimizer on the CPU to the device's own gradients and optimizer state and compares the
+ * updated weights, per tensor, against {@link ParameterDiff#stepTolerance}. The update is replayed from
+ * the device's gradients, not the CPU's, because Adam divides by √s: where a gradient element is near
+ * zero, rounding-level differences in it are amplified up to η, and would fail a correct device. The
+ * gradient comparison covers the backward pass, the update comparison the optimizer kernel.
+ * Only the checked steps pay for it (a few reads from the device and a CPU step); with checking off the
+ * trainer never calls it.
  */
 final class ShadowCheck implements AutoCloseable {
     private final NetworkSpec spec;
     private final Dataset data;
     private final CpuBackend cpu = new CpuBackend();
     private final Network net;
-    private final Sgd sgd;
+    private final Optimizer optimizer;
     private final Tensor x;
     private final Tensor labels;
     private final Tensor targets;
@@ -33,11 +39,11 @@ final class ShadowCheck implements AutoCloseable {
     private int steps;
     private double maxRel;
 
-    ShadowCheck(NetworkSpec spec, Dataset data, int batch, float learningRate) {
+    ShadowCheck(NetworkSpec spec, Dataset data, int batch, OptimizerConfig optimizerConfig) {
         this.spec = spec;
         this.data = data;
         this.net = new Network(cpu, spec, batch);
-        this.sgd = new Sgd(learningRate);
+        this.optimizer = optimizerConfig.create(cpu, spec.parameterCount());
         this.x = cpu.allocate(batch, spec.inputs());
         this.labels = cpu.allocateInt(batch);
         this.targets = spec.loss() == LossKind.MSE ? cpu.allocate(batch, spec.outputs()) : null;
@@ -52,11 +58,14 @@ final class ShadowCheck implements AutoCloseable {
     /**
      * @param rows        the data set rows of the batch, in batch order
      * @param before      the device's parameters before the step
+     * @param stateBefore the device's optimizer state before the step; {@code stepsBefore} its step count
+     * @param rate        the step's learning rate
      * @param deviceGrads the device's gradients of the step
      * @param after       the device's parameters after the update
      * @throws CheckFailure naming the step and tensor when a difference is beyond tolerance
      */
-    void check(int epoch, long step, int[] rows, float[] before, float[] deviceGrads, float[] after) {
+    void check(int epoch, long step, int[] rows, float[] before, List<float[]> stateBefore, long stepsBefore,
+               float rate, float[] deviceGrads, float[] after) {
         int n = rows.length;
         int d = data.featureCount();
         float[] xs = new float[n * d];
@@ -79,7 +88,12 @@ final class ShadowCheck implements AutoCloseable {
         net.setParameters(before);
         net.computeGradients(x.firstRows(n), labels.firstRows(n), t, loss, 0);
         float[] grads = net.gradients();
-        sgd.step(net);
+        net.setGradients(deviceGrads);
+        for (int i = 0; i < stateBefore.size(); i++) {
+            cpu.write(optimizer.state().get(i), stateBefore.get(i));
+        }
+        optimizer.setSteps(stepsBefore);
+        optimizer.step(net, rate);
         float[] updated = net.parameters();
 
         List<ParameterDiff> diffs = new ArrayList<>();

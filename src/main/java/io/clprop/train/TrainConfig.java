@@ -3,27 +3,38 @@ package io.clprop.train;
 import io.clprop.nn.Activation;
 import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
+import io.clprop.nn.optim.OptimizerConfig;
 
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * What `clprop train` was asked to do. Defaults are the reference run: 784-256-128-10, ReLU, softmax-CE,
- * SGD η = 0.1, batch 128, 10 epochs.
+ * What a training run is asked to do. Defaults are the reference run: 784-256-128-10, ReLU, softmax-CE,
+ * SGD η = 0.1 at a constant rate, batch 128, 10 epochs, no validation split, no early stopping.
+ *
+ * @param validation fraction of the training set held out for validation, drawn with the seed (0: none)
+ * @param patience   early stopping: stop after this many epochs without a lower validation loss and restore
+ *                   the best epoch's weights (0: off; needs a validation split)
  */
 public record TrainConfig(int[] hidden, List<Activation> activations, LossKind loss, float learningRate,
-                          int batchSize, int epochs, double targetLoss, long seed, Init init) {
+                          int batchSize, int epochs, double targetLoss, long seed, Init init,
+                          OptimizerConfig optimizer, LrSchedule schedule, double validation, int patience) {
 
     public static final int[] DEFAULT_HIDDEN = {256, 128};
 
     public static TrainConfig defaults() {
-        return new TrainConfig(DEFAULT_HIDDEN, Activation.RELU, LossKind.SOFTMAX_CE, 0.1f, 128, 10, 0.0, 1L, Init.AUTO);
+        return builder().build();
     }
 
-    /** One activation for every hidden layer. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Plain SGD at a constant rate, no validation: the core configuration. */
     public TrainConfig(int[] hidden, Activation activation, LossKind loss, float learningRate, int batchSize,
                        int epochs, double targetLoss, long seed, Init init) {
-        this(hidden, List.of(activation), loss, learningRate, batchSize, epochs, targetLoss, seed, init);
+        this(hidden, List.of(activation), loss, learningRate, batchSize, epochs, targetLoss, seed, init,
+                OptimizerConfig.sgd(), LrSchedule.CONSTANT, 0, 0);
     }
 
     public TrainConfig {
@@ -50,22 +61,49 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
         if (Double.isNaN(targetLoss) || targetLoss < 0) {
             throw new IllegalArgumentException("--target-loss must be ≥ 0, got " + targetLoss);
         }
+        if (!(validation >= 0 && validation < 1)) {
+            throw new IllegalArgumentException("--validation must be a fraction in [0, 1), got " + validation);
+        }
+        if (patience < 0) {
+            throw new IllegalArgumentException("--patience must be ≥ 0, got " + patience);
+        }
+        if (patience > 0 && validation == 0) {
+            throw new IllegalArgumentException("--patience needs a validation split (--validation F)");
+        }
     }
 
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(hidden, activations, loss, learningRate, batchSize, e, targetLoss, seed, init);
+        return toBuilder().epochs(e).build();
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(hidden, activations, loss, learningRate, batchSize, epochs, targetLoss, s, init);
+        return toBuilder().seed(s).build();
     }
 
     public TrainConfig withInit(Init i) {
-        return new TrainConfig(hidden, activations, loss, learningRate, batchSize, epochs, targetLoss, seed, i);
+        return toBuilder().init(i).build();
     }
 
     public TrainConfig withBatchSize(int b) {
-        return new TrainConfig(hidden, activations, loss, learningRate, b, epochs, targetLoss, seed, init);
+        return toBuilder().batch(b).build();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.hidden = hidden.clone();
+        b.activations = activations;
+        b.loss = loss;
+        b.learningRate = learningRate;
+        b.batch = batchSize;
+        b.epochs = epochs;
+        b.targetLoss = targetLoss;
+        b.seed = seed;
+        b.init = init;
+        b.optimizer = optimizer;
+        b.schedule = schedule;
+        b.validation = validation;
+        b.patience = patience;
+        return b;
     }
 
     /** "relu" or "relu,tanh": as --activation takes it. */
@@ -85,7 +123,100 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
     @Override
     public String toString() {
         return "hidden=" + Arrays.toString(hidden) + " activation=" + activationNames() + " loss=" + loss.cliName
-                + " lr=" + learningRate + " batch=" + batchSize + " epochs=" + epochs + " target-loss=" + targetLoss
+                + " optimizer=" + optimizer + " lr=" + learningRate + " schedule=" + schedule.describe()
+                + " batch=" + batchSize + " epochs=" + epochs + " target-loss=" + targetLoss
+                + (validation > 0 ? " validation=" + validation : "") + (patience > 0 ? " patience=" + patience : "")
                 + " seed=" + seed + " init=" + init.cliName();
+    }
+
+    /** Fluent construction for the Java API; every setting starts at the reference run's value. */
+    public static final class Builder {
+        private int[] hidden = DEFAULT_HIDDEN.clone();
+        private List<Activation> activations = List.of(Activation.RELU);
+        private LossKind loss = LossKind.SOFTMAX_CE;
+        private float learningRate = 0.1f;
+        private int batch = 128;
+        private int epochs = 10;
+        private double targetLoss = 0;
+        private long seed = 1;
+        private Init init = Init.AUTO;
+        private OptimizerConfig optimizer = OptimizerConfig.sgd();
+        private LrSchedule schedule = LrSchedule.CONSTANT;
+        private double validation = 0;
+        private int patience = 0;
+
+        public Builder hidden(int... widths) {
+            this.hidden = widths.clone();
+            return this;
+        }
+
+        public Builder activations(List<Activation> oneOrPerLayer) {
+            this.activations = oneOrPerLayer;
+            return this;
+        }
+
+        public Builder activation(Activation a) {
+            return activations(List.of(a));
+        }
+
+        public Builder loss(LossKind l) {
+            this.loss = l;
+            return this;
+        }
+
+        public Builder learningRate(double lr) {
+            this.learningRate = (float) lr;
+            return this;
+        }
+
+        public Builder batch(int b) {
+            this.batch = b;
+            return this;
+        }
+
+        public Builder epochs(int e) {
+            this.epochs = e;
+            return this;
+        }
+
+        public Builder targetLoss(double t) {
+            this.targetLoss = t;
+            return this;
+        }
+
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        public Builder init(Init i) {
+            this.init = i;
+            return this;
+        }
+
+        public Builder optimizer(OptimizerConfig o) {
+            this.optimizer = o;
+            return this;
+        }
+
+        public Builder schedule(LrSchedule s) {
+            this.schedule = s;
+            return this;
+        }
+
+        public Builder validation(double fraction) {
+            this.validation = fraction;
+            return this;
+        }
+
+        public Builder patience(int epochs) {
+            this.patience = epochs;
+            return this;
+        }
+
+        public TrainConfig build() {
+            return new TrainConfig(hidden, activations, loss, learningRate, batch, epochs, targetLoss, seed, init,
+                    optimizer, schedule, validation, patience);
+        }
     }
 }

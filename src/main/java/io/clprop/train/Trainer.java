@@ -2,27 +2,37 @@ package io.clprop.train;
 
 import io.clprop.backend.Backend;
 import io.clprop.backend.Tensor;
+import io.clprop.backend.TransferStats;
 import io.clprop.data.Dataset;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;
-import io.clprop.nn.Sgd;
-import org.apache.commons.math3.random.RandomGenerator;
+import io.clprop.nn.optim.Optimizer;
 import org.apache.commons.math3.random.Well19937c;
 import org.apache.commons.math3.util.MathArrays;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * Mini-batch gradient descent over epochs. Per epoch the host shuffles an index permutation with the seeded
  * generator and uploads it (one write); each step gathers its batch on the device, runs forward, loss,
- * backward and the update, and leaves the batch loss in a device buffer; the epoch's losses are read back
- * once at its end. Test accuracy is computed on the device and read back as one array of predictions.
+ * backward and the optimizer's update, and leaves the batch loss in a device buffer; the epoch's losses are
+ * read back once at its end. Validation loss and accuracy, and test accuracy, are computed on the device
+ * and read back as one array of chunk losses and one of predictions per evaluated set.
  *
- * <p>The same seed gives the same initial weights and batch order on every backend, which is what the
- * device-vs-host training check relies on.
+ * <p>The same seed gives the same initial weights, validation split and batch order on every backend, which
+ * is what the device-vs-host training check relies on. With a validation split and a patience, training
+ * stops when the validation loss has not improved for that many epochs and the best epoch's weights (kept
+ * on the device) are restored.
  */
 public final class Trainer implements AutoCloseable {
     /** Rows per forward pass when evaluating: large enough to keep launches few, small enough to stay cheap. */
@@ -32,28 +42,45 @@ public final class Trainer implements AutoCloseable {
     private final TrainConfig config;
     private final NetworkSpec spec;
     private final Network network;
-    private final Sgd optimizer;
-    private final RandomGenerator rng;
+    private final Optimizer optimizer;
+    /** Replaced (not mutated) on restore, so not final. */
+    private Well19937c rng;
     private final DeviceDataset train;
+    private final DeviceDataset validation;
     private final DeviceDataset test;
     private final Tensor batchX;
     private final Tensor batchLabels;
     private final Tensor batchTargets;
     private final Tensor permutation;
     private final Tensor stepLosses;
+    private final Tensor evalLosses;
     private final Tensor predictions;
+    /** Null unless early stopping is on. */
+    private final Tensor bestParams;
     private final int[] order;
     private final Dataset trainData;
+    private final List<EpochMetrics> history = new ArrayList<>();
     /** Null unless shadow checking is on. */
     private ShadowCheck shadow;
     private int checkEvery;
     private long globalStep;
     private int epochsDone;
-    private io.clprop.backend.TransferStats lastStepTransfers;
+    private double bestValidationLoss = Double.POSITIVE_INFINITY;
+    private int bestEpoch;
+    private int epochsSinceBest;
+    private boolean stoppedEarly;
+    private float lastRate;
+    private TransferStats lastStepTransfers;
 
+    /**
+     * @param trainData all training samples; the validation fraction of the config is held out of them
+     * @param testData  may be null
+     */
     public Trainer(Backend backend, TrainConfig config, Dataset trainData, Dataset testData) {
         this.backend = backend;
         this.config = config;
+        ValidationSplit split = ValidationSplit.of(trainData, config.validation(), config.seed());
+        trainData = split.train();
         this.spec = NetworkSpec.mlp(trainData.featureCount(), config.hidden(), config.activations(),
                 trainData.numClasses(), config.loss());
         if (config.batchSize() > trainData.size()) {
@@ -65,24 +92,38 @@ public final class Trainer implements AutoCloseable {
                     + trainData.featureCount());
         }
         this.rng = new Well19937c(config.seed());
-        this.optimizer = new Sgd(config.learningRate());
         boolean mse = config.loss() == LossKind.MSE;
-        int maxRows = Math.max(config.batchSize(), testData == null ? 0 : Math.min(EVAL_ROWS, testData.size()));
+        int evalRows = Math.max(evalSize(testData), evalSize(split.validation()));
+        int maxRows = Math.max(config.batchSize(), evalRows);
         this.network = new Network(backend, spec, maxRows);
+        this.optimizer = config.optimizer().create(backend, spec.parameterCount());
         this.train = new DeviceDataset(backend, trainData, mse);
-        this.test = testData == null ? null : new DeviceDataset(backend, testData, false);
+        this.validation = split.validation() == null ? null : new DeviceDataset(backend, split.validation(), mse);
+        this.test = testData == null ? null : new DeviceDataset(backend, testData, mse);
         this.batchX = backend.allocate(config.batchSize(), trainData.featureCount());
         this.batchLabels = backend.allocateInt(config.batchSize());
         this.batchTargets = mse ? backend.allocate(config.batchSize(), trainData.numClasses()) : null;
         this.permutation = backend.allocateInt(trainData.size());
         this.stepLosses = backend.allocate(1, stepsPerEpoch());
-        this.predictions = test == null ? null : backend.allocateInt(test.size);
+        int evalChunks = Math.max(chunks(validation, maxRows), chunks(test, maxRows));
+        this.evalLosses = evalChunks == 0 ? null : backend.allocate(1, evalChunks);
+        int evalMax = Math.max(validation == null ? 0 : validation.size, test == null ? 0 : test.size);
+        this.predictions = evalMax == 0 ? null : backend.allocateInt(evalMax);
+        this.bestParams = config.patience() > 0 ? backend.allocate(1, spec.parameterCount()) : null;
         this.trainData = trainData;
         this.order = new int[trainData.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
         network.setParameters(config.init().parameters(spec, rng));
+    }
+
+    private static int evalSize(Dataset d) {
+        return d == null ? 0 : Math.min(EVAL_ROWS, d.size());
+    }
+
+    private static int chunks(DeviceDataset d, int rows) {
+        return d == null ? 0 : (d.size + rows - 1) / rows;
     }
 
     /**
@@ -99,7 +140,7 @@ public final class Trainer implements AutoCloseable {
         }
         checkEvery = n;
         if (n > 0) {
-            shadow = new ShadowCheck(spec, trainData, config.batchSize(), config.learningRate());
+            shadow = new ShadowCheck(spec, trainData, config.batchSize(), config.optimizer());
         }
     }
 
@@ -107,7 +148,7 @@ public final class Trainer implements AutoCloseable {
      * Host↔device traffic and blocking waits of the last epoch's steps alone: after the permutation upload,
      * before the read of the epoch's losses. Zero unless shadow checking is on.
      */
-    public io.clprop.backend.TransferStats lastEpochStepTransfers() {
+    public TransferStats lastEpochStepTransfers() {
         return lastStepTransfers;
     }
 
@@ -119,38 +160,99 @@ public final class Trainer implements AutoCloseable {
         return spec;
     }
 
+    public TrainConfig config() {
+        return config;
+    }
+
+    public int epochsDone() {
+        return epochsDone;
+    }
+
+    /** Every epoch's metrics so far (including those before a resume). */
+    public List<EpochMetrics> history() {
+        return List.copyOf(history);
+    }
+
+    /** True when early stopping ended the run; the network then holds the best epoch's weights. */
+    public boolean stoppedEarly() {
+        return stoppedEarly;
+    }
+
+    /** The epoch with the lowest validation loss so far (0 without validation). */
+    public int bestEpoch() {
+        return bestEpoch;
+    }
+
     public int stepsPerEpoch() {
         return (train.size + config.batchSize() - 1) / config.batchSize();
     }
 
+    /** Training samples after the validation split. */
+    public int trainSize() {
+        return train.size;
+    }
+
+    public int validationSize() {
+        return validation == null ? 0 : validation.size;
+    }
+
+    /** True when the run has reached its epoch count, its target loss or its early stop. */
+    public boolean finished() {
+        if (epochsDone >= config.epochs() || stoppedEarly) {
+            return true;
+        }
+        return !history.isEmpty() && history.get(history.size() - 1).trainLoss() <= config.targetLoss();
+    }
+
     /**
-     * Trains until the configured number of epochs or until an epoch's training loss is at or below the
-     * target; calls {@code listener} after each epoch.
+     * Trains until the configured number of epochs, until an epoch's training loss is at or below the
+     * target, or until early stopping; calls {@code listener} after each epoch. Returns this call's epochs.
      */
     public List<EpochMetrics> fit(Consumer<EpochMetrics> listener) {
         List<EpochMetrics> all = new ArrayList<>();
-        while (epochsDone < config.epochs()) {
+        while (!finished()) {
             EpochMetrics m = trainEpoch();
             all.add(m);
             listener.accept(m);
-            if (m.trainLoss() <= config.targetLoss()) {
-                break;
-            }
         }
         return all;
     }
 
-    /** One epoch of training followed by a test evaluation (NaN accuracy when there is no test set). */
+    /** One epoch of training followed by validation and test evaluations (NaN where there is no such set). */
     public EpochMetrics trainEpoch() {
         long t0 = System.nanoTime();
         double loss = runEpochSteps();
         double seconds = (System.nanoTime() - t0) / 1e9;
         epochsDone++;
         long t1 = System.nanoTime();
-        double acc = test == null ? Double.NaN : testAccuracy();
+        double[] val = validation == null ? new double[]{Double.NaN, Double.NaN} : evaluate(validation);
+        double acc = test == null ? Double.NaN : evaluate(test)[1];
         double evalSeconds = (System.nanoTime() - t1) / 1e9;
-        return new EpochMetrics(epochsDone, loss, Double.NaN, Double.NaN, acc, config.learningRate(), seconds,
+        EpochMetrics m = new EpochMetrics(epochsDone, loss, val[0], val[1], acc, lastRate, seconds,
                 train.size / seconds, evalSeconds, shadow == null ? null : shadow.takeStats());
+        history.add(m);
+        if (validation != null) {
+            trackBest(val[0]);
+        }
+        return m;
+    }
+
+    /** Early stopping's bookkeeping: keep the best weights on the device; restore them when patience runs out. */
+    private void trackBest(double validationLoss) {
+        if (validationLoss < bestValidationLoss) {
+            bestValidationLoss = validationLoss;
+            bestEpoch = epochsDone;
+            epochsSinceBest = 0;
+            if (bestParams != null) {
+                backend.copy(network.parameterBuffer(), bestParams);
+            }
+        } else {
+            epochsSinceBest++;
+            if (config.patience() > 0 && epochsSinceBest >= config.patience()) {
+                backend.copy(bestParams, network.parameterBuffer());
+                stoppedEarly = true;
+            }
+        }
     }
 
     /** Runs the first {@code n} steps of a new epoch's order without reading anything back (start-up timing). */
@@ -173,7 +275,7 @@ public final class Trainer implements AutoCloseable {
         startEpoch();
         int b = config.batchSize();
         int steps = stepsPerEpoch();
-        io.clprop.backend.TransferStats beforeSteps = backend.transfers().snapshot();
+        TransferStats beforeSteps = backend.transfers().snapshot();
         for (int s = 0; s < steps; s++) {
             step(s, s * b, Math.min(b, train.size - s * b));
         }
@@ -199,36 +301,133 @@ public final class Trainer implements AutoCloseable {
         }
         boolean check = shadow != null && globalStep % checkEvery == 0;
         float[] before = check ? network.parameters() : null;
+        List<float[]> stateBefore = check ? readState() : null;
         network.computeGradients(x, labels, targets, stepLosses, index);
-        optimizer.step(network);
+        lastRate = (float) config.schedule().rate(config.learningRate(), epochsDone, index, stepsPerEpoch(),
+                config.epochs());
+        optimizer.step(network, lastRate);
         if (check) {
-            shadow.check(epochsDone + 1, globalStep, java.util.Arrays.copyOfRange(order, start, start + rows), before,
-                    network.gradients(), network.parameters());
+            shadow.check(epochsDone + 1, globalStep, Arrays.copyOfRange(order, start, start + rows), before,
+                    stateBefore, optimizer.steps() - 1, lastRate, network.gradients(), network.parameters());
         }
         globalStep++;
     }
 
-    /** Fraction of the test set classified correctly: argmax on the device, one read of all predictions. */
+    private List<float[]> readState() {
+        List<float[]> out = new ArrayList<>();
+        for (Tensor t : optimizer.state()) {
+            out.add(backend.read(t));
+        }
+        return out;
+    }
+
+    /** Fraction of the test set classified correctly (NaN without a test set), from the current weights. */
     public double testAccuracy() {
-        int[] predicted = predict(test);
-        int[] truth = test.hostLabels;
+        return test == null ? Double.NaN : evaluate(test)[1];
+    }
+
+    /**
+     * {mean loss, accuracy} over a data set: per chunk a forward pass, the loss kernel with its batch mean
+     * into one slot of evalLosses and argmax into predictions, all on the device; then one read of the
+     * chunk losses and one of the predictions.
+     */
+    private double[] evaluate(DeviceDataset data) {
+        int chunk = Math.min(network.maxRows(), data.size);
+        int c = 0;
+        for (int start = 0; start < data.size; start += chunk, c++) {
+            int rows = Math.min(chunk, data.size - start);
+            Tensor targets = data.targets == null ? null : data.targets.rowRange(start, rows);
+            Tensor out = network.computeLoss(data.features.rowRange(start, rows), data.labels.rowRange(start, rows),
+                    targets, evalLosses, c);
+            backend.argmaxRows(out, predictions.rowRange(start, rows));
+        }
+        float[] losses = backend.read(evalLosses.view(0, 1, c));
+        int[] predicted = backend.readInt(predictions.firstRows(data.size));
+        double loss = 0;
+        for (int i = 0; i < c; i++) {
+            loss += (double) losses[i] * Math.min(chunk, data.size - i * chunk);
+        }
         int correct = 0;
-        for (int i = 0; i < truth.length; i++) {
-            if (predicted[i] == truth[i]) {
+        for (int i = 0; i < data.size; i++) {
+            if (predicted[i] == data.hostLabels[i]) {
                 correct++;
             }
         }
-        return (double) correct / truth.length;
+        return new double[]{loss / data.size, (double) correct / data.size};
     }
 
-    private int[] predict(DeviceDataset data) {
-        int chunk = Math.min(network.maxRows(), data.size);
-        for (int start = 0; start < data.size; start += chunk) {
-            int rows = Math.min(chunk, data.size - start);
-            Tensor out = network.forward(data.features.rowRange(start, rows));
-            backend.argmaxRows(out, predictions.rowRange(start, rows));
+    // ---- checkpoints ----------------------------------------------------------------------------------
+
+    /** The state at the current epoch boundary (reads the weights and optimizer state back once). */
+    public TrainerState snapshot() {
+        List<float[]> state = readState();
+        return new TrainerState(epochsDone, globalStep, network.parameters(), optimizer.stateNames(), state,
+                optimizer.steps(), serialize(rng), order.clone(), bestParams == null ? null : backend.read(bestParams),
+                bestValidationLoss, bestEpoch, epochsSinceBest, List.copyOf(history));
+    }
+
+    /** Continues from {@code s}, taken by a trainer with the same configuration and data. */
+    public void restore(TrainerState s) {
+        if (s.parameters().length != spec.parameterCount()) {
+            throw new IllegalArgumentException("the checkpoint has " + s.parameters().length + " parameters, this "
+                    + "network " + spec.parameterCount());
         }
-        return backend.readInt(predictions);
+        if (!s.optimizerStateNames().equals(optimizer.stateNames())) {
+            throw new IllegalArgumentException("the checkpoint's optimizer state " + s.optimizerStateNames()
+                    + " does not match " + config.optimizer().kind().cliName + "'s " + optimizer.stateNames());
+        }
+        if (s.order().length != order.length) {
+            throw new IllegalArgumentException("the checkpoint shuffled " + s.order().length + " training samples, "
+                    + "this run has " + order.length);
+        }
+        if ((s.bestParameters() == null) != (bestParams == null)) {
+            throw new IllegalArgumentException("the checkpoint was " + (bestParams == null ? "" : "not ")
+                    + "taken with early stopping (--patience)");
+        }
+        network.setParameters(s.parameters());
+        for (int i = 0; i < s.optimizerState().size(); i++) {
+            backend.write(optimizer.state().get(i), s.optimizerState().get(i));
+        }
+        optimizer.setSteps(s.optimizerSteps());
+        restoreRng(s.rngState());
+        System.arraycopy(s.order(), 0, order, 0, order.length);
+        if (bestParams != null) {
+            backend.write(bestParams, s.bestParameters());
+        }
+        epochsDone = s.epochsDone();
+        globalStep = s.globalStep();
+        bestValidationLoss = s.bestValidationLoss();
+        bestEpoch = s.bestEpoch();
+        epochsSinceBest = s.epochsSinceBest();
+        history.clear();
+        history.addAll(s.history());
+        stoppedEarly = false;
+    }
+
+    private static byte[] serialize(Well19937c g) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * The generator as serialized by {@link #serialize}. The filter admits only commons-math's generator
+     * classes and int arrays, so a crafted checkpoint cannot make the stream build other objects.
+     */
+    private void restoreRng(byte[] state) {
+        Well19937c saved;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(state))) {
+            in.setObjectInputFilter(java.io.ObjectInputFilter.Config.createFilter(
+                    "maxdepth=4;maxarray=1000;org.apache.commons.math3.random.*;[I;!*"));
+            saved = (Well19937c) in.readObject();
+        } catch (IOException | ClassNotFoundException | ClassCastException e) {
+            throw new IllegalArgumentException("the checkpoint's random generator state is unreadable: " + e.getMessage());
+        }
+        rng = saved;
     }
 
     @Override
@@ -236,17 +435,22 @@ public final class Trainer implements AutoCloseable {
         if (shadow != null) {
             shadow.close();
         }
+        optimizer.close();
         network.close();
         train.close();
+        if (validation != null) {
+            validation.close();
+        }
         if (test != null) {
             test.close();
-            backend.free(predictions);
+        }
+        for (Tensor t : new Tensor[]{predictions, evalLosses, bestParams, batchTargets}) {
+            if (t != null) {
+                backend.free(t);
+            }
         }
         backend.free(batchX);
         backend.free(batchLabels);
-        if (batchTargets != null) {
-            backend.free(batchTargets);
-        }
         backend.free(permutation);
         backend.free(stepLosses);
     }

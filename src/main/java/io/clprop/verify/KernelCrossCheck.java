@@ -31,8 +31,12 @@ import java.util.function.Supplier;
  *   <li>squared error: per element d = ŷ−y (one rounding) then d², summed over C: tol (C+3)·u relative to
  *       ½Σ(|ŷ|+|y|)²; gradient d·(1/B): three roundings on the device and one in the reference, tol 5·u
  *       relative to (|ŷ|+|y|)/B.</li>
- *   <li>bias add: one rounding each side, tol 3·u relative to |z|+|b|; SGD update: up to two on the device
- *       (η·g, then the difference) and one in the reference, tol 4·u relative to |p|+|η·g|.</li>
+ *   <li>bias add: one rounding each side, tol 3·u relative to |z|+|b|; SGD update with weight decay: up to
+ *       four roundings on the device (wd·p, the sum, η·g′, the difference) and one in the reference, tol 6·u
+ *       relative to |p|+η(|g|+wd|p|).</li>
+ *   <li>momentum, two steps: velocity 8·u relative to (1+μ)·max|g′|, parameters 12·u relative to
+ *       |p|+2η(1+μ)²max|g′|; Adam, two steps: moments 8·u relative to max|g′| and g′², parameters 32·u
+ *       relative to |p| + the step (derivation at {@link #adamUpdate}).</li>
  *   <li>transpose, gather, argmax: exact copies or comparisons; tol 0.</li>
  * </ul>
  */
@@ -96,6 +100,10 @@ public final class KernelCrossCheck implements AutoCloseable {
             out.add(new Case("softmax_ce", cost, () -> softmaxCrossEntropy(r, c)));
             out.add(new Case("mean_into", cost, () -> meanInto(r * c)));
             out.add(new Case("sgd_update", cost, () -> sgdUpdate(r * c)));
+            out.add(new Case("momentum_update", cost, () -> momentumUpdate(r * c, false)));
+            out.add(new Case("momentum_update[nesterov]", cost, () -> momentumUpdate(r * c, true)));
+            out.add(new Case("adam_update", cost, () -> adamUpdate(r * c)));
+            out.add(new Case("copy", cost, () -> copy(r * c)));
             out.add(new Case("gather_rows", cost, () -> gatherRows(r, c, r + 5)));
             out.add(new Case("gather_rows[int]", cost, () -> gatherRowsInt(r * c, r * c + 3)));
             out.add(new Case("argmax_rows", cost, () -> argmaxRows(r, c)));
@@ -362,15 +370,84 @@ public final class KernelCrossCheck implements AutoCloseable {
 
     public CheckResult sgdUpdate(int n) {
         float[] p = uniform(n, 1), g = uniform(n, 1);
-        float lr = 0.1f;
+        float lr = 0.1f, wd = 0.01f;
         Tensor[] P = pair(p, 1, n), G = pair(g, 1, n);
-        device.sgdUpdate(P[0], G[0], lr);
-        host.sgdUpdate(P[1], G[1], lr);
+        device.sgdUpdate(P[0], G[0], lr, wd);
+        host.sgdUpdate(P[1], G[1], lr, wd);
         double[] bound = new double[n];
         for (int i = 0; i < n; i++) {
-            bound[i] = Math.abs(p[i]) + Math.abs(lr * g[i]);
+            bound[i] = Math.abs(p[i]) + lr * (Math.abs(g[i]) + wd * Math.abs(p[i]));
         }
-        return done(compare("sgd_update", "n=" + n, P, bound, 4 * U));
+        return done(compare("sgd_update", "n=" + n, P, bound, 6 * U));
+    }
+
+    /** Velocity and parameters after two steps (so the velocity carried in is non-zero), worse of the two. */
+    public CheckResult momentumUpdate(int n, boolean nesterov) {
+        String name = nesterov ? "momentum_update[nesterov]" : "momentum_update";
+        float[] p = uniform(n, 1), g1 = uniform(n, 1), g2 = uniform(n, 1);
+        float lr = 0.05f, mu = 0.9f, wd = 0.01f;
+        Tensor[] P = pair(p, 1, n), G = pair(g1, 1, n), V = alloc(1, n);
+        for (float[] g : new float[][]{g1, g2}) {
+            device.write(G[0], g);
+            host.write(G[1], g);
+            device.momentumUpdate(P[0], G[0], V[0], lr, mu, wd, nesterov);
+            host.momentumUpdate(P[1], G[1], V[1], lr, mu, wd, nesterov);
+        }
+        // |v| ≤ (1+μ)·(|g|+wd·|p|) over two steps with |p| changing by at most lr·|v| per step; the bound uses
+        // the largest gradient and the starting |p| + 1 so it holds for both steps.
+        double[] vBound = new double[n], pBound = new double[n];
+        for (int i = 0; i < n; i++) {
+            double gMax = Math.max(Math.abs(g1[i]), Math.abs(g2[i])) + wd * (Math.abs(p[i]) + 1);
+            vBound[i] = (1 + mu) * gMax;
+            pBound[i] = Math.abs(p[i]) + 2 * lr * (1 + mu) * vBound[i];
+        }
+        String shape = "n=" + n + " 2 steps";
+        return done(worse(compare(name, shape + " velocity", V, vBound, 8 * U),
+                compare(name, shape, P, pBound, 12 * U)));
+    }
+
+    /** Moments and parameters after two steps (t = 1, 2), worst of the three. */
+    public CheckResult adamUpdate(int n) {
+        float[] p = uniform(n, 1), g1 = uniform(n, 1), g2 = uniform(n, 1);
+        float lr = 0.01f, b1 = 0.9f, b2 = 0.999f, eps = 1e-8f, wd = 0.01f;
+        Tensor[] P = pair(p, 1, n), G = pair(g1, 1, n), M = alloc(1, n), S = alloc(1, n);
+        int t = 0;
+        for (float[] g : new float[][]{g1, g2}) {
+            t++;
+            float c1 = (float) (1 - Math.pow(b1, t)), c2 = (float) (1 - Math.pow(b2, t));
+            device.write(G[0], g);
+            host.write(G[1], g);
+            device.adamUpdate(P[0], G[0], M[0], S[0], lr, b1, b2, eps, wd, c1, c2);
+            host.adamUpdate(P[1], G[1], M[1], S[1], lr, b1, b2, eps, wd, c1, c2);
+        }
+        // m and s: a few roundings of terms no larger than |g'| and g'² (tol 8u relative to those). The step
+        // lr·(m/c1)/(√(s/c2)+ε) has magnitude ≤ lr·|m/c1|/√(s/c2) ≤ lr/√(1−β2)·… in general, but here each
+        // |m/c1| ≤ max|g'| and √(s/c2) ≥ |g'|·√((1−β2)/c2) for the last gradient, so we bound the step by the
+        // quotient computed in double from the host's own m and s; its relative error on the device is at most
+        // that of m (8u), of s halved by the root (4u), sqrt (3 ulp ≤ 6u), two divisions (2.5 ulp each ≤ 10u)
+        // and the products (4u): 32u relative to |p| + |step|.
+        float[] mh = host.read(M[1]), sh = host.read(S[1]);
+        double c1 = (float) (1 - Math.pow(b1, t)), c2 = (float) (1 - Math.pow(b2, t));
+        double[] mBound = new double[n], sBound = new double[n], pBound = new double[n];
+        for (int i = 0; i < n; i++) {
+            double gMax = Math.max(Math.abs(g1[i]), Math.abs(g2[i])) + wd * (Math.abs(p[i]) + 1);
+            mBound[i] = gMax;
+            sBound[i] = gMax * gMax;
+            double step = lr * Math.abs(mh[i] / c1) / (Math.sqrt(sh[i] / c2) + eps);
+            pBound[i] = Math.abs(p[i]) + 2 * Math.max(step, lr);
+        }
+        String shape = "n=" + n + " 2 steps";
+        return done(worse(worse(compare("adam_update", shape + " m", M, mBound, 8 * U),
+                        compare("adam_update", shape + " s", S, sBound, 8 * U)),
+                compare("adam_update", shape, P, pBound, 32 * U)));
+    }
+
+    /** Device-to-device copy into the middle of a larger buffer: exact, and nothing else touched. */
+    public CheckResult copy(int n) {
+        Tensor[] src = pair(uniform(n, 1), 1, n), dst = pair(uniform(n + 2, 1), 1, n + 2);
+        device.copy(src[0], dst[0].view(1, 1, n));
+        host.copy(src[1], dst[1].view(1, 1, n));
+        return done(compare("copy", "n=" + n, dst, ones(n + 2), 0));
     }
 
     public CheckResult gatherRows(int rows, int cols, int srcRows) {

@@ -8,7 +8,7 @@ import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;
-import io.clprop.nn.Sgd;
+import io.clprop.nn.optim.Sgd;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
 
@@ -92,7 +92,7 @@ public final class StepCrossCheck {
                 b.write(tt, targets);
                 net.setParameters(theta);
                 net.computeGradients(tx, ty, tt, loss, 0);
-                new Sgd(LR).step(net);
+                new Sgd(b, 0).step(net, LR);
                 return new float[][]{net.gradients(), net.parameters()};
             } finally {
                 b.free(tx);

@@ -34,8 +34,11 @@ class TransferCountTest {
                 TransferStats epoch = b.transfers().since(before);
                 int steps = t.stepsPerEpoch();
                 assertEquals(4L * n, epoch.hostToDeviceBytes(), "h2d: the permutation only");
-                assertEquals(4L * steps + 4L * testN, epoch.deviceToHostBytes(), "d2h: step losses + predictions");
-                assertEquals(3, epoch.blockingWaits(), "waits: permutation write, loss read, predictions read");
+                // The test set is evaluated in one chunk (300 ≤ EVAL_ROWS): one chunk loss and 300 predictions.
+                assertEquals(4L * steps + 4L + 4L * testN, epoch.deviceToHostBytes(),
+                        "d2h: step losses + test loss + predictions");
+                assertEquals(4, epoch.blockingWaits(),
+                        "waits: permutation write, step-loss read, test-loss read, predictions read");
             }
         }
     }

@@ -349,15 +349,58 @@ public final class CpuBackend implements Backend {
 
     // ---- optimizer ------------------------------------------------------------------------------------
 
+    // The updates follow the kernels' order of operations, each stored value rounded once (in FLOAT mode)
+    // from double intermediates: lr, μ, β and the corrections arrive as the floats the device gets.
+
     @Override
-    public void sgdUpdate(Tensor params, Tensor grads, float lr) {
+    public void sgdUpdate(Tensor params, Tensor grads, float lr, float weightDecay) {
         Shapes.checkSameSize(params, grads);
         double[] P = f(params), G = f(grads);
-        // In FLOAT mode lr is the float the device gets; the product and difference are exact in double
-        // before the one rounding.
         for (int k = 0; k < params.size(); k++) {
-            P[params.offset() + k] = round(P[params.offset() + k] - (double) lr * G[grads.offset() + k]);
+            double p = P[params.offset() + k];
+            double g = G[grads.offset() + k] + (double) weightDecay * p;
+            P[params.offset() + k] = round(p - (double) lr * g);
         }
+    }
+
+    @Override
+    public void momentumUpdate(Tensor params, Tensor grads, Tensor velocity, float lr, float momentum,
+                               float weightDecay, boolean nesterov) {
+        Shapes.checkSameSize(params, grads);
+        Shapes.checkSameSize(params, velocity);
+        double[] P = f(params), G = f(grads), V = f(velocity);
+        for (int k = 0; k < params.size(); k++) {
+            double p = P[params.offset() + k];
+            double g = G[grads.offset() + k] + (double) weightDecay * p;
+            double v = round((double) momentum * V[velocity.offset() + k] + g);
+            V[velocity.offset() + k] = v;
+            P[params.offset() + k] = round(p - (double) lr * (nesterov ? g + (double) momentum * v : v));
+        }
+    }
+
+    @Override
+    public void adamUpdate(Tensor params, Tensor grads, Tensor m, Tensor s, float lr, float beta1, float beta2,
+                           float epsilon, float weightDecay, float c1, float c2) {
+        Shapes.checkSameSize(params, grads);
+        Shapes.checkSameSize(params, m);
+        Shapes.checkSameSize(params, s);
+        double[] P = f(params), G = f(grads), M = f(m), S = f(s);
+        double b1 = beta1, b2 = beta2;
+        for (int k = 0; k < params.size(); k++) {
+            double p = P[params.offset() + k];
+            double g = G[grads.offset() + k] + (double) weightDecay * p;
+            double mk = round(b1 * M[m.offset() + k] + (1 - b1) * g);
+            double sk = round(b2 * S[s.offset() + k] + (1 - b2) * g * g);
+            M[m.offset() + k] = mk;
+            S[s.offset() + k] = sk;
+            P[params.offset() + k] = round(p - (double) lr * (mk / c1) / (Math.sqrt(sk / c2) + epsilon));
+        }
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        Shapes.checkSameSize(src, dst);
+        System.arraycopy(f(src), src.offset(), f(dst), dst.offset(), src.size());
     }
 
     // ---- data -----------------------------------------------------------------------------------------

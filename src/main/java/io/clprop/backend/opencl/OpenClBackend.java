@@ -93,7 +93,7 @@ public final class OpenClBackend implements Backend {
             addKernels("activation.cl", "bias_add", "activate", "activation_backward");
             addKernels("reduce.cl", "bias_grad", "mean_into");
             addKernels("loss.cl", "mse_loss", "softmax_ce");
-            addKernels("optimizer.cl", "sgd_update");
+            addKernels("optimizer.cl", "sgd_update", "momentum_update", "adam_update");
             addKernels("data.cl", "gather_rows", "argmax_rows");
         } catch (RuntimeException e) {
             close();
@@ -362,9 +362,37 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void sgdUpdate(Tensor params, Tensor grads, float lr) {
+    public void sgdUpdate(Tensor params, Tensor grads, float lr, float weightDecay) {
         Shapes.checkSameSize(params, grads);
-        launch("sgd_update", new long[]{params.size()}, params.size(), params, grads, lr);
+        launch("sgd_update", new long[]{params.size()}, params.size(), params, grads, lr, weightDecay);
+    }
+
+    @Override
+    public void momentumUpdate(Tensor params, Tensor grads, Tensor velocity, float lr, float momentum,
+                               float weightDecay, boolean nesterov) {
+        Shapes.checkSameSize(params, grads);
+        Shapes.checkSameSize(params, velocity);
+        launch("momentum_update", new long[]{params.size()}, params.size(), params, grads, velocity, lr, momentum,
+                weightDecay, nesterov ? 1 : 0);
+    }
+
+    @Override
+    public void adamUpdate(Tensor params, Tensor grads, Tensor m, Tensor s, float lr, float beta1, float beta2,
+                           float epsilon, float weightDecay, float c1, float c2) {
+        Shapes.checkSameSize(params, grads);
+        Shapes.checkSameSize(params, m);
+        Shapes.checkSameSize(params, s);
+        launch("adam_update", new long[]{params.size()}, params.size(), params, grads, m, s, lr, beta1, beta2,
+                epsilon, weightDecay, c1, c2);
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        Shapes.checkSameSize(src, dst);
+        if (src.size() > 0) {
+            clEnqueueCopyBuffer(queue, mem(src), mem(dst), 4L * src.offset(), 4L * dst.offset(), 4L * src.size(), 0,
+                    null, null);
+        }
     }
 
     // ---- data -----------------------------------------------------------------------------------------
