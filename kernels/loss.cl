@@ -47,3 +47,27 @@ __kernel void softmax_ce(const int rows, const int cols,
         }
     }
 }
+
+// Class probabilities for prediction: P[r] = softmax(Z[r]) = exp(z − max) / Σ exp(z − max). Dividing by the
+// sum (rather than exp(z − logΣ) as softmax_ce does) avoids the cancellation in z − logΣ, so each
+// probability is accurate relative to itself and a row sums to 1 within C roundings. Global size: rows.
+__kernel void softmax_rows(const int rows, const int cols,
+                           const __global float* Z, const int offZ,
+                           __global float* P, const int offP) {
+    const int r = get_global_id(0);
+    if (r < rows) {
+        const __global float* z = Z + offZ + r * cols;
+        __global float* p = P + offP + r * cols;
+        float m = z[0];
+        for (int c = 1; c < cols; c++) {
+            m = fmax(m, z[c]);
+        }
+        float sum = 0.0f;
+        for (int c = 0; c < cols; c++) {
+            sum += exp(z[c] - m);
+        }
+        for (int c = 0; c < cols; c++) {
+            p[c] = exp(z[c] - m) / sum;
+        }
+    }
+}

@@ -102,6 +102,12 @@ public interface Backend extends AutoCloseable {
      */
     void softmaxCrossEntropy(Tensor logits, Tensor labels, Tensor rowLoss, Tensor dLogits);
 
+    /**
+     * {@code probs[r] = softmax(logits[r])}: class probabilities for prediction, {@code exp(z − max) / Σ exp(z − max)}
+     * per row. probs has the shape of logits and may not be it.
+     */
+    void softmaxRows(Tensor logits, Tensor probs);
+
     /** {@code dst[index] = mean(rowLoss)}: the batch loss stays on the device until the epoch ends. */
     void meanInto(Tensor rowLoss, Tensor dst, int index);
 

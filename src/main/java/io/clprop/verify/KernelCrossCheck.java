@@ -28,6 +28,12 @@ import java.util.function.Supplier;
  *       |dA|·(1+a²); tol = 4·u.</li>
  *   <li>softmax-CE: exp and log each within 3 ulp, C-term sum, then log Σ − z[label] cancels; the error is
  *       below u·(C + 12 + 8·ln C + 3·max|z|), bounded here by 16·u·(C + 1 + 2·max|z|) per row (grad: that over B).</li>
+ *   <li>softmax probabilities p = exp(z−m)/Σexp(z−m), m the row maximum: z−m rounds by u·|z−m|, which exp
+ *       turns into a relative error |z−m|·u; exp adds 3 ulp (6u), so each term is within (|z−m|+6)u; the
+ *       sum of C positive terms then within (s+6+C−1)u with s = max(z)−min(z) the row's spread; the division
+ *       adds 2.5 ulp (5u) and the reference u: tol (C + 17 + 2s)·u relative to p itself (s the largest
+ *       spread of the case). The inputs are shifted by 120 in half the cases, where exp(z) alone would
+ *       overflow float: only subtracting the maximum passes those.</li>
  *   <li>squared error: per element d = ŷ−y (one rounding) then d², summed over C: tol (C+3)·u relative to
  *       ½Σ(|ŷ|+|y|)²; gradient d·(1/B): three roundings on the device and one in the reference, tol 5·u
  *       relative to (|ŷ|+|y|)/B.</li>
@@ -98,6 +104,8 @@ public final class KernelCrossCheck implements AutoCloseable {
             out.add(new Case("bias_grad", cost, () -> biasGrad(r, c)));
             out.add(new Case("mse_loss", cost, () -> mseLoss(r, c)));
             out.add(new Case("softmax_ce", cost, () -> softmaxCrossEntropy(r, c)));
+            out.add(new Case("softmax_rows", cost, () -> softmaxRows(r, c, 0)));
+            out.add(new Case("softmax_rows[shifted]", cost, () -> softmaxRows(r, c, 120)));
             out.add(new Case("mean_into", cost, () -> meanInto(r * c)));
             out.add(new Case("sgd_update", cost, () -> sgdUpdate(r * c)));
             out.add(new Case("momentum_update", cost, () -> momentumUpdate(r * c, false)));
@@ -353,6 +361,31 @@ public final class KernelCrossCheck implements AutoCloseable {
         CheckResult loss = compare("softmax_ce", rows + "x" + cols, L, lossBound, 16 * U);
         CheckResult grad = compare("softmax_ce", rows + "x" + cols, G, gradBound, 16 * U);
         return done(worse(loss, grad));
+    }
+
+    /** softmax_rows on logits uniform in ±8 plus {@code shift} (see the class comment for the bound). */
+    public CheckResult softmaxRows(int rows, int cols, double shift) {
+        float[] z = uniform(rows * cols, 8);
+        double spread = 0;
+        for (int r = 0; r < rows; r++) {
+            double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < cols; c++) {
+                z[r * cols + c] += (float) shift;
+                lo = Math.min(lo, z[r * cols + c]);
+                hi = Math.max(hi, z[r * cols + c]);
+            }
+            spread = Math.max(spread, hi - lo);
+        }
+        Tensor[] Z = pair(z, rows, cols), P = alloc(rows, cols);
+        device.softmaxRows(Z[0], P[0]);
+        host.softmaxRows(Z[1], P[1]);
+        float[] p = host.read(P[1]);
+        double[] bound = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            bound[i] = Math.max(p[i], Float.MIN_NORMAL);
+        }
+        String name = shift == 0 ? "softmax_rows" : "softmax_rows[shifted]";
+        return done(compare(name, rows + "x" + cols, P, bound, (cols + 17 + 2 * spread) * U));
     }
 
     public CheckResult meanInto(int n) {

@@ -338,6 +338,29 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void softmaxRows(Tensor logits, Tensor probs) {
+        Shapes.checkSame(logits, probs);
+        double[] Z = f(logits), P = f(probs);
+        int rows = logits.rows(), cols = logits.cols();
+        double[] e = new double[cols];
+        for (int r = 0; r < rows; r++) {
+            int base = logits.offset() + r * cols;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < cols; c++) {
+                max = Math.max(max, Z[base + c]);
+            }
+            double sum = 0;
+            for (int c = 0; c < cols; c++) {
+                e[c] = Math.exp(Z[base + c] - max);
+                sum += e[c];
+            }
+            for (int c = 0; c < cols; c++) {
+                P[probs.offset() + r * cols + c] = round(e[c] / sum);
+            }
+        }
+    }
+
+    @Override
     public void meanInto(Tensor rowLoss, Tensor dst, int index) {
         double[] L = f(rowLoss);
         double s = 0;

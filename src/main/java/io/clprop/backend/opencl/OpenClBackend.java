@@ -92,7 +92,7 @@ public final class OpenClBackend implements Backend {
                     "dense_backward_input", "dense_backward_weights");
             addKernels("activation.cl", "bias_add", "activate", "activation_backward");
             addKernels("reduce.cl", "bias_grad", "mean_into");
-            addKernels("loss.cl", "mse_loss", "softmax_ce");
+            addKernels("loss.cl", "mse_loss", "softmax_ce", "softmax_rows");
             addKernels("optimizer.cl", "sgd_update", "momentum_update", "adam_update");
             addKernels("data.cl", "gather_rows", "argmax_rows");
         } catch (RuntimeException e) {
@@ -351,6 +351,12 @@ public final class OpenClBackend implements Backend {
         Shapes.checkInt(labels);
         launch("softmax_ce", new long[]{logits.rows()}, logits.rows(), logits.cols(), logits, labels, rowLoss,
                 dLogits);
+    }
+
+    @Override
+    public void softmaxRows(Tensor logits, Tensor probs) {
+        Shapes.checkSame(logits, probs);
+        launch("softmax_rows", new long[]{logits.rows()}, logits.rows(), logits.cols(), logits, probs);
     }
 
     @Override

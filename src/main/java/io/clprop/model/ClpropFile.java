@@ -1,0 +1,396 @@
+package io.clprop.model;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import io.clprop.util.AtomicFiles;
+import io.clprop.util.UserError;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/**
+ * clprop's binary container, shared by model files and checkpoints. Layout (all integers little-endian):
+ *
+ * <pre>
+ *   offset  size  content
+ *   0       8     magic, 8 ASCII bytes chosen by the caller ("CLPROPMF" model, "CLPROPCK" checkpoint)
+ *   8       4     u32 format version (1)
+ *   12      4     u32 header length H in bytes
+ *   16      H     header: one UTF-8 JSON object; its "sections" array lists the binary sections in order,
+ *                 each {"name": …, "type": "f32" | "i32", "count": N}
+ *   16+H    …     the sections' values, 4 bytes each (IEEE-754 float32 or two's-complement int32), in order
+ *   end−4   4     u32 CRC-32 (java.util.zip.CRC32, the zlib/PNG polynomial) of every preceding byte
+ * </pre>
+ *
+ * Reading checks everything before it trusts anything: a wrong magic, version, a truncated or overlong
+ * file, malformed JSON, impossible section counts and a checksum mismatch each give a one-line
+ * {@link UserError} naming the file. Counts are compared with the file's size before anything is allocated,
+ * so a corrupted count cannot ask for gigabytes.
+ */
+public final class ClpropFile {
+    public static final int VERSION = 1;
+    public static final String F32 = "f32";
+    public static final String I32 = "i32";
+    /** magic + version + header length. */
+    static final int PREAMBLE = 16;
+    static final int CRC_BYTES = 4;
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+            .setStrictness(Strictness.STRICT) // refuses NaN and infinities, which the strict reader would reject
+            .create();
+
+    private final String magic;
+    private final JsonObject header;
+    private final LinkedHashMap<String, float[]> f32;
+    private final LinkedHashMap<String, int[]> i32;
+
+    /**
+     * @param magic  exactly 8 ASCII characters
+     * @param header the caller's fields; must not contain "sections" (this class writes that key), and its
+     *               numbers must be finite (JSON has no NaN)
+     * @param f32    float sections, written first, in map order
+     * @param i32    int sections, written after the float ones, in map order
+     */
+    public ClpropFile(String magic, JsonObject header, LinkedHashMap<String, float[]> f32,
+                      LinkedHashMap<String, int[]> i32) {
+        checkMagic(magic);
+        if (header.has("sections")) {
+            throw new IllegalArgumentException("the header key \"sections\" is reserved for the section table");
+        }
+        for (String name : f32.keySet()) {
+            if (i32.containsKey(name)) {
+                throw new IllegalArgumentException("section \"" + name + "\" given as both f32 and i32");
+            }
+        }
+        this.magic = magic;
+        this.header = header.deepCopy();
+        this.f32 = new LinkedHashMap<>(f32);
+        this.i32 = new LinkedHashMap<>(i32);
+    }
+
+    private static void checkMagic(String magic) {
+        if (magic.length() != 8 || !StandardCharsets.US_ASCII.newEncoder().canEncode(magic)) {
+            throw new IllegalArgumentException("magic must be 8 ASCII characters, got \"" + magic + "\"");
+        }
+    }
+
+    public String magic() {
+        return magic;
+    }
+
+    /** The caller's header fields (without the section table). A copy. */
+    public JsonObject header() {
+        return header.deepCopy();
+    }
+
+    /** The float section of that name, or null. */
+    public float[] f32(String name) {
+        return f32.get(name);
+    }
+
+    /** The int section of that name, or null. */
+    public int[] i32(String name) {
+        return i32.get(name);
+    }
+
+    public LinkedHashMap<String, float[]> f32Sections() {
+        return new LinkedHashMap<>(f32);
+    }
+
+    public LinkedHashMap<String, int[]> i32Sections() {
+        return new LinkedHashMap<>(i32);
+    }
+
+    // ---- writing --------------------------------------------------------------------------------------
+
+    /** The whole file as bytes. */
+    public byte[] toBytes() {
+        JsonObject full = header.deepCopy();
+        JsonArray sections = new JsonArray();
+        long values = 0;
+        for (Map.Entry<String, float[]> e : f32.entrySet()) {
+            sections.add(section(e.getKey(), F32, e.getValue().length));
+            values += e.getValue().length;
+        }
+        for (Map.Entry<String, int[]> e : i32.entrySet()) {
+            sections.add(section(e.getKey(), I32, e.getValue().length));
+            values += e.getValue().length;
+        }
+        full.add("sections", sections);
+        byte[] json;
+        try {
+            json = GSON.toJson(full).getBytes(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // Gson refuses NaN and infinities: say which file kind was being written.
+            throw new IllegalArgumentException(magic + " header: " + e.getMessage(), e);
+        }
+        long total = PREAMBLE + (long) json.length + 4 * values + CRC_BYTES;
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a " + total + "-byte file is more than this format's reader accepts");
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(magic.getBytes(StandardCharsets.US_ASCII));
+        b.putInt(VERSION);
+        b.putInt(json.length);
+        b.put(json);
+        for (float[] v : f32.values()) {
+            b.asFloatBuffer().put(v);
+            b.position(b.position() + 4 * v.length);
+        }
+        for (int[] v : i32.values()) {
+            b.asIntBuffer().put(v);
+            b.position(b.position() + 4 * v.length);
+        }
+        CRC32 crc = new CRC32();
+        crc.update(b.array(), 0, b.position());
+        b.putInt((int) crc.getValue());
+        return b.array();
+    }
+
+    /** Writes the file atomically (a temporary file beside it, flushed, then renamed). */
+    public void write(Path file) {
+        AtomicFiles.writeBytes(file, toBytes());
+    }
+
+    private static JsonObject section(String name, String type, int count) {
+        JsonObject s = new JsonObject();
+        s.addProperty("name", name);
+        s.addProperty("type", type);
+        s.addProperty("count", count);
+        return s;
+    }
+
+    // ---- reading --------------------------------------------------------------------------------------
+
+    /**
+     * Reads and validates a file.
+     *
+     * @param what what the caller expects, for messages: "model" gives "not a clprop model file"
+     */
+    public static ClpropFile read(Path file, String expectedMagic, String what) {
+        checkMagic(expectedMagic);
+        byte[] bytes;
+        try {
+            if (Files.isDirectory(file)) {
+                throw new UserError(file + ": is a folder, expected a clprop " + what + " file");
+            }
+            long size = Files.size(file);
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new UserError(file + ": " + size + " bytes, too large to be a clprop " + what + " file");
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new UserError(file + ": file not found", e);
+        } catch (AccessDeniedException e) {
+            throw new UserError(file + ": permission denied", e);
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+        return parse(file, bytes, expectedMagic, what);
+    }
+
+    /** Validates and decodes a file's bytes; {@code file} only names it in messages. */
+    static ClpropFile parse(Path file, byte[] bytes, String expectedMagic, String what) {
+        Reader r = new Reader(file, bytes);
+        if (bytes.length == 0) {
+            throw r.error("empty file, expected a clprop " + what + " file");
+        }
+        byte[] expected = expectedMagic.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length < expected.length && java.util.Arrays.equals(bytes, 0, bytes.length, expected, 0, bytes.length)) {
+            throw r.error("truncated: " + bytes.length + " bytes, shorter than the " + PREAMBLE + "-byte preamble");
+        }
+        if (bytes.length < expected.length || !java.util.Arrays.equals(bytes, 0, expected.length, expected, 0, expected.length)) {
+            throw r.error("not a clprop " + what + " file (starts with " + printable(bytes, 8) + ", expected \""
+                    + expectedMagic + "\")");
+        }
+        if (bytes.length < PREAMBLE) {
+            throw r.error("truncated: " + bytes.length + " bytes, shorter than the " + PREAMBLE + "-byte preamble");
+        }
+        long version = r.u32(8);
+        if (version != VERSION) {
+            throw r.error("unsupported format version " + version + " (this clprop reads version " + VERSION + ")");
+        }
+        long headerLength = r.u32(12);
+        long afterPreamble = bytes.length - PREAMBLE;
+        if (headerLength > afterPreamble - CRC_BYTES) {
+            throw r.error("truncated header: it is " + headerLength + " bytes long but only "
+                    + Math.max(0, afterPreamble - CRC_BYTES) + " bytes follow before the checksum");
+        }
+        JsonObject full = parseHeader(r, bytes, (int) headerLength);
+        SectionTable table = SectionTable.of(r, full, bytes.length);
+        long dataStart = PREAMBLE + headerLength;
+        long expectedLength = dataStart + 4 * table.totalValues + CRC_BYTES;
+        if (bytes.length < expectedLength) {
+            throw r.error("truncated: the header announces " + expectedLength + " bytes, the file has "
+                    + bytes.length);
+        }
+        if (bytes.length > expectedLength) {
+            throw r.error((bytes.length - expectedLength) + " trailing bytes after the " + expectedLength
+                    + " bytes the header announces");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length - CRC_BYTES);
+        long stored = r.u32(bytes.length - CRC_BYTES);
+        if (stored != crc.getValue()) {
+            throw r.error(String.format("corrupted: CRC32 mismatch (stored %08x, computed %08x)", stored,
+                    crc.getValue()));
+        }
+        ByteBuffer data = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        data.position((int) dataStart);
+        LinkedHashMap<String, float[]> f32 = new LinkedHashMap<>();
+        LinkedHashMap<String, int[]> i32 = new LinkedHashMap<>();
+        for (SectionTable.Entry e : table.entries) {
+            if (e.type.equals(F32)) {
+                float[] v = new float[e.count];
+                data.asFloatBuffer().get(v);
+                f32.put(e.name, v);
+            } else {
+                int[] v = new int[e.count];
+                data.asIntBuffer().get(v);
+                i32.put(e.name, v);
+            }
+            data.position(data.position() + 4 * e.count);
+        }
+        full.remove("sections");
+        return new ClpropFile(new String(expected, StandardCharsets.US_ASCII), full, f32, i32);
+    }
+
+    private static JsonObject parseHeader(Reader r, byte[] bytes, int length) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, PREAMBLE, length)).toString();
+        } catch (CharacterCodingException e) {
+            throw r.error("malformed header: not valid UTF-8");
+        }
+        JsonElement root;
+        try {
+            JsonReader jr = new JsonReader(new StringReader(text));
+            jr.setStrictness(Strictness.STRICT);
+            root = JsonParser.parseReader(jr);
+            if (jr.peek() != JsonToken.END_DOCUMENT) {
+                throw new JsonParseException("text after the JSON object");
+            }
+        } catch (JsonParseException | IOException | IllegalStateException e) {
+            throw r.error("malformed header JSON (" + oneLine(e.getMessage()) + ")");
+        }
+        if (!root.isJsonObject()) {
+            throw r.error("malformed header: expected a JSON object");
+        }
+        return root.getAsJsonObject();
+    }
+
+    /** The "sections" array, validated against the file's size. */
+    private record SectionTable(java.util.List<Entry> entries, long totalValues) {
+        record Entry(String name, String type, int count) {
+        }
+
+        static SectionTable of(Reader r, JsonObject header, long fileSize) {
+            JsonElement s = header.get("sections");
+            if (s == null || !s.isJsonArray()) {
+                throw r.error("malformed header: no \"sections\" array");
+            }
+            java.util.List<Entry> entries = new java.util.ArrayList<>();
+            java.util.Set<String> names = new java.util.HashSet<>();
+            long total = 0;
+            for (JsonElement el : s.getAsJsonArray()) {
+                if (!el.isJsonObject()) {
+                    throw r.error("malformed header: a section entry is not an object");
+                }
+                JsonObject o = el.getAsJsonObject();
+                String name = string(r, o, "name");
+                String type = string(r, o, "type");
+                if (!type.equals(F32) && !type.equals(I32)) {
+                    throw r.error("section \"" + name + "\": unknown type \"" + type + "\" (expected f32 or i32)");
+                }
+                if (!names.add(name)) {
+                    throw r.error("section \"" + name + "\" appears twice");
+                }
+                long count = count(r, o, name);
+                // Every value takes 4 bytes of the file: a count the file cannot hold is corruption, and
+                // is refused here, before any array is allocated.
+                if (4 * count > fileSize) {
+                    throw r.error("section \"" + name + "\" claims " + count + " values (" + 4 * count
+                            + " bytes), more than the file's " + fileSize + " bytes");
+                }
+                total += count;
+                entries.add(new Entry(name, type, (int) count));
+            }
+            return new SectionTable(entries, total);
+        }
+
+        private static String string(Reader r, JsonObject o, String key) {
+            JsonElement v = o.get(key);
+            if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+                throw r.error("malformed header: a section has no string \"" + key + "\"");
+            }
+            return v.getAsString();
+        }
+
+        private static long count(Reader r, JsonObject o, String name) {
+            JsonElement v = o.get("count");
+            if (v == null || !v.isJsonPrimitive() || !((JsonPrimitive) v).isNumber()) {
+                throw r.error("section \"" + name + "\": no numeric \"count\"");
+            }
+            BigDecimal d = v.getAsBigDecimal();
+            if (d.signum() < 0) {
+                throw r.error("section \"" + name + "\": negative count " + d.toPlainString());
+            }
+            if (d.stripTrailingZeros().scale() > 0) {
+                throw r.error("section \"" + name + "\": count " + d.toPlainString() + " is not a whole number");
+            }
+            if (d.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+                throw r.error("section \"" + name + "\": absurd count " + d.toPlainString());
+            }
+            return d.longValueExact();
+        }
+    }
+
+    /** Little-endian reads and file-named errors. */
+    private record Reader(Path file, byte[] bytes) {
+        long u32(int at) {
+            return ByteBuffer.wrap(bytes, at, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
+        }
+
+        UserError error(String problem) {
+            return new UserError(file + ": " + problem);
+        }
+    }
+
+    /** The first bytes as a quoted string with non-printable bytes escaped, for "starts with …". */
+    private static String printable(byte[] bytes, int n) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < Math.min(n, bytes.length); i++) {
+            int c = bytes[i] & 0xFF;
+            sb.append(c >= 0x20 && c < 0x7F && c != '"' && c != '\\' ? String.valueOf((char) c) : String.format("\\x%02x", c));
+        }
+        return sb.append('"').toString();
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+}

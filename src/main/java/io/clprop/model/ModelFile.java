@@ -1,0 +1,277 @@
+package io.clprop.model;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import io.clprop.backend.Backend;
+import io.clprop.data.Standardizer;
+import io.clprop.nn.Activation;
+import io.clprop.nn.LossKind;
+import io.clprop.nn.Network;
+import io.clprop.nn.NetworkSpec;
+import io.clprop.util.UserError;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A trained network as a file: a {@link ClpropFile} with magic "CLPROPMF" whose header holds
+ *
+ * <pre>
+ *   "network": {"inputs": 784, "layers": [{"units": 256, "activation": "relu"}, …], "loss": "softmax-ce"},
+ *   "classes": ["cat", "dog", …]          (optional: class names, index order)
+ *   "standardized": true | false           (whether the feature_mean/feature_std sections are present)
+ *   "trained": {…}                          (free-form provenance: configuration, epochs, accuracy)
+ * </pre>
+ *
+ * and whose sections are "parameters" (f32, the network's buffer [W1, b1, W2, b2, …], each W out × in
+ * row-major) and, when the inputs are standardised, "feature_mean" and "feature_std" (f32, one per input).
+ *
+ * @param standardizer null when features are used as they are
+ * @param classNames   empty when classes are the indices 0..outputs−1
+ * @param trained      provenance; its numbers must be finite (JSON has no NaN: write null instead)
+ */
+public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer standardizer, List<String> classNames,
+                        JsonObject trained) {
+    public static final String MAGIC = "CLPROPMF";
+    static final String WHAT = "model";
+
+    public ModelFile {
+        if (parameters.length != spec.parameterCount()) {
+            throw new IllegalArgumentException(parameters.length + " parameters for a network of "
+                    + spec.parameterCount());
+        }
+        if (standardizer != null && standardizer.featureCount() != spec.inputs()) {
+            throw new IllegalArgumentException("standardiser for " + standardizer.featureCount()
+                    + " features, network takes " + spec.inputs());
+        }
+        classNames = List.copyOf(classNames);
+        if (!classNames.isEmpty() && classNames.size() != spec.outputs()) {
+            throw new IllegalArgumentException(classNames.size() + " class names for " + spec.outputs() + " outputs");
+        }
+        if (new HashSet<>(classNames).size() != classNames.size()) {
+            throw new IllegalArgumentException("class names repeat: " + classNames);
+        }
+        parameters = parameters.clone();
+        trained = trained == null ? new JsonObject() : trained.deepCopy();
+    }
+
+    @Override
+    public float[] parameters() {
+        return parameters.clone();
+    }
+
+    @Override
+    public JsonObject trained() {
+        return trained.deepCopy();
+    }
+
+    /** The name of class k: its name when the model has names, else the index. */
+    public String className(int k) {
+        return classNames.isEmpty() ? Integer.toString(k) : classNames.get(k);
+    }
+
+    /** A network on {@code backend} holding these parameters, for batches of up to {@code maxRows} rows. */
+    public Network toNetwork(Backend backend, int maxRows) {
+        Network n = new Network(backend, spec, maxRows);
+        try {
+            n.setParameters(parameters);
+        } catch (RuntimeException e) {
+            n.close();
+            throw e;
+        }
+        return n;
+    }
+
+    // ---- writing --------------------------------------------------------------------------------------
+
+    public ClpropFile toContainer() {
+        JsonObject h = new JsonObject();
+        JsonObject net = new JsonObject();
+        net.addProperty("inputs", spec.inputs());
+        JsonArray layers = new JsonArray();
+        for (NetworkSpec.LayerSpec l : spec.layers()) {
+            JsonObject o = new JsonObject();
+            o.addProperty("units", l.units());
+            o.addProperty("activation", l.activation().cliName());
+            layers.add(o);
+        }
+        net.add("layers", layers);
+        net.addProperty("loss", spec.loss().cliName);
+        h.add("network", net);
+        if (!classNames.isEmpty()) {
+            JsonArray names = new JsonArray();
+            classNames.forEach(names::add);
+            h.add("classes", names);
+        }
+        h.addProperty("standardized", standardizer != null);
+        h.add("trained", trained.deepCopy());
+        LinkedHashMap<String, float[]> f32 = new LinkedHashMap<>();
+        f32.put("parameters", parameters);
+        if (standardizer != null) {
+            f32.put("feature_mean", standardizer.mean());
+            f32.put("feature_std", standardizer.std());
+        }
+        return new ClpropFile(MAGIC, h, f32, new LinkedHashMap<>());
+    }
+
+    /** Writes the model atomically. */
+    public void write(Path file) {
+        toContainer().write(file);
+    }
+
+    // ---- reading --------------------------------------------------------------------------------------
+
+    public static ModelFile read(Path file) {
+        return fromContainer(file, ClpropFile.read(file, MAGIC, WHAT));
+    }
+
+    /** Decodes a container already read and checked; {@code file} names it in messages. */
+    static ModelFile fromContainer(Path file, ClpropFile c) {
+        Errors err = new Errors(file);
+        JsonObject h = c.header();
+        JsonObject net = object(err, h, "network");
+        int inputs = positiveInt(err, net, "inputs", "network.inputs");
+        JsonElement ls = net.get("layers");
+        if (ls == null || !ls.isJsonArray() || ls.getAsJsonArray().isEmpty()) {
+            throw err.of("network.layers must be a non-empty array");
+        }
+        List<NetworkSpec.LayerSpec> layers = new ArrayList<>();
+        long parameterCount = 0;
+        int previous = inputs;
+        for (int l = 0; l < ls.getAsJsonArray().size(); l++) {
+            JsonElement el = ls.getAsJsonArray().get(l);
+            if (!el.isJsonObject()) {
+                throw err.of("network.layers[" + l + "] is not an object");
+            }
+            int units = positiveInt(err, el.getAsJsonObject(), "units", "network.layers[" + l + "].units");
+            String act = string(err, el.getAsJsonObject(), "activation", "network.layers[" + l + "].activation");
+            Activation a;
+            try {
+                a = Activation.parse(act);
+            } catch (IllegalArgumentException e) {
+                throw err.of("network.layers[" + l + "]: " + e.getMessage());
+            }
+            layers.add(new NetworkSpec.LayerSpec(units, a));
+            parameterCount += ((long) previous + 1) * units;
+            previous = units;
+        }
+        LossKind loss;
+        try {
+            loss = LossKind.parse(string(err, net, "loss", "network.loss"));
+        } catch (IllegalArgumentException e) {
+            throw err.of("network.loss: " + e.getMessage());
+        }
+        float[] params = c.f32("parameters");
+        if (params == null) {
+            throw err.of("no \"parameters\" section of type f32");
+        }
+        // Counted in long before NetworkSpec sums them in int: a header with absurd widths must not overflow.
+        if (params.length != parameterCount) {
+            throw err.of("the network " + describe(inputs, layers) + " has " + parameterCount
+                    + " parameters but the \"parameters\" section holds " + params.length);
+        }
+        NetworkSpec spec = new NetworkSpec(inputs, layers, loss);
+
+        List<String> names = new ArrayList<>();
+        JsonElement cn = h.get("classes");
+        if (cn != null && !cn.isJsonNull()) {
+            if (!cn.isJsonArray()) {
+                throw err.of("\"classes\" must be an array of names");
+            }
+            Set<String> seen = new HashSet<>();
+            for (JsonElement e : cn.getAsJsonArray()) {
+                if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+                    throw err.of("\"classes\" must be an array of names");
+                }
+                if (!seen.add(e.getAsString())) {
+                    throw err.of("class name \"" + e.getAsString() + "\" appears twice");
+                }
+                names.add(e.getAsString());
+            }
+            if (names.size() != spec.outputs()) {
+                throw err.of(names.size() + " class names for a network with " + spec.outputs() + " outputs");
+            }
+        }
+
+        Standardizer standardizer = standardizer(err, c, inputs);
+        JsonElement std = h.get("standardized");
+        if (std != null && std.isJsonPrimitive() && std.getAsJsonPrimitive().isBoolean()
+                && std.getAsBoolean() != (standardizer != null)) {
+            throw err.of("header says standardized=" + std.getAsBoolean() + " but the feature_mean/feature_std "
+                    + "sections are " + (standardizer != null ? "present" : "absent"));
+        }
+        JsonElement trained = h.get("trained");
+        if (trained != null && !trained.isJsonObject()) {
+            throw err.of("\"trained\" must be an object");
+        }
+        return new ModelFile(spec, params, standardizer, names, trained == null ? null : trained.getAsJsonObject());
+    }
+
+    private static Standardizer standardizer(Errors err, ClpropFile c, int inputs) {
+        float[] mean = c.f32("feature_mean"), std = c.f32("feature_std");
+        if (mean == null && std == null) {
+            return null;
+        }
+        if (mean == null || std == null) {
+            throw err.of("has " + (mean == null ? "feature_std without feature_mean" : "feature_mean without feature_std"));
+        }
+        if (mean.length != inputs || std.length != inputs) {
+            throw err.of("feature_mean/feature_std hold " + mean.length + "/" + std.length + " values for "
+                    + inputs + " inputs");
+        }
+        try {
+            return new Standardizer(mean, std);
+        } catch (IllegalArgumentException e) {
+            throw err.of("standardisation: " + e.getMessage());
+        }
+    }
+
+    private static String describe(int inputs, List<NetworkSpec.LayerSpec> layers) {
+        StringBuilder sb = new StringBuilder().append(inputs);
+        for (NetworkSpec.LayerSpec l : layers) {
+            sb.append('-').append(l.units());
+        }
+        return sb.toString();
+    }
+
+    private record Errors(Path file) {
+        UserError of(String problem) {
+            return new UserError(file + ": " + problem);
+        }
+    }
+
+    private static JsonObject object(Errors err, JsonObject o, String key) {
+        JsonElement v = o.get(key);
+        if (v == null || !v.isJsonObject()) {
+            throw err.of("header has no \"" + key + "\" object");
+        }
+        return v.getAsJsonObject();
+    }
+
+    private static String string(Errors err, JsonObject o, String key, String what) {
+        JsonElement v = o.get(key);
+        if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+            throw err.of(what + " must be a string");
+        }
+        return v.getAsString();
+    }
+
+    private static int positiveInt(Errors err, JsonObject o, String key, String what) {
+        JsonElement v = o.get(key);
+        if (v == null || !v.isJsonPrimitive() || !((JsonPrimitive) v).isNumber()) {
+            throw err.of(what + " must be a number");
+        }
+        java.math.BigDecimal d = v.getAsBigDecimal();
+        if (d.signum() <= 0 || d.stripTrailingZeros().scale() > 0
+                || d.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+            throw err.of(what + " must be a positive whole number, got " + d.toPlainString());
+        }
+        return d.intValueExact();
+    }
+}

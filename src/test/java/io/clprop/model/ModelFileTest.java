@@ -1,0 +1,121 @@
+package io.clprop.model;
+
+import com.google.gson.JsonObject;
+import io.clprop.data.Standardizer;
+import io.clprop.nn.Activation;
+import io.clprop.nn.LossKind;
+import io.clprop.nn.NetworkSpec;
+import io.clprop.util.UserError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Model files: everything written comes back, and headers that do not describe the data are refused. */
+class ModelFileTest {
+    @TempDir
+    Path dir;
+
+    static ModelFile sample(boolean standardized, List<String> names) {
+        NetworkSpec spec = NetworkSpec.mlp(3, new int[]{5, 4}, new Activation[]{Activation.TANH, Activation.RELU}, 2,
+                LossKind.MSE);
+        float[] p = new float[spec.parameterCount()];
+        for (int k = 0; k < p.length; k++) {
+            p[k] = (float) Math.sin(k + 0.5) * 0.7f;
+        }
+        JsonObject trained = new JsonObject();
+        trained.addProperty("epochs", 7);
+        trained.addProperty("test_accuracy", 0.9375);
+        Standardizer s = standardized ? new Standardizer(new float[]{1, -2, 3.5f}, new float[]{0.5f, 1, 2}) : null;
+        return new ModelFile(spec, p, s, names, trained);
+    }
+
+    @Test
+    void roundTripWithStandardizerAndNames() {
+        ModelFile m = sample(true, List.of("no", "yes"));
+        Path f = dir.resolve("m.clprop");
+        m.write(f);
+        ModelFile back = ModelFile.read(f);
+        assertEquals(m.spec(), back.spec());
+        assertEquals("3-5-4-2 tanh/relu/sigmoid mse", back.spec().describe());
+        assertArrayEquals(m.parameters(), back.parameters());
+        assertEquals(m.standardizer(), back.standardizer());
+        assertEquals(List.of("no", "yes"), back.classNames());
+        assertEquals("yes", back.className(1));
+        assertEquals(m.trained(), back.trained());
+    }
+
+    @Test
+    void roundTripWithoutOptionalParts() {
+        ModelFile m = sample(false, List.of());
+        Path f = dir.resolve("m.clprop");
+        m.write(f);
+        ModelFile back = ModelFile.read(f);
+        assertNull(back.standardizer());
+        assertTrue(back.classNames().isEmpty());
+        assertEquals("1", back.className(1));
+        assertArrayEquals(m.parameters(), back.parameters());
+    }
+
+    /** Writes sample()'s container with its header or sections changed (checksum correct) and reads it. */
+    String errorAfter(Consumer<JsonObject> editHeader, Consumer<LinkedHashMap<String, float[]>> editSections) {
+        ClpropFile c = sample(true, List.of("no", "yes")).toContainer();
+        JsonObject h = c.header();
+        editHeader.accept(h);
+        LinkedHashMap<String, float[]> f32 = c.f32Sections();
+        editSections.accept(f32);
+        Path f = dir.resolve("edited.clprop");
+        new ClpropFile(ModelFile.MAGIC, h, f32, new LinkedHashMap<>()).write(f);
+        UserError e = assertThrows(UserError.class, () -> ModelFile.read(f));
+        assertTrue(e.getMessage().startsWith(f + ": "), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        return e.getMessage();
+    }
+
+    static Consumer<JsonObject> net(Consumer<JsonObject> edit) {
+        return h -> edit.accept(h.getAsJsonObject("network"));
+    }
+
+    @Test
+    void inconsistentModelsAreRefused() {
+        Consumer<JsonObject> keep = h -> { };
+        Consumer<LinkedHashMap<String, float[]>> same = s -> { };
+        int count = sample(false, List.of()).spec().parameterCount();
+        assertTrue(errorAfter(keep, s -> s.put("parameters", new float[7])).contains("has " + count
+                + " parameters but the \"parameters\" section holds 7"));
+        assertTrue(errorAfter(keep, s -> s.remove("parameters")).contains("no \"parameters\" section"));
+        assertTrue(errorAfter(net(n -> n.addProperty("inputs", 4)), same).contains("parameters"));
+        assertTrue(errorAfter(net(n -> n.addProperty("inputs", -3)), same).contains("network.inputs must be a positive whole number"));
+        assertTrue(errorAfter(net(n -> n.addProperty("loss", "hinge")), same).contains("unknown loss 'hinge'"));
+        assertTrue(errorAfter(net(n -> n.getAsJsonArray("layers").get(0).getAsJsonObject().addProperty("activation", "swish")), same)
+                .contains("network.layers[0]: unknown activation 'swish'"));
+        assertTrue(errorAfter(net(n -> n.getAsJsonArray("layers").get(1).getAsJsonObject().addProperty("units", 2_000_000_000)), same)
+                .contains("parameters"), "absurd widths are caught without overflowing");
+        assertTrue(errorAfter(h -> h.remove("network"), same).contains("no \"network\" object"));
+        assertTrue(errorAfter(h -> h.getAsJsonArray("classes").add("maybe"), same).contains("3 class names for a network with 2 outputs"));
+        assertTrue(errorAfter(h -> h.getAsJsonArray("classes").set(1, new com.google.gson.JsonPrimitive("no")), same).contains("appears twice"));
+        assertTrue(errorAfter(keep, s -> s.remove("feature_std")).contains("feature_mean without feature_std"));
+        assertTrue(errorAfter(keep, s -> s.put("feature_std", new float[]{1, 0, 1})).contains("std 0.0 is not a positive number"));
+        assertTrue(errorAfter(keep, s -> s.put("feature_mean", new float[]{1, 2})).contains("hold 2/3 values for 3 inputs"));
+        assertTrue(errorAfter(h -> h.addProperty("standardized", false), same).contains("standardized=false"));
+    }
+
+    @Test
+    void aCheckpointIsNotAModel() {
+        ClpropFile c = sample(false, List.of()).toContainer();
+        Path f = dir.resolve("ck.clprop");
+        new ClpropFile("CLPROPCK", c.header(), c.f32Sections(), new LinkedHashMap<>()).write(f);
+        UserError e = assertThrows(UserError.class, () -> ModelFile.read(f));
+        assertTrue(e.getMessage().contains("not a clprop model file (starts with \"CLPROPCK\""), e.getMessage());
+    }
+}
