@@ -8,6 +8,9 @@ import io.clprop.nn.Activation;
 import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.optim.OptimizerConfig;
+import com.google.gson.JsonObject;
+import io.clprop.model.ModelFile;
+import io.clprop.train.ConfigJson;
 import io.clprop.train.EpochMetrics;
 import io.clprop.train.LrSchedule;
 import io.clprop.train.MetricsJson;
@@ -110,6 +113,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--metrics-json", paramLabel = "FILE", description = "Write per-epoch metrics as JSON.")
     Path metricsJson;
 
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "After every epoch, write the run's state "
+            + "(weights, optimizer state, generator, batch order, metrics) to FILE, atomically.")
+    Path checkpoint;
+
+    @Option(names = "--resume", paramLabel = "FILE", description = "Continue the run saved in checkpoint FILE; all "
+            + "settings must be the same as when it was written, except --epochs, which may be raised.")
+    Path resume;
+
+    @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model to FILE at the end "
+            + "(see `clprop eval` and `clprop predict`).")
+    Path save;
+
     @Option(names = "--check-every", paramLabel = "N", description = "Every N steps, replay the step on the CPU "
             + "path and compare gradients and updated weights; stop if they differ beyond tolerance (default: off).")
     int checkEvery = 0;
@@ -143,6 +158,15 @@ final class TrainCommand implements Callable<Integer> {
         if (metricsJson != null) {
             MetricsJson.checkWritable(metricsJson);
         }
+        if (checkpoint != null) {
+            MetricsJson.checkWritable(checkpoint, "--checkpoint");
+        }
+        if (save != null) {
+            MetricsJson.checkWritable(save, "--save");
+        }
+        if (resume != null && !java.nio.file.Files.isRegularFile(resume)) {
+            throw new UserError("--resume " + resume + ": no such file");
+        }
         if (checkEvery < 0) {
             throw new UserError("--check-every must be ≥ 0, got " + checkEvery);
         }
@@ -173,11 +197,13 @@ final class TrainCommand implements Callable<Integer> {
                 out.printf("check   every %d steps against the CPU path, tolerance %.2e%n", checkEvery,
                         io.clprop.verify.ParameterDiff.stepTolerance(trainer.spec(), config.batchSize()));
             }
-            List<EpochMetrics> epochsRun = new ArrayList<>();
-            trainer.fit(m -> {
-                epochsRun.add(m);
-                out.println(m.line());
-            });
+            if (resume != null) {
+                trainer.resume(resume);
+                out.println("resumed " + resume + " after epoch " + trainer.epochsDone());
+            }
+            trainer.setCheckpoint(checkpoint);
+            trainer.fit(m -> out.println(m.line()));
+            List<EpochMetrics> epochsRun = trainer.history();
             double finalAccuracy = epochsRun.get(epochsRun.size() - 1).testAccuracy();
             if (trainer.stoppedEarly()) {
                 finalAccuracy = trainer.testAccuracy();
@@ -188,6 +214,15 @@ final class TrainCommand implements Callable<Integer> {
             if (metricsJson != null) {
                 MetricsJson.write(metricsJson, config, backend.description(), epochsRun, finalAccuracy);
                 out.println("metrics written to " + metricsJson);
+            }
+            if (save != null) {
+                JsonObject trained = new JsonObject();
+                trained.add("config", ConfigJson.toJson(config));
+                trained.addProperty("epochs", epochsRun.size());
+                trained.add("test_accuracy", MetricsJson.number(finalAccuracy));
+                trained.addProperty("device", backend.description());
+                new ModelFile(trainer.spec(), trainer.network().parameters(), null, List.of(), trained).write(save);
+                out.println("model written to " + save);
             }
         }
         return 0;

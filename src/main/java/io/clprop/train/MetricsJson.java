@@ -47,52 +47,66 @@ public final class MetricsJson {
 
     public static JsonObject toJson(TrainConfig config, String device, List<EpochMetrics> epochs, double testAccuracy) {
         JsonObject root = new JsonObject();
-        JsonObject c = new JsonObject();
-        JsonArray hidden = new JsonArray();
-        for (int h : config.hidden()) {
-            hidden.add(h);
-        }
-        c.add("hidden", hidden);
-        c.addProperty("activation", config.activationNames());
-        c.addProperty("loss", config.loss().cliName);
-        c.addProperty("lr", config.learningRate());
-        c.addProperty("batch", config.batchSize());
-        c.addProperty("epochs", config.epochs());
-        c.addProperty("target_loss", config.targetLoss());
-        c.addProperty("seed", config.seed());
-        c.addProperty("init", config.init().cliName());
+        JsonObject c = ConfigJson.toJson(config);
         root.add("config", c);
         root.addProperty("device", device);
         JsonArray es = new JsonArray();
         for (EpochMetrics m : epochs) {
-            JsonObject e = new JsonObject();
-            e.addProperty("epoch", m.epoch());
-            e.addProperty("train_loss", m.trainLoss());
-            if (m.hasValidation()) {
-                e.add("validation_loss", number(m.validationLoss()));
-                e.add("validation_accuracy", number(m.validationAccuracy()));
-            }
-            e.add("test_accuracy", number(m.testAccuracy()));
-            e.add("learning_rate", number(m.learningRate()));
-            e.addProperty("seconds", m.seconds());
-            e.addProperty("samples_per_sec", m.samplesPerSec());
-            if (m.check() != null) {
-                e.add("check", check(m.check().steps(), m.check().maxRel(), m.check().tolerance()));
-            }
-            es.add(e);
+            es.add(epochJson(m));
         }
         root.add("epochs", es);
         root.add("test_accuracy", number(testAccuracy));
-        if (!epochs.isEmpty() && epochs.get(0).check() != null) {
+        CheckStats any = epochs.stream().map(EpochMetrics::check).filter(java.util.Objects::nonNull).findFirst()
+                .orElse(null);
+        if (any != null) {
             int steps = 0;
             double maxRel = 0;
             for (EpochMetrics m : epochs) {
-                steps += m.check().steps();
-                maxRel = Math.max(maxRel, m.check().maxRel());
+                if (m.check() != null) {
+                    steps += m.check().steps();
+                    maxRel = Math.max(maxRel, m.check().maxRel());
+                }
             }
-            root.add("check", check(steps, maxRel, epochs.get(0).check().tolerance()));
+            root.add("check", check(steps, maxRel, any.tolerance()));
         }
         return root;
+    }
+
+    /** One epoch's line of the "epochs" array (also kept in checkpoints). */
+    public static JsonObject epochJson(EpochMetrics m) {
+        JsonObject e = new JsonObject();
+        e.addProperty("epoch", m.epoch());
+        e.add("train_loss", number(m.trainLoss()));
+        if (m.hasValidation()) {
+            e.add("validation_loss", number(m.validationLoss()));
+            e.add("validation_accuracy", number(m.validationAccuracy()));
+        }
+        e.add("test_accuracy", number(m.testAccuracy()));
+        e.add("learning_rate", number(m.learningRate()));
+        e.add("seconds", number(m.seconds()));
+        e.add("samples_per_sec", number(m.samplesPerSec()));
+        e.add("eval_seconds", number(m.evalSeconds()));
+        if (m.check() != null) {
+            e.add("check", check(m.check().steps(), m.check().maxRel(), m.check().tolerance()));
+        }
+        return e;
+    }
+
+    /** The inverse of {@link #epochJson}; absent or null numbers read as NaN. */
+    public static EpochMetrics epochFromJson(JsonObject e) {
+        CheckStats check = null;
+        if (e.has("check")) {
+            JsonObject c = e.getAsJsonObject("check");
+            check = new CheckStats(c.get("steps").getAsInt(), num(c, "max_rel"), num(c, "tolerance"));
+        }
+        return new EpochMetrics(e.get("epoch").getAsInt(), num(e, "train_loss"), num(e, "validation_loss"),
+                num(e, "validation_accuracy"), num(e, "test_accuracy"), num(e, "learning_rate"), num(e, "seconds"),
+                num(e, "samples_per_sec"), num(e, "eval_seconds"), check);
+    }
+
+    private static double num(JsonObject o, String key) {
+        com.google.gson.JsonElement v = o.get(key);
+        return v == null || v.isJsonNull() ? Double.NaN : v.getAsDouble();
     }
 
     private static JsonObject check(int steps, double maxRel, double tolerance) {

@@ -71,6 +71,8 @@ public final class Trainer implements AutoCloseable {
     private boolean stoppedEarly;
     private float lastRate;
     private TransferStats lastStepTransfers;
+    /** Null unless a checkpoint is written after every epoch. */
+    private java.nio.file.Path checkpoint;
 
     /**
      * @param trainData all training samples; the validation fraction of the config is held out of them
@@ -206,16 +208,33 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * Trains until the configured number of epochs, until an epoch's training loss is at or below the
-     * target, or until early stopping; calls {@code listener} after each epoch. Returns this call's epochs.
+     * target, or until early stopping; after each epoch writes the checkpoint (if set), then calls
+     * {@code listener}. Returns this call's epochs.
      */
     public List<EpochMetrics> fit(Consumer<EpochMetrics> listener) {
         List<EpochMetrics> all = new ArrayList<>();
         while (!finished()) {
             EpochMetrics m = trainEpoch();
+            if (checkpoint != null) {
+                Checkpoint.write(checkpoint, snapshot(), config, spec);
+            }
             all.add(m);
             listener.accept(m);
         }
         return all;
+    }
+
+    /** Write {@code file} (atomically) at the end of every epoch of {@link #fit}; null turns it off. */
+    public void setCheckpoint(java.nio.file.Path file) {
+        this.checkpoint = file;
+    }
+
+    /**
+     * Continues the run saved in {@code file} by a trainer of the same configuration (only the epoch count
+     * may differ): weights, optimizer state, generator, batch order, early-stopping state and history.
+     */
+    public void resume(java.nio.file.Path file) {
+        restore(Checkpoint.read(file, config, spec, train.size));
     }
 
     /** One epoch of training followed by validation and test evaluations (NaN where there is no such set). */
@@ -401,7 +420,8 @@ public final class Trainer implements AutoCloseable {
         epochsSinceBest = s.epochsSinceBest();
         history.clear();
         history.addAll(s.history());
-        stoppedEarly = false;
+        // A run that had stopped early was checkpointed after its best weights were restored.
+        stoppedEarly = config.patience() > 0 && epochsSinceBest >= config.patience();
     }
 
     private static byte[] serialize(Well19937c g) {

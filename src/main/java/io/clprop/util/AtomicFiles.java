@@ -32,6 +32,7 @@ public final class AtomicFiles {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
             tmp = null;
+            syncFolder(dir);
         } catch (IOException e) {
             throw new UserError(target + ": cannot write (" + e.getMessage() + ")", e);
         } finally {
@@ -42,6 +43,18 @@ public final class AtomicFiles {
                     // the original error is the one worth reporting
                 }
             }
+        }
+    }
+
+    /**
+     * Makes the rename itself durable: on Linux a directory opened for reading can be fsync'ed. Elsewhere
+     * (or where the file system refuses) the rename is still atomic, only not yet on disk.
+     */
+    private static void syncFolder(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // best effort, see above
         }
     }
 

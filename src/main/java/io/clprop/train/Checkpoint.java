@@ -1,0 +1,126 @@
+package io.clprop.train;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.clprop.model.ClpropFile;
+import io.clprop.nn.NetworkSpec;
+import io.clprop.util.UserError;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A training run's state at an epoch boundary as a file: a {@link ClpropFile} with magic "CLPROPCK".
+ * Header: {"kind":"checkpoint", "network": spec, "config": {…as --metrics-json…}, "train_samples": n,
+ * "epochs_done", "global_step", "optimizer_steps", "rng" (the generator, Java-serialized, base64),
+ * "best_validation_loss" (null when none), "best_epoch", "epochs_since_best", "history": [epoch metrics]}.
+ * Sections: "parameters" (f32), one f32 section per optimizer state buffer ("velocity"; "adam_m",
+ * "adam_s"), "best_parameters" (f32, with early stopping), "order" (i32, the last batch order).
+ *
+ * <p>Written with the container's atomic write (temporary file, fsync, rename, fsync of the folder), so a
+ * crash at any moment leaves either the previous checkpoint or the new one, never a mixture; the CRC-32
+ * catches anything else.
+ */
+public final class Checkpoint {
+    public static final String MAGIC = "CLPROPCK";
+
+    private Checkpoint() {
+    }
+
+    public static void write(Path file, TrainerState s, TrainConfig config, NetworkSpec spec) {
+        JsonObject h = new JsonObject();
+        h.addProperty("kind", "checkpoint");
+        h.addProperty("network", spec.describe());
+        h.add("config", ConfigJson.toJson(config));
+        h.addProperty("train_samples", s.order().length);
+        h.addProperty("epochs_done", s.epochsDone());
+        h.addProperty("global_step", s.globalStep());
+        h.addProperty("optimizer_steps", s.optimizerSteps());
+        h.addProperty("rng", Base64.getEncoder().encodeToString(s.rngState()));
+        h.add("best_validation_loss", MetricsJson.number(s.bestValidationLoss()));
+        h.addProperty("best_epoch", s.bestEpoch());
+        h.addProperty("epochs_since_best", s.epochsSinceBest());
+        JsonArray history = new JsonArray();
+        for (EpochMetrics m : s.history()) {
+            history.add(MetricsJson.epochJson(m));
+        }
+        h.add("history", history);
+        LinkedHashMap<String, float[]> f32 = new LinkedHashMap<>();
+        f32.put("parameters", s.parameters());
+        for (int i = 0; i < s.optimizerStateNames().size(); i++) {
+            f32.put(s.optimizerStateNames().get(i), s.optimizerState().get(i));
+        }
+        if (s.bestParameters() != null) {
+            f32.put("best_parameters", s.bestParameters());
+        }
+        LinkedHashMap<String, int[]> i32 = new LinkedHashMap<>();
+        i32.put("order", s.order());
+        new ClpropFile(MAGIC, h, f32, i32).write(file);
+    }
+
+    /**
+     * Reads a checkpoint for a run of {@code config} on {@code spec}: everything that shapes the run's
+     * trajectory must match (all settings but --epochs, which may be raised to train on), or a one-line
+     * error names the first difference.
+     */
+    public static TrainerState read(Path file, TrainConfig config, NetworkSpec spec, int trainSamples) {
+        ClpropFile f = ClpropFile.read(file, MAGIC, "checkpoint");
+        JsonObject h = f.header();
+        try {
+            String network = h.get("network").getAsString();
+            if (!network.equals(spec.describe())) {
+                throw new UserError(file + ": the checkpoint is of a " + network + " network, this run builds "
+                        + spec.describe());
+            }
+            JsonObject saved = h.getAsJsonObject("config");
+            JsonObject asked = ConfigJson.toJson(config);
+            for (Map.Entry<String, JsonElement> e : asked.entrySet()) {
+                if (e.getKey().equals("epochs")) {
+                    continue;
+                }
+                JsonElement was = saved.get(e.getKey());
+                // Compared as JSON text: a float written as 0.9 reads back as the double 0.9.
+                if (was == null || !e.getValue().toString().equals(was.toString())) {
+                    throw new UserError(file + ": the checkpoint was taken with " + e.getKey() + " " + was
+                            + ", this run has " + e.getValue() + " (resume with the same settings; only --epochs "
+                            + "may change)");
+                }
+            }
+            int samples = h.get("train_samples").getAsInt();
+            if (samples != trainSamples) {
+                throw new UserError(file + ": the checkpoint's run trained on " + samples + " samples, this one on "
+                        + trainSamples);
+            }
+            List<String> stateNames = new ArrayList<>();
+            List<float[]> state = new ArrayList<>();
+            for (String name : f.f32Sections().keySet()) {
+                if (!name.equals("parameters") && !name.equals("best_parameters")) {
+                    stateNames.add(name);
+                    state.add(f.f32(name));
+                }
+            }
+            List<EpochMetrics> history = new ArrayList<>();
+            for (JsonElement e : h.getAsJsonArray("history")) {
+                history.add(MetricsJson.epochFromJson(e.getAsJsonObject()));
+            }
+            JsonElement best = h.get("best_validation_loss");
+            return new TrainerState(h.get("epochs_done").getAsInt(), h.get("global_step").getAsLong(),
+                    f.f32("parameters"), stateNames, state, h.get("optimizer_steps").getAsLong(),
+                    Base64.getDecoder().decode(h.get("rng").getAsString()), f.i32("order"),
+                    f.f32Sections().get("best_parameters"),
+                    best == null || best.isJsonNull() ? Double.POSITIVE_INFINITY : best.getAsDouble(),
+                    h.get("best_epoch").getAsInt(), h.get("epochs_since_best").getAsInt(), history);
+        } catch (UserError e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A header that passed the checksum but lacks a field: written by another version, or by hand.
+            throw new UserError(file + ": not a complete clprop checkpoint (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+        }
+    }
+}
