@@ -14,7 +14,21 @@ import java.nio.file.StandardOpenOption;
  * flushed to disk, then renamed over the target. A crash or error leaves no half-written output.
  */
 public final class AtomicFiles {
+    /**
+     * Fault injection for the crash tests: milliseconds to wait after the temporary file is complete and
+     * before the rename, so a test can kill the process inside a write deterministically. 0 normally.
+     */
+    private static final long PAUSE_BEFORE_RENAME_MS = parsePause(System.getenv("CLPROP_FAULT_PAUSE_BEFORE_RENAME_MS"));
+
     private AtomicFiles() {
+    }
+
+    private static long parsePause(String v) {
+        try {
+            return v == null ? 0 : Math.max(0, Long.parseLong(v.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     public static void writeBytes(Path target, byte[] content) {
@@ -25,6 +39,13 @@ public final class AtomicFiles {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.write(java.nio.ByteBuffer.wrap(content));
                 ch.force(true);
+            }
+            if (PAUSE_BEFORE_RENAME_MS > 0) {
+                try {
+                    Thread.sleep(PAUSE_BEFORE_RENAME_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
