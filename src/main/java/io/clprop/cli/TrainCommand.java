@@ -8,9 +8,12 @@ import io.clprop.nn.Activation;
 import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
 import io.clprop.train.EpochMetrics;
+import io.clprop.train.LearningCurvePlot;
 import io.clprop.train.MetricsJson;
 import io.clprop.train.TrainConfig;
 import io.clprop.train.Trainer;
+import io.clprop.train.TerminalProgress;
+import io.clprop.train.TrainingProgress;
 import io.clprop.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -84,6 +87,15 @@ final class TrainCommand implements Callable<Integer> {
             description = "Extra build options for one kernel file, e.g. gemm.cl=-DRM=8 (repeatable).")
     List<String> buildOptions;
 
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "After training, draw loss and accuracy per epoch into this PNG image (1200×500).")
+    Path plot;
+
+    @Option(names = "--progress", negatable = true, description = "A progress bar per epoch on stderr (steps "
+            + "submitted to the device). Default: only when stdin and stdout are a terminal; --progress forces it, "
+            + "--no-progress turns it off.")
+    Boolean progress;
+
     @Option(names = "--train-limit", paramLabel = "N", description = "Use only the first N training samples.")
     Integer trainLimit;
 
@@ -102,6 +114,9 @@ final class TrainCommand implements Callable<Integer> {
         if (metricsJson != null) {
             MetricsJson.checkWritable(metricsJson);
         }
+        if (plot != null) {
+            LearningCurvePlot.checkWritable(plot);
+        }
         if (checkEvery < 0) {
             throw new UserError("--check-every must be ≥ 0, got " + checkEvery);
         }
@@ -119,12 +134,15 @@ final class TrainCommand implements Callable<Integer> {
         if (!extra.isEmpty() && device.equals("cpu")) {
             throw new UserError("--build-option applies to OpenCL kernels; it needs --device opencl or opencl:N");
         }
-        try (Backend backend = device.equals("cpu") ? Backends.open(device) : Backends.openCl(device, extra); Trainer trainer = new Trainer(backend, config, train, test)) {
+        try (Backend backend = device.equals("cpu") ? Backends.open(device) : Backends.openCl(device, extra); Trainer trainer = new Trainer(backend, config, train, test);
+             TrainingProgress bar = Boolean.TRUE.equals(progress) ? new TerminalProgress(System.err)
+                     : TrainingProgress.forConsole(progress == null)) {
             out.println("device  " + backend.description());
             out.println("network " + trainer.spec().describe() + ", " + trainer.spec().parameterCount() + " parameters");
             out.println("data    " + data + ": " + train.size() + " train, " + test.size() + " test samples");
             out.println("config  " + config);
             trainer.setCheckEvery(checkEvery);
+            trainer.setProgress(bar);
             if (checkEvery > 0) {
                 out.printf("check   every %d steps against the CPU path, tolerance %.2e%n", checkEvery,
                         io.clprop.verify.ParameterDiff.stepTolerance(trainer.spec(), config.batchSize()));
@@ -139,6 +157,10 @@ final class TrainCommand implements Callable<Integer> {
             if (metricsJson != null) {
                 MetricsJson.write(metricsJson, config, backend.description(), epochsRun, finalAccuracy);
                 out.println("metrics written to " + metricsJson);
+            }
+            if (plot != null) {
+                LearningCurvePlot.write(plot, epochsRun, trainer.spec().describe() + " on " + backend.description());
+                out.println("plot written to " + plot);
             }
         }
         return 0;

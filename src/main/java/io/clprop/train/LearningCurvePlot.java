@@ -152,12 +152,24 @@ public final class LearningCurvePlot {
         }
     }
 
+    /** Centred; a long title (device names can be) gets a smaller font, then is cut with an ellipsis. */
     private static void drawTitle(Graphics2D g, String title) {
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        FontMetrics fm = g.getFontMetrics();
+        int room = WIDTH - 16;
         String t = title == null ? "" : title;
-        g.drawString(t, Math.max(8, (WIDTH - fm.stringWidth(t)) / 2), (TITLE_BAND + fm.getAscent() - fm.getDescent()) / 2);
+        int size = 16;
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, size));
+        while (g.getFontMetrics().stringWidth(t) > room && size > 11) {
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, --size));
+        }
+        FontMetrics fm = g.getFontMetrics();
+        if (fm.stringWidth(t) > room) {
+            while (!t.isEmpty() && fm.stringWidth(t + "…") > room) {
+                t = t.substring(0, t.length() - 1);
+            }
+            t += "…";
+        }
+        g.setColor(Color.BLACK);
+        g.drawString(t, (WIDTH - fm.stringWidth(t)) / 2, (TITLE_BAND + fm.getAscent() - fm.getDescent()) / 2);
     }
 
     /** A chart with no curve (nothing finite was measured) says so instead of drawing empty axes. */

@@ -50,6 +50,7 @@ public final class Trainer implements AutoCloseable {
     private long globalStep;
     private int epochsDone;
     private io.clprop.backend.TransferStats lastStepTransfers;
+    private TrainingProgress progress = TrainingProgress.none();
 
     public Trainer(Backend backend, TrainConfig config, Dataset trainData, Dataset testData) {
         this.backend = backend;
@@ -101,6 +102,11 @@ public final class Trainer implements AutoCloseable {
         if (n > 0) {
             shadow = new ShadowCheck(spec, trainData, config.batchSize(), config.learningRate());
         }
+    }
+
+    /** Told of each epoch's steps as the host submits them (see {@link TrainingProgress}); none by default. */
+    public void setProgress(TrainingProgress progress) {
+        this.progress = java.util.Objects.requireNonNull(progress);
     }
 
     /**
@@ -174,11 +180,14 @@ public final class Trainer implements AutoCloseable {
         int b = config.batchSize();
         int steps = stepsPerEpoch();
         io.clprop.backend.TransferStats beforeSteps = backend.transfers().snapshot();
+        progress.startEpoch(epochsDone + 1, steps);
         for (int s = 0; s < steps; s++) {
             step(s, s * b, Math.min(b, train.size - s * b));
+            progress.step();
         }
         lastStepTransfers = backend.transfers().since(beforeSteps);
         float[] losses = backend.read(stepLosses);
+        progress.endEpoch();
         double sum = 0;
         for (int s = 0; s < steps; s++) {
             sum += (double) losses[s] * Math.min(b, train.size - s * b);
