@@ -12,10 +12,13 @@ import com.google.gson.JsonObject;
 import io.clprop.model.ModelFile;
 import io.clprop.train.ConfigJson;
 import io.clprop.train.EpochMetrics;
+import io.clprop.train.LearningCurvePlot;
 import io.clprop.train.LrSchedule;
 import io.clprop.train.MetricsJson;
 import io.clprop.train.TrainConfig;
 import io.clprop.train.Trainer;
+import io.clprop.train.TerminalProgress;
+import io.clprop.train.TrainingProgress;
 import io.clprop.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -133,6 +136,15 @@ final class TrainCommand implements Callable<Integer> {
             description = "Extra build options for one kernel file, e.g. gemm.cl=-DRM=8 (repeatable).")
     List<String> buildOptions;
 
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "After training, draw loss and accuracy per epoch into this PNG image (1200×500).")
+    Path plot;
+
+    @Option(names = "--progress", negatable = true, description = "A progress bar per epoch on stderr (steps "
+            + "submitted to the device). Default: only when stdin and stdout are a terminal; --progress forces it, "
+            + "--no-progress turns it off.")
+    Boolean progress;
+
     @Option(names = "--train-limit", paramLabel = "N", description = "Use only the first N training samples.")
     Integer trainLimit;
 
@@ -167,6 +179,9 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null && !java.nio.file.Files.isRegularFile(resume)) {
             throw new UserError("--resume " + resume + ": no such file");
         }
+        if (plot != null) {
+            LearningCurvePlot.checkWritable(plot);
+        }
         if (checkEvery < 0) {
             throw new UserError("--check-every must be ≥ 0, got " + checkEvery);
         }
@@ -185,7 +200,10 @@ final class TrainCommand implements Callable<Integer> {
         if (!extra.isEmpty() && device.equals("cpu")) {
             throw new UserError("--build-option applies to OpenCL kernels; it needs --device opencl or opencl:N");
         }
-        try (Backend backend = device.equals("cpu") ? Backends.open(device) : Backends.openCl(device, extra); Trainer trainer = newTrainer(backend, config, train, test)) {
+        try (Backend backend = device.equals("cpu") ? Backends.open(device) : Backends.openCl(device, extra);
+             Trainer trainer = newTrainer(backend, config, train, test);
+             TrainingProgress bar = Boolean.TRUE.equals(progress) ? new TerminalProgress(System.err)
+                     : TrainingProgress.forConsole(progress == null)) {
             out.println("device  " + backend.description());
             out.println("network " + trainer.spec().describe() + ", " + trainer.spec().parameterCount() + " parameters");
             out.println("data    " + data + ": " + trainer.trainSize() + " train, "
@@ -193,6 +211,7 @@ final class TrainCommand implements Callable<Integer> {
                     + test.size() + " test samples");
             out.println("config  " + config);
             trainer.setCheckEvery(checkEvery);
+            trainer.setProgress(bar);
             if (checkEvery > 0) {
                 out.printf("check   every %d steps against the CPU path, tolerance %.2e%n", checkEvery,
                         io.clprop.verify.ParameterDiff.stepTolerance(trainer.spec(), config.batchSize()));
@@ -214,6 +233,10 @@ final class TrainCommand implements Callable<Integer> {
             if (metricsJson != null) {
                 MetricsJson.write(metricsJson, config, backend.description(), epochsRun, finalAccuracy);
                 out.println("metrics written to " + metricsJson);
+            }
+            if (plot != null) {
+                LearningCurvePlot.write(plot, epochsRun, trainer.spec().describe() + " on " + backend.description());
+                out.println("plot written to " + plot);
             }
             if (save != null) {
                 JsonObject trained = new JsonObject();

@@ -40,6 +40,11 @@ public final class Network implements AutoCloseable {
         }
     }
 
+    /** A spec layer by layer: {@code Network.builder().input(784).dense(128, RELU).output(10, SOFTMAX_CE).build()}. */
+    public static NetworkBuilder builder() {
+        return new NetworkBuilder();
+    }
+
     private Tensor own(Tensor t) {
         owned.add(t);
         return t;

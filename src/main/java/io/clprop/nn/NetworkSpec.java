@@ -60,6 +60,16 @@ public record NetworkSpec(int inputs, List<LayerSpec> layers, LossKind loss) {
         return new NetworkSpec(inputs, ls, loss);
     }
 
+    /** The widths of the layers before the output layer (what TrainConfig calls hidden). */
+    public int[] hiddenWidths() {
+        return layers.subList(0, layers.size() - 1).stream().mapToInt(LayerSpec::units).toArray();
+    }
+
+    /** The activations of the layers before the output layer, one per layer. */
+    public List<Activation> hiddenActivations() {
+        return layers.subList(0, layers.size() - 1).stream().map(LayerSpec::activation).toList();
+    }
+
     public int outputs() {
         return layers.get(layers.size() - 1).units();
     }

@@ -159,6 +159,24 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
             return activations(List.of(a));
         }
 
+        /**
+         * Hidden layers, activations and loss from a built network ({@code Network.builder()…build()}); the
+         * input and output widths come from the data. The output layer must use the loss's own activation
+         * (identity before softmax-CE, sigmoid before MSE), which is what the trainer builds.
+         */
+        public Builder network(io.clprop.nn.NetworkSpec spec) {
+            Activation out = spec.layers().get(spec.layers().size() - 1).activation();
+            if (out != spec.loss().defaultOutputActivation()) {
+                throw new IllegalArgumentException("the trainer builds the output layer with "
+                        + spec.loss().defaultOutputActivation().cliName() + " before " + spec.loss().cliName
+                        + ", the network asks for " + out.cliName());
+            }
+            this.hidden = spec.hiddenWidths();
+            this.activations = spec.hiddenActivations().isEmpty() ? List.of(Activation.RELU) : spec.hiddenActivations();
+            this.loss = spec.loss();
+            return this;
+        }
+
         public Builder loss(LossKind l) {
             this.loss = l;
             return this;

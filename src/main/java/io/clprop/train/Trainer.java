@@ -73,6 +73,24 @@ public final class Trainer implements AutoCloseable {
     private TransferStats lastStepTransfers;
     /** Null unless a checkpoint is written after every epoch. */
     private java.nio.file.Path checkpoint;
+    private TrainingProgress progress = TrainingProgress.none();
+
+    /**
+     * A trainer for a network built with {@code Network.builder()}: its hidden layers and loss replace the
+     * config's, and its input and output widths must match the data's features and classes.
+     */
+    public Trainer(Backend backend, NetworkSpec network, TrainConfig config, Dataset trainData, Dataset testData) {
+        this(backend, matching(network, config, trainData), trainData, testData);
+    }
+
+    private static TrainConfig matching(NetworkSpec network, TrainConfig config, Dataset data) {
+        if (network.inputs() != data.featureCount() || network.outputs() != data.numClasses()) {
+            throw new IllegalArgumentException("the network takes " + network.inputs() + " inputs and gives "
+                    + network.outputs() + " outputs; the data has " + data.featureCount() + " features and "
+                    + data.numClasses() + " classes");
+        }
+        return config.toBuilder().network(network).build();
+    }
 
     /**
      * @param trainData all training samples; the validation fraction of the config is held out of them
@@ -144,6 +162,11 @@ public final class Trainer implements AutoCloseable {
         if (n > 0) {
             shadow = new ShadowCheck(spec, trainData, config.batchSize(), config.optimizer());
         }
+    }
+
+    /** Told of each epoch's steps as the host submits them (see {@link TrainingProgress}); none by default. */
+    public void setProgress(TrainingProgress progress) {
+        this.progress = java.util.Objects.requireNonNull(progress);
     }
 
     /**
@@ -295,11 +318,14 @@ public final class Trainer implements AutoCloseable {
         int b = config.batchSize();
         int steps = stepsPerEpoch();
         TransferStats beforeSteps = backend.transfers().snapshot();
+        progress.startEpoch(epochsDone + 1, steps);
         for (int s = 0; s < steps; s++) {
             step(s, s * b, Math.min(b, train.size - s * b));
+            progress.step();
         }
         lastStepTransfers = backend.transfers().since(beforeSteps);
         float[] losses = backend.read(stepLosses);
+        progress.endEpoch();
         double sum = 0;
         for (int s = 0; s < steps; s++) {
             sum += (double) losses[s] * Math.min(b, train.size - s * b);
