@@ -68,6 +68,9 @@ public final class Trainer implements AutoCloseable {
         this.optimizer = new Sgd(config.learningRate());
         boolean mse = config.loss() == LossKind.MSE;
         int maxRows = Math.max(config.batchSize(), testData == null ? 0 : Math.min(EVAL_ROWS, testData.size()));
+        // Before any allocation: a device too small fails with the sizes, not half-way (SGD keeps no state).
+        MemoryPlan plan = MemoryPlan.forTrainer(spec, config, trainData, testData, maxRows, 0);
+        backend.memoryLimits().ifPresent(plan::check);
         this.network = new Network(backend, spec, maxRows);
         this.train = new DeviceDataset(backend, trainData, mse);
         this.test = testData == null ? null : new DeviceDataset(backend, testData, false);

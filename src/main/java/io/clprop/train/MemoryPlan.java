@@ -1,0 +1,147 @@
+package io.clprop.train;
+
+import io.clprop.backend.MemoryLimits;
+import io.clprop.data.Dataset;
+import io.clprop.nn.LossKind;
+import io.clprop.nn.NetworkSpec;
+import io.clprop.util.UserError;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.clprop.backend.MemoryLimits.format;
+
+/**
+ * The device buffers a {@link Trainer} allocates, listed before it allocates any, so that a device too small
+ * for the data set or the model is reported with the sizes needed and available instead of failing half-way
+ * (an allocation error from the driver, or data uploaded for nothing).
+ *
+ * <p>The list mirrors the trainer's allocations buffer by buffer (MemoryPlanTest compares it with the bytes
+ * an OpenCL backend actually holds after construction): change one, change the other. It is a lower bound on
+ * what the device needs (the driver adds kernels, queues and its own scratch) and the checks only refuse
+ * what certainly cannot fit: more than CL_DEVICE_GLOBAL_MEM_SIZE in all, or one buffer above
+ * CL_DEVICE_MAX_MEM_ALLOC_SIZE.
+ */
+public final class MemoryPlan {
+    /** One device buffer: what it holds, the part of training it belongs to, and its size. */
+    public record Buffer(String group, String name, long bytes) {
+    }
+
+    static final String DATA = "data sets";
+    static final String MODEL = "parameters, gradients and optimizer state";
+    static final String WORK = "activations and batch buffers";
+
+    private final List<Buffer> buffers = new ArrayList<>();
+
+    private MemoryPlan() {
+    }
+
+    /**
+     * What {@code new Trainer(backend, config, train, test)} allocates.
+     *
+     * @param maxRows               rows the network's activation buffers hold (the batch, or more to evaluate)
+     * @param optimizerStateBuffers parameter-sized buffers the optimizer keeps (SGD 0, momentum 1, Adam 2)
+     */
+    public static MemoryPlan forTrainer(NetworkSpec spec, TrainConfig config, Dataset train, Dataset test,
+                                        int maxRows, int optimizerStateBuffers) {
+        MemoryPlan p = new MemoryPlan();
+        boolean mse = config.loss() == LossKind.MSE;
+        long n = train.size(), d = train.featureCount(), classes = train.numClasses(), b = config.batchSize();
+        // DeviceDataset: the whole training (and test) set, uploaded once.
+        p.add(DATA, "training features", n * d);
+        p.add(DATA, "training labels", n);
+        if (mse) {
+            p.add(DATA, "training targets", n * classes);
+        }
+        if (test != null) {
+            p.add(DATA, "test features", (long) test.size() * test.featureCount());
+            p.add(DATA, "test labels", test.size());
+        }
+        // Network: all parameters in one buffer, all gradients in another, plus what the optimizer keeps.
+        long params = spec.parameterCount();
+        p.add(MODEL, "parameters", params);
+        p.add(MODEL, "gradients", params);
+        for (int i = 0; i < optimizerStateBuffers; i++) {
+            p.add(MODEL, "optimizer state " + (i + 1), params);
+        }
+        // Network: per-row losses, and each layer's output and dLoss/dZ for maxRows rows.
+        p.add(WORK, "row losses", maxRows);
+        for (int l = 0; l < spec.layers().size(); l++) {
+            long units = spec.layers().get(l).units();
+            p.add(WORK, "layer " + (l + 1) + " outputs", maxRows * units);
+            p.add(WORK, "layer " + (l + 1) + " gradients", maxRows * units);
+        }
+        // Trainer: the gathered batch, the epoch's order and losses, the test predictions.
+        p.add(WORK, "batch features", b * d);
+        p.add(WORK, "batch labels", b);
+        if (mse) {
+            p.add(WORK, "batch targets", b * classes);
+        }
+        p.add(WORK, "permutation", n);
+        p.add(WORK, "step losses", (n + b - 1) / b);
+        if (test != null) {
+            p.add(WORK, "test predictions", test.size());
+        }
+        return p;
+    }
+
+    /** A buffer of {@code elements} 32-bit words; the backend keeps at least one word per buffer. */
+    private void add(String group, String name, long elements) {
+        buffers.add(new Buffer(group, name, 4L * Math.max(1, elements)));
+    }
+
+    public List<Buffer> buffers() {
+        return List.copyOf(buffers);
+    }
+
+    public long totalBytes() {
+        long t = 0;
+        for (Buffer b : buffers) {
+            t += b.bytes();
+        }
+        return t;
+    }
+
+    /** Bytes per group, in the order the groups first appear. */
+    public Map<String, Long> byGroup() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Buffer b : buffers) {
+            out.merge(b.group(), b.bytes(), Long::sum);
+        }
+        return out;
+    }
+
+    /**
+     * Throws a {@link UserError} with the sizes needed and available if the buffers cannot fit: the total
+     * above the device's memory, or one buffer above its largest allocation.
+     */
+    public void check(MemoryLimits limits) {
+        long total = totalBytes();
+        if (total > limits.globalBytes()) {
+            StringBuilder parts = new StringBuilder();
+            for (Map.Entry<String, Long> g : byGroup().entrySet()) {
+                parts.append(parts.length() == 0 ? "" : ", ").append(g.getKey()).append(' ').append(format(g.getValue()));
+            }
+            throw new UserError("not enough device memory: training needs " + sized(total) + " (" + parts
+                    + ") but " + limits.device() + " has " + sized(limits.globalBytes())
+                    + " (CL_DEVICE_GLOBAL_MEM_SIZE, " + limits.source() + "); " + REMEDY);
+        }
+        Buffer largest = buffers.stream().max((x, y) -> Long.compare(x.bytes(), y.bytes())).orElseThrow();
+        if (largest.bytes() > limits.maxAllocBytes()) {
+            throw new UserError("not enough device memory: the " + largest.name() + " need one buffer of "
+                    + sized(largest.bytes()) + " but " + limits.device() + " allows at most "
+                    + sized(limits.maxAllocBytes()) + " per buffer (CL_DEVICE_MAX_MEM_ALLOC_SIZE, " + limits.source()
+                    + "); " + REMEDY);
+        }
+    }
+
+    private static final String REMEDY = "use fewer samples (--train-limit, --test-limit), a smaller --batch or "
+            + "--hidden, a device with more memory, or --device cpu";
+
+    /** "1.5 MiB (1572864 bytes)": readable, and exact where two sizes are close. */
+    static String sized(long bytes) {
+        return bytes < 1024 ? bytes + " bytes" : format(bytes) + " (" + bytes + " bytes)";
+    }
+}
