@@ -29,9 +29,12 @@ public final class MemoryPlan {
     public record Buffer(String group, String name, long bytes) {
     }
 
+    /** The training and test sets, uploaded once. */
     static final String DATA = "data sets";
-    static final String MODEL = "parameters, gradients and optimizer state";
-    static final String WORK = "activations and batch buffers";
+    /** Parameters, gradients and the optimizer's state. */
+    static final String MODEL = "model";
+    /** Layer outputs and gradients, the gathered batch, the epoch's order and losses, test predictions. */
+    static final String WORK = "activations and batches";
 
     private final List<Buffer> buffers = new ArrayList<>();
 
@@ -120,13 +123,11 @@ public final class MemoryPlan {
     public void check(MemoryLimits limits) {
         long total = totalBytes();
         if (total > limits.globalBytes()) {
-            StringBuilder parts = new StringBuilder();
-            for (Map.Entry<String, Long> g : byGroup().entrySet()) {
-                parts.append(parts.length() == 0 ? "" : ", ").append(g.getKey()).append(' ').append(format(g.getValue()));
-            }
-            throw new UserError("not enough device memory: training needs " + sized(total) + " (" + parts
-                    + ") but " + limits.device() + " has " + sized(limits.globalBytes())
-                    + " (CL_DEVICE_GLOBAL_MEM_SIZE, " + limits.source() + "); " + REMEDY);
+            List<String> parts = new ArrayList<>();
+            byGroup().forEach((group, bytes) -> parts.add(group + " " + format(bytes)));
+            throw new UserError("not enough device memory: training needs " + sized(total) + " for "
+                    + String.join(", ", parts) + ", but " + limits.device() + " has " + sized(limits.globalBytes())
+                    + " of global memory (CL_DEVICE_GLOBAL_MEM_SIZE, " + limits.source() + "); " + REMEDY);
         }
         Buffer largest = buffers.stream().max((x, y) -> Long.compare(x.bytes(), y.bytes())).orElseThrow();
         if (largest.bytes() > limits.maxAllocBytes()) {
@@ -141,7 +142,7 @@ public final class MemoryPlan {
             + "--hidden, a device with more memory, or --device cpu";
 
     /** "1.5 MiB (1572864 bytes)": readable, and exact where two sizes are close. */
-    static String sized(long bytes) {
+    public static String sized(long bytes) {
         return bytes < 1024 ? bytes + " bytes" : format(bytes) + " (" + bytes + " bytes)";
     }
 }
