@@ -8,6 +8,8 @@ import io.clprop.backend.Tensor.DType;
 import io.clprop.backend.TransferStats;
 import io.clprop.nn.Activation;
 import io.clprop.util.UserError;
+import org.jocl.CL;
+import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
@@ -183,7 +185,12 @@ public final class OpenClBackend implements Backend {
     private cl_mem newBuffer(int elements) {
         // A zero-sized buffer is an error in OpenCL; keep one element so empty tensors still have a handle.
         long bytes = 4L * Math.max(1, elements);
-        cl_mem m = clCreateBuffer(programs.context(), CL_MEM_READ_WRITE, bytes, null, null);
+        cl_mem m;
+        try {
+            m = clCreateBuffer(programs.context(), CL_MEM_READ_WRITE, bytes, null, null);
+        } catch (CLException e) {
+            throw allocationFailure(bytes, e);
+        }
         ClObjectCounts.created(ClObjectCounts.Kind.MEM);
         live.put(m, bytes);
         liveBytes += bytes;
@@ -195,6 +202,25 @@ public final class OpenClBackend implements Backend {
             clEnqueueFillBuffer(queue, m, Pointer.to(new int[]{0}), Sizeof.cl_int, 0, bytes, 0, null, null);
         }
         return m;
+    }
+
+    /**
+     * The device refused a buffer (too large for one allocation, or memory exhausted, e.g. by other
+     * programs): a one-line error with the sizes, since a trainer's {@code MemoryPlan} check passed and the
+     * cause lies outside clprop. Other failures are clprop's and pass through.
+     */
+    private RuntimeException allocationFailure(long bytes, CLException e) {
+        int s = e.getStatus();
+        if (s != CL_INVALID_BUFFER_SIZE && s != CL_MEM_OBJECT_ALLOCATION_FAILURE && s != CL_OUT_OF_RESOURCES
+                && s != CL_OUT_OF_HOST_MEMORY) {
+            return e;
+        }
+        MemoryLimits limits = memoryLimits().orElseThrow();
+        return new UserError("not enough device memory: " + device.summary() + " refused a buffer of "
+                + MemoryLimits.format(bytes) + " (" + bytes + " bytes) with " + CL.stringFor_errorCode(s)
+                + "; it allows " + MemoryLimits.format(limits.maxAllocBytes()) + " per buffer and has "
+                + MemoryLimits.format(limits.globalBytes()) + " in all, of which this run holds "
+                + MemoryLimits.format(liveBytes) + " in " + live.size() + " buffers", e);
     }
 
     @Override
