@@ -2,6 +2,8 @@ package io.clprop.backend;
 
 import io.clprop.nn.Activation;
 
+import java.util.Optional;
+
 /**
  * Where the numbers live and how each operation of training is computed. The network, losses and training
  * loop are written once against this interface; {@code OpenClBackend} runs each operation as a kernel from
@@ -30,6 +32,15 @@ public interface Backend extends AutoCloseable {
 
     /** Number of buffers allocated and not yet freed. */
     int liveBuffers();
+
+    /**
+     * The device memory a trainer must fit in, checked before it allocates anything (see
+     * {@code train.MemoryPlan}); empty where there is no such limit to check (the CPU path's arrays are
+     * limited by the Java heap).
+     */
+    default Optional<MemoryLimits> memoryLimits() {
+        return Optional.empty();
+    }
 
     void write(Tensor dst, float[] src);
 

@@ -17,10 +17,10 @@ public final class MnistFolder {
 
     public static final int NUM_CLASSES = 10;
 
-    static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
-    static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
-    static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
-    static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
+    public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
+    public static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
+    public static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
+    public static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
 
     public record TrainTest(Dataset train, Dataset test) {
     }

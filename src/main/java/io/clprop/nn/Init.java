@@ -23,7 +23,7 @@ public enum Init {
                 return i;
             }
         }
-        throw new IllegalArgumentException("unknown init '" + s + "' (expected auto, he or xavier)");
+        throw new IllegalArgumentException("--init " + s + ": unknown initialisation (expected auto, he or xavier)");
     }
 
     public String cliName() {

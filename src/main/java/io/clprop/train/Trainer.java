@@ -115,6 +115,9 @@ public final class Trainer implements AutoCloseable {
         boolean mse = config.loss() == LossKind.MSE;
         int evalRows = Math.max(evalSize(testData), evalSize(split.validation()));
         int maxRows = Math.max(config.batchSize(), evalRows);
+        // Before any allocation: a device too small fails with the sizes, not half-way.
+        MemoryPlan plan = MemoryPlan.forTrainer(spec, config, trainData, split.validation(), testData, maxRows);
+        backend.memoryLimits().ifPresent(plan::check);
         this.network = new Network(backend, spec, maxRows);
         this.optimizer = config.optimizer().create(backend, spec.parameterCount());
         this.train = new DeviceDataset(backend, trainData, mse);

@@ -8,13 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
-/** Builds small synthetic IDX files for tests, raw or gzip-compressed. */
-final class IdxFiles {
+/** Builds small synthetic IDX files for tests (here and the CLI's), raw or gzip-compressed. */
+public final class IdxFiles {
     private IdxFiles() {
     }
 
     /** Header (magic 0x00 0x00 type ndims, then the dims big-endian) followed by {@code data}. */
-    static byte[] idx(int type, int[] dims, byte[] data) {
+    public static byte[] idx(int type, int[] dims, byte[] data) {
         ByteBuffer buf = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
         buf.put((byte) 0).put((byte) 0).put((byte) type).put((byte) dims.length);
         for (int d : dims) {
@@ -24,11 +24,11 @@ final class IdxFiles {
         return buf.array();
     }
 
-    static byte[] images(int count, int rows, int cols, byte[] pixels) {
+    public static byte[] images(int count, int rows, int cols, byte[] pixels) {
         return idx(0x08, new int[] {count, rows, cols}, pixels);
     }
 
-    static byte[] labels(byte[] labels) {
+    public static byte[] labels(byte[] labels) {
         return idx(0x08, new int[] {labels.length}, labels);
     }
 
@@ -36,7 +36,7 @@ final class IdxFiles {
      * Deterministic pixels that include 0, 255 and middle values: pixel k of image i is
      * (i * 37 + k * 11) mod 256, with pixel 0 of image 0 being 0 and its last pixel forced to 255.
      */
-    static byte[] pixelPattern(int count, int rows, int cols) {
+    public static byte[] pixelPattern(int count, int rows, int cols) {
         byte[] p = new byte[count * rows * cols];
         for (int i = 0; i < count; i++) {
             for (int k = 0; k < rows * cols; k++) {
@@ -48,7 +48,7 @@ final class IdxFiles {
     }
 
     /** Labels 0,1,...,9,0,1,... */
-    static byte[] labelPattern(int count) {
+    public static byte[] labelPattern(int count) {
         byte[] l = new byte[count];
         for (int i = 0; i < count; i++) {
             l[i] = (byte) (i % 10);
@@ -56,7 +56,7 @@ final class IdxFiles {
         return l;
     }
 
-    static Path writeRaw(Path file, byte[] content) {
+    public static Path writeRaw(Path file, byte[] content) {
         try {
             return Files.write(file, content);
         } catch (IOException e) {
@@ -64,11 +64,11 @@ final class IdxFiles {
         }
     }
 
-    static Path writeGz(Path file, byte[] content) {
+    public static Path writeGz(Path file, byte[] content) {
         return writeRaw(file, gzip(content));
     }
 
-    static byte[] gzip(byte[] content) {
+    public static byte[] gzip(byte[] content) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
             gz.write(content);
@@ -82,7 +82,7 @@ final class IdxFiles {
      * Writes the four MNIST files into {@code dir}: {@code trainCount} and {@code testCount} images of
      * rows × cols with {@link #pixelPattern} and {@link #labelPattern}; names get ".gz" if {@code gz}.
      */
-    static void writeMnistFolder(Path dir, boolean gz, int trainCount, int testCount, int rows, int cols) {
+    public static void writeMnistFolder(Path dir, boolean gz, int trainCount, int testCount, int rows, int cols) {
         write(dir, MnistFolder.TRAIN_IMAGES, gz, images(trainCount, rows, cols, pixelPattern(trainCount, rows, cols)));
         write(dir, MnistFolder.TRAIN_LABELS, gz, labels(labelPattern(trainCount)));
         write(dir, MnistFolder.TEST_IMAGES, gz, images(testCount, rows, cols, pixelPattern(testCount, rows, cols)));
@@ -90,7 +90,7 @@ final class IdxFiles {
     }
 
     /** Writes {@code name} (plus ".gz", compressed, if {@code gz}) into {@code dir}. */
-    static Path write(Path dir, String name, boolean gz, byte[] content) {
+    public static Path write(Path dir, String name, boolean gz, byte[] content) {
         return gz ? writeGz(dir.resolve(name + ".gz"), content) : writeRaw(dir.resolve(name), content);
     }
 }

@@ -18,9 +18,16 @@ import static org.jocl.CL.*;
  * loader reports them; {@code --device opencl:N} uses that number.
  */
 public final class ClDevices {
-    /** What to install when OpenCL is missing, for the one-line error. */
+    /** Debian's OpenCL loader (libOpenCL.so.1, which finds the drivers listed in /etc/OpenCL/vendors). */
+    public static final String LOADER_PACKAGE = "ocl-icd-libopencl1";
+    /** The unversioned libOpenCL.so symlink: JOCL opens that name, not libOpenCL.so.1. */
+    public static final String LOADER_DEV_PACKAGE = "ocl-icd-opencl-dev";
+    /** A driver that runs OpenCL on the CPU, for machines without a GPU driver. */
+    public static final String CPU_DRIVER_PACKAGE = "pocl-opencl-icd";
+    /** Everything OpenCL needs on a fresh Debian machine. */
     public static final String INSTALL_HINT =
-            "apt-get install -y ocl-icd-libopencl1 ocl-icd-opencl-dev pocl-opencl-icd";
+            "apt-get install -y " + LOADER_PACKAGE + " " + LOADER_DEV_PACKAGE + " " + CPU_DRIVER_PACKAGE;
+    private static final String CPU_PATH_HINT = "--device cpu runs on the pure-Java path without OpenCL";
 
     private static List<ClDevice> cached;
 
@@ -48,21 +55,20 @@ public final class ClDevices {
         try {
             CL.setExceptionsEnabled(true);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            throw new UserError("OpenCL loader libOpenCL.so not found (JOCL could not load it: " + oneLine(e)
-                    + "); install it with: " + INSTALL_HINT);
+            // The first use fails with UnsatisfiedLinkError; later ones with NoClassDefFoundError (CL's
+            // static initialiser already failed).
+            throw loaderMissing(e);
         }
         int[] count = new int[1];
         try {
             clGetPlatformIDs(0, null, count);
         } catch (CLException e) {
-            throw new UserError("no OpenCL platform found (" + e.getMessage()
-                    + "); install a driver, e.g. the CPU driver: " + INSTALL_HINT);
+            throw noPlatform(e.getMessage(), System.getenv("OCL_ICD_VENDORS"));
         } catch (UnsatisfiedLinkError e) {
-            throw new UserError("OpenCL loader libOpenCL.so not found (" + oneLine(e) + "); install it with: "
-                    + INSTALL_HINT);
+            throw loaderMissing(e);
         }
         if (count[0] == 0) {
-            throw new UserError("no OpenCL platform found; install a driver, e.g. the CPU driver: " + INSTALL_HINT);
+            throw noPlatform("0 platforms", System.getenv("OCL_ICD_VENDORS"));
         }
         cl_platform_id[] platforms = new cl_platform_id[count[0]];
         clGetPlatformIDs(platforms.length, platforms, null);
@@ -87,9 +93,30 @@ public final class ClDevices {
             }
         }
         if (out.isEmpty()) {
-            throw new UserError("OpenCL platforms found but no devices; install a driver, e.g. " + INSTALL_HINT);
+            throw new UserError("OpenCL platforms found but no devices; install a driver, e.g. the CPU driver "
+                    + CPU_DRIVER_PACKAGE + " (apt-get install -y " + CPU_DRIVER_PACKAGE + "); " + CPU_PATH_HINT);
         }
         return out;
+    }
+
+    /** JOCL could not open libOpenCL.so: the loader (or its unversioned name) is missing or broken. */
+    static UserError loaderMissing(Throwable e) {
+        return new UserError("OpenCL loader libOpenCL.so could not be loaded (" + oneLine(e) + "); it comes from "
+                + LOADER_PACKAGE + " (the loader) and " + LOADER_DEV_PACKAGE + " (the unversioned libOpenCL.so that "
+                + "JOCL opens), and a device needs a driver such as " + CPU_DRIVER_PACKAGE + " (CPU): "
+                + INSTALL_HINT + "; " + CPU_PATH_HINT, e);
+    }
+
+    /**
+     * The loader works but lists no platform: no driver (ICD) is registered where the loader looks, which
+     * is /etc/OpenCL/vendors unless OCL_ICD_VENDORS names another folder.
+     */
+    static UserError noPlatform(String detail, String vendorsOverride) {
+        String where = vendorsOverride == null || vendorsOverride.isEmpty() ? "/etc/OpenCL/vendors"
+                : vendorsOverride + " (from OCL_ICD_VENDORS)";
+        return new UserError("no OpenCL platform found (" + detail + "): the loader found no driver registered in "
+                + where + "; install one, e.g. the CPU driver " + CPU_DRIVER_PACKAGE + " (apt-get install -y "
+                + CPU_DRIVER_PACKAGE + ") or your GPU vendor's OpenCL driver; " + CPU_PATH_HINT);
     }
 
     private static String oneLine(Throwable e) {

@@ -1,11 +1,15 @@
 package io.clprop.backend.opencl;
 
 import io.clprop.backend.Backend;
+import io.clprop.backend.MemoryLimits;
 import io.clprop.backend.Shapes;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.Tensor.DType;
 import io.clprop.backend.TransferStats;
 import io.clprop.nn.Activation;
+import io.clprop.util.UserError;
+import org.jocl.CL;
+import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
@@ -20,7 +24,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 
 import static org.jocl.CL.*;
 
@@ -47,7 +51,9 @@ public final class OpenClBackend implements Backend {
     private final cl_command_queue queue;
     private final Map<String, String> buildOptions;
     private final Map<String, cl_kernel> kernels = new LinkedHashMap<>();
-    private final Set<cl_mem> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Each live buffer with its size in bytes. */
+    private final Map<cl_mem, Long> live = new IdentityHashMap<>();
+    private long liveBytes;
     private final TransferStats transfers = new TransferStats();
     /** Non-null while profiling: every launch keeps its event, named by kernel. */
     private List<Map.Entry<String, cl_event>> profiled;
@@ -79,7 +85,8 @@ public final class OpenClBackend implements Backend {
         }
         for (Map.Entry<String, String> e : extraBuildOptions.entrySet()) {
             if (!buildOptions.containsKey(e.getKey())) {
-                throw new IllegalArgumentException("no kernel file " + e.getKey() + " (have " + buildOptions.keySet() + ")");
+                throw new UserError("--build-option " + e.getKey() + "=" + e.getValue() + ": no kernel file "
+                        + e.getKey() + " (the files are " + String.join(", ", buildOptions.keySet()) + ")");
             }
             buildOptions.merge(e.getKey(), e.getValue(), OpenClBackend::mergeOptions);
         }
@@ -87,6 +94,7 @@ public final class OpenClBackend implements Backend {
         // clCreateCommandQueue is deprecated in 2.0 but is the one call every 1.2+ driver has. Profiling is
         // enabled on the queue (timestamps are only taken for launches that ask for an event).
         this.queue = clCreateCommandQueue(programs.context(), device.device(), CL_QUEUE_PROFILING_ENABLE, null);
+        ClObjectCounts.created(ClObjectCounts.Kind.QUEUE);
         try {
             addKernels("gemm.cl", "gemm_nn", "gemm_tn", "gemm_nt", "transpose", "dense_forward",
                     "dense_backward_input", "dense_backward_weights");
@@ -140,6 +148,7 @@ public final class OpenClBackend implements Backend {
         cl_program p = programs.program(file, buildOptions.get(file));
         for (String name : names) {
             kernels.put(name, clCreateKernel(p, name, null));
+            ClObjectCounts.created(ClObjectCounts.Kind.KERNEL);
         }
     }
 
@@ -176,8 +185,15 @@ public final class OpenClBackend implements Backend {
     private cl_mem newBuffer(int elements) {
         // A zero-sized buffer is an error in OpenCL; keep one element so empty tensors still have a handle.
         long bytes = 4L * Math.max(1, elements);
-        cl_mem m = clCreateBuffer(programs.context(), CL_MEM_READ_WRITE, bytes, null, null);
-        live.add(m);
+        cl_mem m;
+        try {
+            m = clCreateBuffer(programs.context(), CL_MEM_READ_WRITE, bytes, null, null);
+        } catch (CLException e) {
+            throw allocationFailure(bytes, e);
+        }
+        ClObjectCounts.created(ClObjectCounts.Kind.MEM);
+        live.put(m, bytes);
+        liveBytes += bytes;
         if (ZERO_FROM_HOST) {
             clEnqueueWriteBuffer(queue, m, CL_TRUE, 0, bytes, Pointer.to(new byte[(int) bytes]), 0, null, null);
             transfers.hostToDevice(bytes);
@@ -188,16 +204,52 @@ public final class OpenClBackend implements Backend {
         return m;
     }
 
+    /**
+     * The device refused a buffer (too large for one allocation, or memory exhausted, e.g. by other
+     * programs): a one-line error with the sizes, since a trainer's {@code MemoryPlan} check passed and the
+     * cause lies outside clprop. Other failures are clprop's and pass through.
+     */
+    private RuntimeException allocationFailure(long bytes, CLException e) {
+        int s = e.getStatus();
+        if (s != CL_INVALID_BUFFER_SIZE && s != CL_MEM_OBJECT_ALLOCATION_FAILURE && s != CL_OUT_OF_RESOURCES
+                && s != CL_OUT_OF_HOST_MEMORY) {
+            return e;
+        }
+        MemoryLimits limits = memoryLimits().orElseThrow();
+        return new UserError("not enough device memory: " + device.summary() + " refused a buffer of "
+                + MemoryLimits.format(bytes) + " (" + bytes + " bytes) with " + CL.stringFor_errorCode(s)
+                + "; it allows " + MemoryLimits.format(limits.maxAllocBytes()) + " per buffer and has "
+                + MemoryLimits.format(limits.globalBytes()) + " in all, of which this run holds "
+                + MemoryLimits.format(liveBytes) + " in " + live.size() + " buffers", e);
+    }
+
     @Override
     public void free(Tensor t) {
-        if (t.buffer() instanceof cl_mem m && live.remove(m)) {
-            clReleaseMemObject(m);
+        if (t.buffer() instanceof cl_mem m && live.containsKey(m)) {
+            liveBytes -= live.remove(m);
+            release(m);
         }
+    }
+
+    private static void release(cl_mem m) {
+        clReleaseMemObject(m);
+        ClObjectCounts.released(ClObjectCounts.Kind.MEM);
     }
 
     @Override
     public int liveBuffers() {
         return live.size();
+    }
+
+    /** Device bytes held by live buffers (what {@link io.clprop.train.MemoryPlan} predicts for a trainer). */
+    public long liveBytes() {
+        return liveBytes;
+    }
+
+    /** The device's memory, or less when CLPROP_DEVICE_MEMORY_LIMIT asks (see {@link MemoryLimits}). */
+    @Override
+    public Optional<MemoryLimits> memoryLimits() {
+        return Optional.of(MemoryLimits.of(device.summary(), device.globalMemBytes(), device.maxAllocBytes()));
     }
 
     @Override
@@ -455,6 +507,7 @@ public final class OpenClBackend implements Backend {
         } else {
             cl_event e = new cl_event();
             clEnqueueNDRangeKernel(queue, k, global.length, null, global, null, 0, null, e);
+            ClObjectCounts.created(ClObjectCounts.Kind.EVENT);
             profiled.add(Map.entry(name, e));
         }
     }
@@ -483,10 +536,15 @@ public final class OpenClBackend implements Backend {
             long[] acc = out.computeIfAbsent(e.getKey(), k -> new long[2]);
             acc[0]++;
             acc[1] += t[0] - start;
-            clReleaseEvent(e.getValue());
+            release(e.getValue());
         }
         profiled = null;
         return out;
+    }
+
+    private static void release(cl_event e) {
+        clReleaseEvent(e);
+        ClObjectCounts.released(ClObjectCounts.Kind.EVENT);
     }
 
     private static long ceilDiv(long a, long b) {
@@ -495,7 +553,7 @@ public final class OpenClBackend implements Backend {
 
     /** The tensor's buffer; refuses freed buffers and other backends' tensors, which would crash a driver. */
     private cl_mem mem(Tensor t) {
-        if (!(t.buffer() instanceof cl_mem m) || !live.contains(m)) {
+        if (!(t.buffer() instanceof cl_mem m) || !live.containsKey(m)) {
             throw new IllegalStateException("tensor " + t + " is not a live buffer of this OpenCL backend"
                     + (closed ? " (backend closed)" : ""));
         }
@@ -513,21 +571,24 @@ public final class OpenClBackend implements Backend {
         }
         if (profiled != null) {
             for (Map.Entry<String, cl_event> e : profiled) {
-                clReleaseEvent(e.getValue());
+                release(e.getValue());
             }
             profiled = null;
         }
-        List<cl_mem> buffers = new ArrayList<>(live);
+        List<cl_mem> buffers = new ArrayList<>(live.keySet());
         live.clear();
+        liveBytes = 0;
         for (cl_mem m : buffers) {
-            clReleaseMemObject(m);
+            release(m);
         }
         for (cl_kernel k : kernels.values()) {
             clReleaseKernel(k);
+            ClObjectCounts.released(ClObjectCounts.Kind.KERNEL);
         }
         kernels.clear();
         if (queue != null) {
             clReleaseCommandQueue(queue);
+            ClObjectCounts.released(ClObjectCounts.Kind.QUEUE);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.clprop.backend.opencl;
 
 import io.clprop.util.UserError;
+import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.cl_context;
@@ -34,6 +35,7 @@ public final class ProgramCache {
     private ProgramCache(ClDevice device) {
         this.device = device;
         this.context = clCreateContext(null, 1, new cl_device_id[]{device.device()}, null, null, null);
+        ClObjectCounts.created(ClObjectCounts.Kind.CONTEXT);
     }
 
     public static synchronized ProgramCache forDevice(ClDevice device) {
@@ -71,15 +73,41 @@ public final class ProgramCache {
             sources[i] = loadSource(parts.get(i));
         }
         cl_program p = clCreateProgramWithSource(context, sources.length, sources, null, null);
+        ClObjectCounts.created(ClObjectCounts.Kind.PROGRAM);
         try {
             clBuildProgram(p, 1, new cl_device_id[]{device.device()}, options, null, null);
         } catch (CLException e) {
             String log = buildLog(p);
             clReleaseProgram(p);
-            throw new UserError("kernels/" + file + " failed to build on " + device.name() + " with options '"
-                    + options + "' (sources, in order: " + parts + "): " + e.getMessage() + "\n" + log);
+            ClObjectCounts.released(ClObjectCounts.Kind.PROGRAM);
+            // JOCL's message repeats the whole log; the status name is what belongs on the first line.
+            throw new UserError(buildFailure(file, options, new BuildLog(parts, List.of(sources)),
+                    CL.stringFor_errorCode(e.getStatus()), log));
         }
         return p;
+    }
+
+    /** Lines of the compiler's log shown with a build failure: the first errors are the ones that matter. */
+    static final int LOG_LINES_SHOWN = 20;
+
+    /**
+     * The message for a program that did not build: a first line naming the kernel file, the device, the
+     * options and the status, then the driver's build log with positions in clprop's files (indented, its
+     * first {@link #LOG_LINES_SHOWN} lines).
+     */
+    String buildFailure(String file, String options, BuildLog sources, String status, String log) {
+        StringBuilder sb = new StringBuilder("kernels/" + file + " failed to build on " + device.summary()
+                + " with options '" + options + "' (" + status + ")");
+        int total = BuildLog.lineCount(log);
+        if (total == 0) {
+            return sb.append("; the driver gave no build log").toString();
+        }
+        sb.append("; the driver's build log").append(total > LOG_LINES_SHOWN
+                ? " (first " + LOG_LINES_SHOWN + " of " + total + " lines)" : "").append(':');
+        for (String line : sources.lines(log, LOG_LINES_SHOWN)) {
+            sb.append("\n    ").append(line);
+        }
+        return sb.toString();
     }
 
     private String buildLog(cl_program p) {
