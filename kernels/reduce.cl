@@ -28,3 +28,15 @@ __kernel void mean_into(const int n,
         dst[offD + index] = s / (float) n;
     }
 }
+
+// flag[index] = 1 if any of x[0..n) is NaN or ±Inf; otherwise flag is left as it is, so one flag collects
+// several checks until the host reads it. Every writer writes the same value, so the unsynchronised
+// writes of different work-items cannot disagree. Global size: n.
+__kernel void nonfinite_flag(const int n,
+                             const __global float* x, const int offX,
+                             __global float* flag, const int offF, const int index) {
+    const int i = get_global_id(0);
+    if (i < n && !isfinite(x[offX + i])) {
+        flag[offF + index] = 1.0f;
+    }
+}

@@ -122,6 +122,12 @@ public interface Backend extends AutoCloseable {
     /** {@code dst[index] = mean(rowLoss)}: the batch loss stays on the device until the epoch ends. */
     void meanInto(Tensor rowLoss, Tensor dst, int index);
 
+    /**
+     * {@code flag[index] = 1} if any element of x is NaN or infinite, else flag is unchanged: a divergence
+     * check that stays on the device until the host reads the flag.
+     */
+    void flagNonFinite(Tensor x, Tensor flag, int index);
+
     // ---- optimizer ------------------------------------------------------------------------------------
 
     // Each update runs over whole buffers (all layers in one launch); g' = grads + weightDecay · params is

@@ -11,7 +11,8 @@ import java.io.PrintWriter;
 /**
  * clprop's command line. Exit status: 0 success, 1 a failure inside clprop (a bug: one line, the stack
  * trace with --debug), 2 bad input or a missing piece of the machine's setup (one line naming it), 3 a
- * verification (verify, gradcheck, train --check-every) found results beyond tolerance.
+ * verification (verify, gradcheck, train --check-every) found results beyond tolerance, 4 training diverged
+ * (NaN or infinite loss or weights; the last checkpoint is left as it was).
  */
 @Command(name = "clprop", mixinStandardHelpOptions = true, version = "clprop 0.1.0",
         description = "Train neural networks by backpropagation in OpenCL kernels, cross-checked against a CPU path.",
@@ -21,6 +22,8 @@ public final class Main implements Runnable {
     public static final int EXIT_USAGE = 2;
     /** A verification found the device (or the CPU path) wrong beyond tolerance. */
     public static final int EXIT_CHECK_FAILED = 3;
+    /** Training diverged: the loss or a weight became NaN or infinite. */
+    public static final int EXIT_DIVERGED = 4;
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces for errors.")
@@ -55,6 +58,10 @@ public final class Main implements Runnable {
             if (ex instanceof CheckFailure) {
                 err.println("clprop: check failed: " + oneLine(ex.getMessage()));
                 return EXIT_CHECK_FAILED;
+            }
+            if (ex instanceof io.clprop.train.TrainingDiverged) {
+                err.println("clprop: " + oneLine(ex.getMessage()));
+                return EXIT_DIVERGED;
             }
             if (ex instanceof UserError) {
                 err.println("clprop: error: " + ex.getMessage());

@@ -128,6 +128,11 @@ final class TrainCommand implements Callable<Integer> {
             + "(see `clprop eval` and `clprop predict`).")
     Path save;
 
+    @Option(names = "--nan-check-every", paramLabel = "N", description = "Check the loss and weights for NaN/Inf on "
+            + "the device every N steps (one 4-byte read) and at every epoch end; 0: epoch ends only "
+            + "(default: ${DEFAULT-VALUE}).")
+    int nanCheckEvery = Trainer.DEFAULT_DIVERGENCE_CHECK_EVERY;
+
     @Option(names = "--check-every", paramLabel = "N", description = "Every N steps, replay the step on the CPU "
             + "path and compare gradients and updated weights; stop if they differ beyond tolerance (default: off).")
     int checkEvery = 0;
@@ -182,6 +187,9 @@ final class TrainCommand implements Callable<Integer> {
         if (plot != null) {
             LearningCurvePlot.checkWritable(plot);
         }
+        if (nanCheckEvery < 0) {
+            throw new UserError("--nan-check-every must be ≥ 0, got " + nanCheckEvery);
+        }
         if (checkEvery < 0) {
             throw new UserError("--check-every must be ≥ 0, got " + checkEvery);
         }
@@ -211,6 +219,7 @@ final class TrainCommand implements Callable<Integer> {
                     + test.size() + " test samples");
             out.println("config  " + config);
             trainer.setCheckEvery(checkEvery);
+            trainer.setDivergenceCheckEvery(nanCheckEvery);
             trainer.setProgress(bar);
             if (checkEvery > 0) {
                 out.printf("check   every %d steps against the CPU path, tolerance %.2e%n", checkEvery,

@@ -37,6 +37,11 @@ import java.util.function.Consumer;
 public final class Trainer implements AutoCloseable {
     /** Rows per forward pass when evaluating: large enough to keep launches few, small enough to stay cheap. */
     static final int EVAL_ROWS = 1000;
+    /**
+     * Every this many steps the loss and weights are checked for NaN/Inf on the device and one float is read
+     * back (a blocking wait): 0.01 waits per step, against the dozen launches each step makes.
+     */
+    public static final int DEFAULT_DIVERGENCE_CHECK_EVERY = 100;
 
     private final Backend backend;
     private final TrainConfig config;
@@ -74,6 +79,8 @@ public final class Trainer implements AutoCloseable {
     /** Null unless a checkpoint is written after every epoch. */
     private java.nio.file.Path checkpoint;
     private TrainingProgress progress = TrainingProgress.none();
+    /** Steps between mid-epoch divergence checks (0: only at epoch ends). */
+    private int divergenceCheckEvery = DEFAULT_DIVERGENCE_CHECK_EVERY;
 
     /**
      * A trainer for a network built with {@code Network.builder()}: its hidden layers and loss replace the
@@ -127,7 +134,8 @@ public final class Trainer implements AutoCloseable {
         this.batchLabels = backend.allocateInt(config.batchSize());
         this.batchTargets = mse ? backend.allocate(config.batchSize(), trainData.numClasses()) : null;
         this.permutation = backend.allocateInt(trainData.size());
-        this.stepLosses = backend.allocate(1, stepsPerEpoch());
+        // One slot per step, then the divergence flag, so the epoch's one read brings both.
+        this.stepLosses = backend.allocate(1, stepsPerEpoch() + 1);
         int evalChunks = Math.max(chunks(validation, maxRows), chunks(test, maxRows));
         this.evalLosses = evalChunks == 0 ? null : backend.allocate(1, evalChunks);
         int evalMax = Math.max(validation == null ? 0 : validation.size, test == null ? 0 : test.size);
@@ -325,15 +333,54 @@ public final class Trainer implements AutoCloseable {
         for (int s = 0; s < steps; s++) {
             step(s, s * b, Math.min(b, train.size - s * b));
             progress.step();
+            if (divergenceCheckEvery > 0 && (s + 1) % divergenceCheckEvery == 0 && s + 1 < steps) {
+                flagDivergence(s + 1);
+                if (backend.read(stepLosses.view(steps, 1, 1))[0] != 0) {
+                    throw diverged(s + 1);
+                }
+            }
         }
         lastStepTransfers = backend.transfers().since(beforeSteps);
+        flagDivergence(steps);
         float[] losses = backend.read(stepLosses);
+        if (losses[steps] != 0) {
+            throw diverged(steps);
+        }
         progress.endEpoch();
         double sum = 0;
         for (int s = 0; s < steps; s++) {
             sum += (double) losses[s] * Math.min(b, train.size - s * b);
         }
         return sum / train.size;
+    }
+
+    /** Sets the flag slot if a loss of this epoch's first {@code steps} steps or a weight is NaN or infinite. */
+    private void flagDivergence(int steps) {
+        int flag = stepsPerEpoch();
+        backend.flagNonFinite(stepLosses.view(0, 1, steps), stepLosses, flag);
+        backend.flagNonFinite(network.parameterBuffer(), stepLosses, flag);
+    }
+
+    /** The error for a flag raised within the first {@code steps} steps: names the first bad step if a loss is. */
+    private TrainingDiverged diverged(int steps) {
+        float[] losses = backend.read(stepLosses);
+        int epoch = epochsDone + 1;
+        for (int s = 0; s < steps; s++) {
+            if (!Float.isFinite(losses[s])) {
+                return new TrainingDiverged(String.format("training diverged at epoch %d step %d of %d: the loss is "
+                        + "%s (lower --lr, or add --weight-decay)", epoch, s + 1, stepsPerEpoch(), losses[s]));
+            }
+        }
+        return new TrainingDiverged(String.format("training diverged in epoch %d by step %d of %d: a weight is NaN or "
+                + "infinite (lower --lr)", epoch, steps, stepsPerEpoch()));
+    }
+
+    /** Steps between divergence checks inside an epoch (0: at epoch ends only, from the one read there). */
+    public void setDivergenceCheckEvery(int steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("--nan-check-every must be ≥ 0, got " + steps);
+        }
+        divergenceCheckEvery = steps;
     }
 
     /** One step on rows permutation[start, start + rows): gather, forward, loss, backward, update. */

@@ -112,6 +112,7 @@ public final class KernelCrossCheck implements AutoCloseable {
             out.add(new Case("momentum_update[nesterov]", cost, () -> momentumUpdate(r * c, true)));
             out.add(new Case("adam_update", cost, () -> adamUpdate(r * c)));
             out.add(new Case("copy", cost, () -> copy(r * c)));
+            out.add(new Case("nonfinite_flag", cost, () -> nonfiniteFlag(r * c)));
             out.add(new Case("gather_rows", cost, () -> gatherRows(r, c, r + 5)));
             out.add(new Case("gather_rows[int]", cost, () -> gatherRowsInt(r * c, r * c + 3)));
             out.add(new Case("argmax_rows", cost, () -> argmaxRows(r, c)));
@@ -473,6 +474,29 @@ public final class KernelCrossCheck implements AutoCloseable {
         return done(worse(worse(compare("adam_update", shape + " m", M, mBound, 8 * U),
                         compare("adam_update", shape + " s", S, sBound, 8 * U)),
                 compare("adam_update", shape, P, pBound, 32 * U)));
+    }
+
+    /**
+     * The divergence flag over four inputs: all finite (flag stays 0), one NaN, one +Inf and one −Inf at
+     * random places (flag 1). Exact: tol 0.
+     */
+    public CheckResult nonfiniteFlag(int n) {
+        float[] special = {0, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        Tensor[] flags = alloc(1, special.length);
+        for (int j = 0; j < special.length; j++) {
+            float[] x = uniform(n, 1e30);
+            if (j > 0) {
+                x[rng.nextInt(n)] = special[j];
+            }
+            Tensor[] X = pair(x, 1, n);
+            device.flagNonFinite(X[0], flags[0], j);
+            host.flagNonFinite(X[1], flags[1], j);
+        }
+        CheckResult r = compare("nonfinite_flag", "n=" + n, flags, ones(special.length), 0);
+        float[] d = device.read(flags[0]);
+        boolean right = d[0] == 0 && d[1] == 1 && d[2] == 1 && d[3] == 1;
+        return done(right ? r : new CheckResult("nonfinite_flag", "n=" + n + " (flags " + java.util.Arrays.toString(d)
+                + ")", 1, Double.POSITIVE_INFINITY, 0));
     }
 
     /** Device-to-device copy into the middle of a larger buffer: exact, and nothing else touched. */

@@ -35,11 +35,27 @@ class TransferCountTest {
                 int steps = t.stepsPerEpoch();
                 assertEquals(4L * n, epoch.hostToDeviceBytes(), "h2d: the permutation only");
                 // The test set is evaluated in one chunk (300 ≤ EVAL_ROWS): one chunk loss and 300 predictions.
-                assertEquals(4L * steps + 4L + 4L * testN, epoch.deviceToHostBytes(),
-                        "d2h: step losses + test loss + predictions");
+                assertEquals(4L * (steps + 1) + 4L + 4L * testN, epoch.deviceToHostBytes(),
+                        "d2h: step losses and the divergence flag + test loss + predictions");
                 assertEquals(4, epoch.blockingWaits(),
                         "waits: permutation write, step-loss read, test-loss read, predictions read");
             }
+        }
+    }
+
+    /** Divergence checks every K steps add one 4-byte read (a blocking wait) each, nothing else. */
+    @org.junit.jupiter.api.Test
+    void divergenceChecksCostOneSmallReadEach() {
+        Dataset train = SyntheticData.blobs(1000, 20, 5, 0.3, 1);
+        TrainConfig config = new TrainConfig(new int[]{16}, Activation.RELU, LossKind.SOFTMAX_CE, 0.1f, 10, 1, 0, 1,
+                Init.AUTO);
+        try (Backend b = TestDevices.openCl(); Trainer t = new Trainer(b, config, train, null)) {
+            t.setDivergenceCheckEvery(30); // 100 steps: checks after steps 30, 60 and 90; the epoch end as always
+            TransferStats before = b.transfers().snapshot();
+            t.trainEpoch();
+            TransferStats epoch = b.transfers().since(before);
+            assertEquals(4L * 101 + 3 * 4L, epoch.deviceToHostBytes(), "step losses and flag + three flags");
+            assertEquals(2 + 3, epoch.blockingWaits(), "permutation write, epoch read, three flag reads");
         }
     }
 }

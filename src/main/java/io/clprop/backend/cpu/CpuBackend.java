@@ -361,6 +361,18 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void flagNonFinite(Tensor x, Tensor flag, int index) {
+        double[] X = f(x);
+        for (int k = 0; k < x.size(); k++) {
+            // Non-finite as a float: a double beyond float's range is infinite once stored on a device.
+            if (!Float.isFinite((float) X[x.offset() + k])) {
+                f(flag)[flag.offset() + index] = 1;
+                return;
+            }
+        }
+    }
+
+    @Override
     public void meanInto(Tensor rowLoss, Tensor dst, int index) {
         double[] L = f(rowLoss);
         double s = 0;

@@ -99,7 +99,7 @@ public final class OpenClBackend implements Backend {
             addKernels("gemm.cl", "gemm_nn", "gemm_tn", "gemm_nt", "transpose", "dense_forward",
                     "dense_backward_input", "dense_backward_weights");
             addKernels("activation.cl", "bias_add", "activate", "activation_backward");
-            addKernels("reduce.cl", "bias_grad", "mean_into");
+            addKernels("reduce.cl", "bias_grad", "mean_into", "nonfinite_flag");
             addKernels("loss.cl", "mse_loss", "softmax_ce", "softmax_rows");
             addKernels("optimizer.cl", "sgd_update", "momentum_update", "adam_update");
             addKernels("data.cl", "gather_rows", "argmax_rows");
@@ -409,6 +409,14 @@ public final class OpenClBackend implements Backend {
     public void softmaxRows(Tensor logits, Tensor probs) {
         Shapes.checkSame(logits, probs);
         launch("softmax_rows", new long[]{logits.rows()}, logits.rows(), logits.cols(), logits, probs);
+    }
+
+    @Override
+    public void flagNonFinite(Tensor x, Tensor flag, int index) {
+        if (index < 0 || index >= flag.size()) {
+            throw new IndexOutOfBoundsException("flagNonFinite index " + index + " of " + flag.size());
+        }
+        launch("nonfinite_flag", new long[]{x.size()}, x.size(), x, flag, index);
     }
 
     @Override
