@@ -68,12 +68,14 @@ class ValidationAndEarlyStoppingTest {
      * A learning rate far too high for Adam makes the validation loss worsen after the first epochs; with
      * patience 2 the run must stop early and hold exactly the weights it had at the end of the best epoch.
      */
-    @Test
-    void earlyStoppingRestoresTheBestEpochsWeights() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"cpu", "opencl"})
+    void earlyStoppingRestoresTheBestEpochsWeights(String device) {
         Dataset data = SyntheticData.blobs(400, 10, 3, 1.5, 5);
         TrainConfig config = TrainConfig.builder().hidden(64, 64).batch(20).epochs(40).validation(0.25).patience(2)
                 .optimizer(OptimizerConfig.adam()).learningRate(0.05).seed(3).build();
-        try (Backend b = new CpuBackend(); Trainer t = new Trainer(b, config, data, null)) {
+        try (Backend b = device.equals("cpu") ? new CpuBackend() : TestDevices.openCl();
+             Trainer t = new Trainer(b, config, data, null)) {
             List<float[]> weights = new ArrayList<>();
             List<EpochMetrics> ms = t.fit(m -> weights.add(t.network().parameters()));
             assertTrue(t.stoppedEarly(), "expected an early stop within 40 epochs: " + ms);
