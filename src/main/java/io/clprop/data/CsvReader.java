@@ -241,6 +241,8 @@ public final class CsvReader {
         float[] values = new float[1024];
         int[] lines = new int[64];
         final List<String> labels = new ArrayList<>();
+        /** Every column is a feature (readFeatures without a label column): a text cell may be a label. */
+        boolean featuresOnly;
 
         Table(Path file) {
             this.file = file;
@@ -303,6 +305,7 @@ public final class CsvReader {
                     firstLine = lineNo;
                     columns = cells.length;
                     labelIndex = withLabel ? labelIndexFor(label, byName, cells, lineNo) : -1;
+                    featuresOnly = labelIndex < 0;
                     featureCount = columns - (labelIndex >= 0 ? 1 : 0);
                     if (featureCount == 0) {
                         throw error(lineNo, 0, "no feature columns: the only column is the label");
@@ -412,7 +415,9 @@ public final class CsvReader {
                 throw error(lineNo, c, "\"" + s + "\": NaN and infinite features are not allowed");
             }
             if (!isNumber(s)) {
-                throw error(lineNo, c, "\"" + abbreviate(s) + "\" is not a number");
+                UserError e = error(lineNo, c, "\"" + abbreviate(s) + "\" is not a number");
+                throw featuresOnly ? new UserError(e.getMessage() + "; if this is a label column, name it with "
+                        + "--label-column to leave it out") : e;
             }
             double v = Double.parseDouble(s);
             if (Math.abs(v) > Float.MAX_VALUE) {

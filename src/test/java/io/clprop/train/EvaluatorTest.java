@@ -1,5 +1,6 @@
 package io.clprop.train;
 
+import io.clprop.HostForward;
 import io.clprop.SyntheticData;
 import io.clprop.TestDevices;
 import io.clprop.backend.Backend;
@@ -60,31 +61,6 @@ class EvaluatorTest {
         return NetworkSpec.mlp(12, new int[]{9}, Activation.TANH, 4, loss);
     }
 
-    /** Outputs of the network in double on the host, straight from the parameter layout. */
-    static double[][] hostOutputs(NetworkSpec spec, float[] p, Dataset d) {
-        double[][] out = new double[d.size()][];
-        for (int i = 0; i < d.size(); i++) {
-            double[] a = new double[spec.inputs()];
-            for (int j = 0; j < a.length; j++) {
-                a[j] = d.features()[i * spec.inputs() + j];
-            }
-            for (int l = 0; l < spec.layers().size(); l++) {
-                int in = spec.inputsOf(l), units = spec.layers().get(l).units();
-                double[] z = new double[units];
-                for (int u = 0; u < units; u++) {
-                    double s = p[spec.biasOffset(l) + u];
-                    for (int j = 0; j < in; j++) {
-                        s += p[spec.weightOffset(l) + u * in + j] * a[j];
-                    }
-                    z[u] = spec.layers().get(l).activation().apply(s);
-                }
-                a = z;
-            }
-            out[i] = a;
-        }
-        return out;
-    }
-
     static double hostLoss(LossKind loss, double[][] y, int[] labels) {
         double sum = 0;
         for (int i = 0; i < y.length; i++) {
@@ -121,7 +97,7 @@ class EvaluatorTest {
         Dataset test = test();
         float[] params = trained(loss, train());
         NetworkSpec spec = spec(loss);
-        double[][] y = hostOutputs(spec, params, test);
+        double[][] y = HostForward.outputs(spec, params, test);
         double expectedLoss = hostLoss(loss, y, test.labels());
         double tol = ParameterDiff.stepTolerance(spec, CHUNK);
         Evaluator.Evaluation cpu;
@@ -136,11 +112,11 @@ class EvaluatorTest {
             assertEquals(expectedLoss, e.loss(), tol * expectedLoss, "loss");
             int correct = 0, allowed = 0;
             for (int i = 0; i < N; i++) {
-                int best = argmax(y[i]);
+                int best = HostForward.argmax(y[i]);
                 correct += best == test.labels()[i] ? 1 : 0;
                 if (e.predictions()[i] != best) {
                     double margin = y[i][best] - y[i][e.predictions()[i]];
-                    assertTrue(margin <= tol * maxAbs(y[i]), "sample " + i + " predicted " + e.predictions()[i]
+                    assertTrue(margin <= tol * HostForward.maxAbs(y[i]), "sample " + i + " predicted " + e.predictions()[i]
                             + " instead of " + best + " with margin " + margin);
                     allowed++;
                 }
@@ -219,23 +195,5 @@ class EvaluatorTest {
         }
         String indices = ConfusionMatrix.format(m, List.of());
         assertTrue(indices.lines().toList().get(1).startsWith("0 "), indices);
-    }
-
-    private static int argmax(double[] v) {
-        int best = 0;
-        for (int c = 1; c < v.length; c++) {
-            if (v[c] > v[best]) {
-                best = c;
-            }
-        }
-        return best;
-    }
-
-    private static double maxAbs(double[] v) {
-        double m = 0;
-        for (double x : v) {
-            m = Math.max(m, Math.abs(x));
-        }
-        return m;
     }
 }
