@@ -56,7 +56,7 @@ public final class ClpropFile {
     /** magic + version + header length. */
     static final int PREAMBLE = 16;
     static final int CRC_BYTES = 4;
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls()
             .setStrictness(Strictness.STRICT) // refuses NaN and infinities, which the strict reader would reject
             .create();
 

@@ -169,6 +169,23 @@ class CsvReaderTest {
         for (String bad : new String[]{"", "-", ".", "e5", "1e", "1e+", "1.2.3", "0x1p3", "1d", "١"}) {
             assertTrue(!CsvReader.isNumber(bad), bad);
         }
+        // The fast path gives exactly what Double.parseDouble gives, or declines.
+        org.apache.commons.math3.random.Well19937c rng = new org.apache.commons.math3.random.Well19937c(5);
+        for (int k = 0; k < 200_000; k++) {
+            String text = switch (k % 4) {
+                case 0 -> Integer.toString(rng.nextInt(256));
+                case 1 -> Float.toString((float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(12) - 6)));
+                case 2 -> String.format(java.util.Locale.ROOT, "%." + rng.nextInt(10) + "f", rng.nextGaussian() * 1000);
+                default -> "-0." + Long.toString(Math.abs(rng.nextLong()) % 1_000_000_000_000_000L);
+            };
+            double fast = CsvReader.fastDecimal(text);
+            if (!Double.isNaN(fast)) {
+                assertEquals(Double.parseDouble(text), fast, 0, text);
+            }
+        }
+        assertEquals(-0.0, CsvReader.fastDecimal("-0"), 0);
+        assertTrue(Double.isNaN(CsvReader.fastDecimal("1e5")), "exponents go to Double.parseDouble");
+        assertTrue(Double.isNaN(CsvReader.fastDecimal("1234567890123456")), "16 digits go to Double.parseDouble");
         assertEquals(7, CsvReader.classIndex("007"));
         assertEquals(0, CsvReader.classIndex("0.00"));
         assertEquals(-1, CsvReader.classIndex("1.5"));

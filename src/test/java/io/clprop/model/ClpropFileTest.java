@@ -34,6 +34,7 @@ class ClpropFileTest {
         JsonObject h = new JsonObject();
         h.addProperty("note", "ünïcode ✓");
         h.addProperty("n", 3);
+        h.add("nothing", com.google.gson.JsonNull.INSTANCE); // a null member survives the round trip
         LinkedHashMap<String, float[]> f = new LinkedHashMap<>();
         f.put("a", new float[]{1.5f, -0f, Float.MIN_VALUE, Float.MAX_VALUE, Float.NaN, -3.25e-7f});
         f.put("empty", new float[0]);
