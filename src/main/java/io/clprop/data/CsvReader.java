@@ -230,23 +230,29 @@ public final class CsvReader {
      * one division rounds correctly and the result equals Double.parseDouble's (Clinger's fast path).
      */
     static double fastDecimal(String s) {
-        int i = 0, n = s.length();
+        return fastDecimal(s, 0, s.length());
+    }
+
+    /** {@link #fastDecimal(String)} of {@code s[from, to)}. */
+    static double fastDecimal(String s, int from, int to) {
+        int i = from;
         boolean negative = false;
-        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+        if (i < to && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
             negative = s.charAt(i) == '-';
             i++;
         }
         long mantissa = 0;
-        int digits = 0, fraction = 0;
+        int significant = 0, fraction = 0, seen = 0;
         boolean point = false;
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             char c = s.charAt(i);
             if (c == '.' && !point) {
                 point = true;
             } else if (isAsciiDigit(c)) {
                 mantissa = mantissa * 10 + (c - '0');
+                seen++;
                 if (mantissa != 0) {
-                    digits++;
+                    significant++;
                 }
                 if (point) {
                     fraction++;
@@ -255,7 +261,7 @@ public final class CsvReader {
                 return Double.NaN;
             }
         }
-        if (digits > 15 || fraction >= POWERS_OF_TEN.length) {
+        if (seen == 0 || significant > 15 || fraction >= POWERS_OF_TEN.length) {
             return Double.NaN;
         }
         double v = mantissa / POWERS_OF_TEN[fraction];
@@ -346,8 +352,8 @@ public final class CsvReader {
                 if (line.isBlank()) {
                     continue;
                 }
-                String[] cells = split(line, lineNo);
                 if (first == null) {
+                    String[] cells = split(line, lineNo);
                     first = cells;
                     firstLine = lineNo;
                     columns = cells.length;
@@ -369,8 +375,14 @@ public final class CsvReader {
                         }
                         continue;
                     }
+                    addRow(cells, lineNo);
+                    continue;
                 }
-                addRow(cells, lineNo);
+                if (line.indexOf('"') < 0) {
+                    addPlainRow(line, lineNo);
+                } else {
+                    addRow(split(line, lineNo), lineNo);
+                }
             }
             if (first == null) {
                 throw new UserError(file + ": empty file (no rows)");
@@ -447,6 +459,53 @@ public final class CsvReader {
                 } else {
                     values[at++] = feature(cells[c], lineNo, c);
                 }
+            }
+            if (rows == lines.length) {
+                lines = Arrays.copyOf(lines, 2 * rows);
+            }
+            lines[rows++] = lineNo;
+        }
+
+        /**
+         * {@link #addRow} for a line without quotes, reading cells in place: a large CSV is mostly numbers,
+         * and a String per cell would cost more than parsing them. Anything unusual (a wrong cell count, a
+         * cell that is not a plain decimal) goes through the general path, so messages are the same.
+         */
+        private void addPlainRow(String line, int lineNo) {
+            int cells = 1;
+            for (int i = line.indexOf(','); i >= 0; i = line.indexOf(',', i + 1)) {
+                cells++;
+            }
+            long need = (long) (rows + 1) * featureCount;
+            if (cells != columns || need > values.length) {
+                addRow(split(line, lineNo), lineNo);
+                return;
+            }
+            int at = rows * featureCount, start = 0, n = line.length();
+            String label = null;
+            for (int c = 0; c < columns; c++) {
+                int comma = line.indexOf(',', start);
+                int end = comma < 0 ? n : comma;
+                int s0 = start, e0 = end;
+                while (s0 < e0 && Character.isWhitespace(line.charAt(s0))) {
+                    s0++;
+                }
+                while (e0 > s0 && Character.isWhitespace(line.charAt(e0 - 1))) {
+                    e0--;
+                }
+                if (c == labelIndex) {
+                    label = line.substring(s0, e0);
+                    if (label.isEmpty()) {
+                        throw error(lineNo, c, "empty label");
+                    }
+                } else {
+                    double v = fastDecimal(line, s0, e0);
+                    values[at++] = Double.isNaN(v) ? feature(line.substring(s0, e0), lineNo, c) : (float) v;
+                }
+                start = end + 1;
+            }
+            if (label != null) {
+                labels.add(label);
             }
             if (rows == lines.length) {
                 lines = Arrays.copyOf(lines, 2 * rows);
