@@ -37,7 +37,7 @@ final class EvalCommand implements Callable<Integer> {
     Path model;
 
     @Mixin
-    DataOptions data = new DataOptions();
+    DataSource data = new DataSource();
 
     @Option(names = "--device", description = "opencl (the first device), opencl:N or cpu (default: ${DEFAULT-VALUE}).")
     String device = "opencl";
@@ -52,7 +52,7 @@ final class EvalCommand implements Callable<Integer> {
             MetricsJson.checkWritable(json, "--json");
         }
         ModelFile m = ModelFile.read(model);
-        DataOptions.EvaluationData ed = data.loadEvaluation(m, model);
+        DataSource.EvaluationData ed = data.loadEvaluation(m, model);
         int n = ed.data().size();
         try (Backend backend = Backends.open(device);
              Network net = m.toNetwork(backend, Math.min(Evaluator.CHUNK_ROWS, n));
@@ -76,7 +76,7 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private JsonObject toJson(ModelFile m, DataOptions.EvaluationData ed, String device, Evaluator.Evaluation e,
+    private JsonObject toJson(ModelFile m, DataSource.EvaluationData ed, String device, Evaluator.Evaluation e,
                               int[][] confusion) {
         JsonObject o = new JsonObject();
         o.addProperty("model", model.toString());

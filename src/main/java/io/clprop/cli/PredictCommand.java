@@ -40,9 +40,9 @@ final class PredictCommand implements Callable<Integer> {
             description = "The samples: an IDX image file (raw or .gz) or a CSV file of features.")
     Path input;
 
-    @Option(names = "--format", paramLabel = "idx|csv", converter = DataOptions.FormatConverter.class,
+    @Option(names = "--format", paramLabel = "idx|csv", converter = DataSource.FormatConverter.class,
             description = "Input format (default: idx).")
-    DataOptions.Format format = DataOptions.Format.IDX;
+    DataSource.Format format = DataSource.Format.IDX;
 
     @Mixin
     CsvOptions csv = new CsvOptions();
@@ -60,7 +60,7 @@ final class PredictCommand implements Callable<Integer> {
         ModelFile m = ModelFile.read(model);
         float[] features;
         int rows, width;
-        if (format == DataOptions.Format.IDX) {
+        if (format == DataSource.Format.IDX) {
             csv.rejectFor("idx");
             IdxReader.Images images = IdxReader.readImages(input);
             features = images.pixels();
@@ -74,7 +74,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         if (width != m.spec().inputs()) {
             throw new UserError(input + ": samples have " + width + " features but model " + model + " takes "
-                    + m.spec().inputs() + (format == DataOptions.Format.CSV && csv.labelColumn == null
+                    + m.spec().inputs() + (format == DataSource.Format.CSV && csv.labelColumn == null
                     ? " (if the file has a label column, name it with --label-column)" : ""));
         }
         if (m.standardizer() != null) {
