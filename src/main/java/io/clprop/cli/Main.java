@@ -16,7 +16,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "clprop", mixinStandardHelpOptions = true, version = "clprop 0.1.0",
         description = "Train neural networks by backpropagation in OpenCL kernels, cross-checked against a CPU path.",
-        subcommands = {DevicesCommand.class, TrainCommand.class, VerifyCommand.class, GradCheckCommand.class, BenchCommand.class, TuneCommand.class})
+        subcommands = {DevicesCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, VerifyCommand.class, GradCheckCommand.class, BenchCommand.class, TuneCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_INTERNAL = 1;
     public static final int EXIT_USAGE = 2;
@@ -31,7 +31,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "missing command (devices, train, verify, gradcheck, bench, tune)");
+        throw new CommandLine.ParameterException(new CommandLine(this), "missing command (devices, train, eval, predict, verify, gradcheck, bench, tune)");
     }
 
     public static void main(String[] args) {

@@ -29,12 +29,7 @@ public final class MnistFolder {
     }
 
     public static TrainTest load(Path dir) {
-        if (!Files.exists(dir)) {
-            throw new UserError(dir + ": dataset folder does not exist");
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new UserError(dir + ": is not a directory, expected a folder with the MNIST IDX files");
-        }
+        checkFolder(dir);
         // Resolve all four names first so that one message lists everything that is missing.
         List<String> missing = new ArrayList<>();
         Path trainImages = locate(dir, TRAIN_IMAGES, missing);
@@ -57,6 +52,30 @@ public final class MnistFolder {
                     + " but " + trainImages + " has " + trainImg.rows() + "x" + trainImg.cols());
         }
         return new TrainTest(toDataset(trainImg, trainLab), toDataset(testImg, testLab));
+    }
+
+    /** The test files alone (t10k-…), for evaluating a saved model without reading the training set. */
+    public static Dataset loadTest(Path dir) {
+        checkFolder(dir);
+        List<String> missing = new ArrayList<>();
+        Path testImages = locate(dir, TEST_IMAGES, missing);
+        Path testLabels = locate(dir, TEST_LABELS, missing);
+        if (!missing.isEmpty()) {
+            throw new UserError(dir + ": missing " + String.join(", ", missing));
+        }
+        int[] labels = readLabels(testLabels);
+        IdxReader.Images images = IdxReader.readImages(testImages);
+        checkSameCount(testImages, images, testLabels, labels);
+        return toDataset(images, labels);
+    }
+
+    private static void checkFolder(Path dir) {
+        if (!Files.exists(dir)) {
+            throw new UserError(dir + ": dataset folder does not exist");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new UserError(dir + ": is not a directory, expected a folder with the MNIST IDX files");
+        }
     }
 
     /** The raw file if present (no decompression cost), else the .gz one, else records it missing. */

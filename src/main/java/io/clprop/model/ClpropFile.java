@@ -56,7 +56,7 @@ public final class ClpropFile {
     /** magic + version + header length. */
     static final int PREAMBLE = 16;
     static final int CRC_BYTES = 4;
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls()
             .setStrictness(Strictness.STRICT) // refuses NaN and infinities, which the strict reader would reject
             .create();
 
@@ -231,6 +231,26 @@ public final class ClpropFile {
         if (version != VERSION) {
             throw r.error("unsupported format version " + version + " (this clprop reads version " + VERSION + ")");
         }
+        try {
+            return parseBody(r, bytes, expected);
+        } catch (UserError e) {
+            // A damaged byte in the header shows up as a structural problem before the checksum is reached;
+            // say that the file is damaged, not only what the damage looks like.
+            if (bytes.length >= PREAMBLE + CRC_BYTES && !e.getMessage().contains("CRC32") && !crcMatches(r, bytes)) {
+                throw new UserError(e.getMessage() + " (and the CRC32 does not match: the file is corrupted)");
+            }
+            throw e;
+        }
+    }
+
+    private static boolean crcMatches(Reader r, byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length - CRC_BYTES);
+        return r.u32(bytes.length - CRC_BYTES) == crc.getValue();
+    }
+
+    /** Everything after the preamble's magic and version. */
+    private static ClpropFile parseBody(Reader r, byte[] bytes, byte[] expected) {
         long headerLength = r.u32(12);
         long afterPreamble = bytes.length - PREAMBLE;
         if (headerLength > afterPreamble - CRC_BYTES) {

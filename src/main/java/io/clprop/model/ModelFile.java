@@ -34,7 +34,7 @@ import java.util.Set;
  *
  * @param standardizer null when features are used as they are
  * @param classNames   empty when classes are the indices 0..outputs−1
- * @param trained      provenance; its numbers must be finite (JSON has no NaN: write null instead)
+ * @param trained      provenance (NaN and infinities in it are stored as null)
  */
 public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer standardizer, List<String> classNames,
                         JsonObject trained) {
@@ -58,7 +58,31 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
             throw new IllegalArgumentException("class names repeat: " + classNames);
         }
         parameters = parameters.clone();
-        trained = trained == null ? new JsonObject() : trained.deepCopy();
+        trained = trained == null ? new JsonObject() : finiteOrNull(trained).getAsJsonObject();
+    }
+
+    /**
+     * A copy with NaN and infinities replaced by null: JSON has no such numbers, and a run whose loss diverged
+     * must still be savable with its provenance.
+     */
+    private static JsonElement finiteOrNull(JsonElement e) {
+        if (e.isJsonObject()) {
+            JsonObject o = new JsonObject();
+            e.getAsJsonObject().entrySet().forEach(kv -> o.add(kv.getKey(), finiteOrNull(kv.getValue())));
+            return o;
+        }
+        if (e.isJsonArray()) {
+            JsonArray a = new JsonArray();
+            e.getAsJsonArray().forEach(x -> a.add(finiteOrNull(x)));
+            return a;
+        }
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            Number n = e.getAsNumber();
+            if ((n instanceof Double || n instanceof Float) && !Double.isFinite(n.doubleValue())) {
+                return com.google.gson.JsonNull.INSTANCE;
+            }
+        }
+        return e.deepCopy();
     }
 
     @Override

@@ -8,7 +8,7 @@ import io.clprop.data.Dataset;
  * A data set uploaded to the backend once: features (n × d), labels (int) and, for MSE, one-hot targets
  * (n × classes). Batches are gathered from these on the device, so a step uploads nothing.
  */
-final class DeviceDataset implements AutoCloseable {
+public final class DeviceDataset implements AutoCloseable {
     final Backend backend;
     final int size;
     final Tensor features;
@@ -18,7 +18,8 @@ final class DeviceDataset implements AutoCloseable {
     /** Null unless the loss needs target rows. */
     final Tensor targets;
 
-    DeviceDataset(Backend backend, Dataset data, boolean withTargets) {
+    /** @param withTargets also upload one-hot target rows (needed by MSE, for training and evaluation) */
+    public DeviceDataset(Backend backend, Dataset data, boolean withTargets) {
         this.backend = backend;
         this.size = data.size();
         this.features = backend.allocate(data.size(), data.featureCount());
@@ -32,6 +33,19 @@ final class DeviceDataset implements AutoCloseable {
         } else {
             targets = null;
         }
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** The host's copy of the labels (shared with the Dataset: do not modify). */
+    public int[] hostLabels() {
+        return hostLabels;
+    }
+
+    public boolean hasTargets() {
+        return targets != null;
     }
 
     @Override

@@ -51,6 +51,20 @@ class MnistFolderTest {
     }
 
     @Test
+    void loadTestReadsOnlyTheTestFiles() {
+        writeMnistFolder(dir, false, 12, 5, 4, 3);
+        // A broken training file: loadTest must not open it.
+        writeRaw(dir.resolve(TRAIN_IMAGES), new byte[] {1, 2, 3});
+        Dataset test = MnistFolder.loadTest(dir);
+        assertEquals(5, test.size());
+        assertEquals(12, test.featureCount());
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4}, test.labels());
+        assertUserError(() -> MnistFolder.load(dir), TRAIN_IMAGES);
+        writeRaw(dir.resolve(TEST_LABELS), new byte[0]);
+        assertUserError(() -> MnistFolder.loadTest(dir), TEST_LABELS);
+    }
+
+    @Test
     void prefersRawWhenBothExist() {
         writeMnistFolder(dir, false, 3, 2, 2, 2);
         // Broken .gz twins: loading succeeds only if the raw files are the ones read.

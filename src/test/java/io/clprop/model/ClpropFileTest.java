@@ -34,6 +34,7 @@ class ClpropFileTest {
         JsonObject h = new JsonObject();
         h.addProperty("note", "ünïcode ✓");
         h.addProperty("n", 3);
+        h.add("nothing", com.google.gson.JsonNull.INSTANCE); // a null member survives the round trip
         LinkedHashMap<String, float[]> f = new LinkedHashMap<>();
         f.put("a", new float[]{1.5f, -0f, Float.MIN_VALUE, Float.MAX_VALUE, Float.NaN, -3.25e-7f});
         f.put("empty", new float[0]);
@@ -111,9 +112,17 @@ class ClpropFileTest {
             bad[at] ^= (byte) 0x5A;
             Files.write(p, bad);
             String m = userError(p);
-            // In the values and the checksum itself, nothing but the checksum can notice.
-            if (at >= 16 + h) {
+            if (at < 8) {
+                assertTrue(m.contains("not a clprop test file"), at + ": " + m);
+            } else if (at < 12) {
+                assertTrue(m.contains("unsupported format version"), at + ": " + m);
+            } else if (at >= 16 + h) {
+                // In the values and the checksum itself, nothing but the checksum can notice.
                 assertTrue(m.contains("corrupted: CRC32 mismatch"), at + ": " + m);
+            } else {
+                // In the header length or the JSON the damage may first show as a structural problem; the
+                // message still says that the file is corrupted.
+                assertTrue(m.contains("CRC32") && m.contains("corrupted"), at + ": " + m);
             }
         }
     }

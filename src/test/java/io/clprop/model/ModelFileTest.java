@@ -67,6 +67,24 @@ class ModelFileTest {
         assertArrayEquals(m.parameters(), back.parameters());
     }
 
+    @Test
+    void nonFiniteProvenanceIsStoredAsNull() {
+        ModelFile m = sample(false, List.of());
+        JsonObject t = m.trained();
+        t.addProperty("train_loss", Double.NaN);
+        com.google.gson.JsonArray losses = new com.google.gson.JsonArray();
+        losses.add(0.5);
+        losses.add(Double.POSITIVE_INFINITY);
+        t.add("losses", losses);
+        Path f = dir.resolve("diverged.clprop");
+        new ModelFile(m.spec(), m.parameters(), null, List.of(), t).write(f);
+        JsonObject back = ModelFile.read(f).trained();
+        assertTrue(back.get("train_loss").isJsonNull());
+        assertEquals(0.5, back.getAsJsonArray("losses").get(0).getAsDouble());
+        assertTrue(back.getAsJsonArray("losses").get(1).isJsonNull());
+        assertEquals(7, back.get("epochs").getAsInt());
+    }
+
     /** Writes sample()'s container with its header or sections changed (checksum correct) and reads it. */
     String errorAfter(Consumer<JsonObject> editHeader, Consumer<LinkedHashMap<String, float[]>> editSections) {
         ClpropFile c = sample(true, List.of("no", "yes")).toContainer();

@@ -1,0 +1,107 @@
+package io.clprop.cli;
+
+import io.clprop.data.CsvReader;
+import io.clprop.data.Dataset;
+import io.clprop.data.MnistFolder;
+import io.clprop.data.Standardizer;
+import io.clprop.util.UserError;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The training data options of `train`: an MNIST-layout IDX folder, or CSV files (a training file and
+ * optionally a test file), with optional per-feature standardisation fitted on the training set (to be
+ * stored in the model file). Mixed into a command with {@code @Mixin DataOptions data;}.
+ */
+public final class DataOptions {
+    @Mixin
+    DataSource source = new DataSource();
+
+    @Option(names = "--test-data", paramLabel = "FILE", description = "csv: a test set to report accuracy on while training.")
+    Path testData;
+
+    @Option(names = "--standardize", negatable = true,
+            description = "Standardise each feature with the training set's mean and standard deviation, stored in "
+                    + "the model file (default: on for csv, off for idx).")
+    Boolean standardize;
+
+    /**
+     * What `train` needs.
+     *
+     * @param test         null when there is no test set (csv without --test-data)
+     * @param standardizer null when features are used as they are; to be saved in the model file
+     * @param classNames   empty when the classes are the label values 0..n−1; to be saved in the model file
+     * @param source       one line saying where the data came from
+     */
+    public record TrainingData(Dataset train, Dataset test, Standardizer standardizer, List<String> classNames,
+                               String source) {
+    }
+
+    public DataSource.Format format() {
+        return source.format();
+    }
+
+    /**
+     * Loads the training set (and test set), keeps the first {@code trainLimit}/{@code testLimit} samples when
+     * given (--train-limit, --test-limit; null for all), then fits the standardiser on the training samples
+     * kept and applies it to both.
+     */
+    public TrainingData loadTraining(Integer trainLimit, Integer testLimit) {
+        Dataset train, test;
+        List<String> names;
+        String where;
+        if (source.format() == DataSource.Format.IDX) {
+            Path dir = source.idxFolder();
+            if (testData != null) {
+                throw new UserError("--test-data applies to --format csv; an IDX folder holds its own test files");
+            }
+            MnistFolder.TrainTest tt = MnistFolder.load(dir);
+            train = tt.train();
+            test = tt.test();
+            names = List.of();
+            where = dir.toString();
+        } else {
+            Path file = source.csvFile("the training set");
+            CsvReader.Options options = source.csv.toOptions();
+            CsvReader.Labelled l = CsvReader.readLabelled(file, options);
+            train = l.data();
+            names = l.classes().names();
+            test = null;
+            where = file.toString();
+            if (testData != null) {
+                test = CsvReader.readLabelled(testData, options, l.classes()).data();
+                if (test.featureCount() != train.featureCount()) {
+                    throw new UserError(testData + ": " + test.featureCount() + " features per sample, but the training "
+                            + "set " + file + " has " + train.featureCount());
+                }
+                where += ", test " + testData;
+            }
+        }
+        train = limit(train, trainLimit, "--train-limit");
+        if (test != null) {
+            test = limit(test, testLimit, "--test-limit");
+        } else if (testLimit != null) {
+            throw new UserError("--test-limit: there is no test set (give --test-data)");
+        }
+        Standardizer s = null;
+        if (standardize != null ? standardize : source.format() == DataSource.Format.CSV) {
+            s = Standardizer.fit(train);
+            train = s.apply(train);
+            test = test == null ? null : s.apply(test);
+        }
+        return new TrainingData(train, test, s, names, where);
+    }
+
+    private static Dataset limit(Dataset d, Integer n, String option) {
+        if (n == null) {
+            return d;
+        }
+        if (n <= 0 || n > d.size()) {
+            throw new UserError(option + " " + n + ": must be between 1 and " + d.size());
+        }
+        return d.head(n);
+    }
+}

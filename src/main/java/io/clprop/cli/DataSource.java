@@ -1,0 +1,105 @@
+package io.clprop.cli;
+
+import io.clprop.data.CsvReader;
+import io.clprop.data.Dataset;
+import io.clprop.data.MnistFolder;
+import io.clprop.model.ModelFile;
+import io.clprop.util.UserError;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Where labelled data is read from: --format, --data and the CSV options. `eval` mixes in this alone;
+ * `train` mixes it in through {@link DataOptions}, which adds a test file and standardisation.
+ */
+public final class DataSource {
+    public enum Format {
+        IDX, CSV;
+
+        public String cliName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    static final class FormatConverter implements ITypeConverter<Format> {
+        @Override
+        public Format convert(String value) {
+            for (Format f : Format.values()) {
+                if (f.cliName().equals(value.toLowerCase(Locale.ROOT))) {
+                    return f;
+                }
+            }
+            throw new TypeConversionException("unknown format '" + value + "' (expected idx or csv)");
+        }
+    }
+
+    @Option(names = "--format", paramLabel = "idx|csv", converter = FormatConverter.class,
+            description = "Data format: idx (an MNIST-layout folder) or csv (default: idx).")
+    Format format = Format.IDX;
+
+    @Option(names = "--data", paramLabel = "DIR|FILE",
+            description = "idx: the folder with the MNIST-format files, raw or .gz (default: "
+                    + "/usr/share/datasets/fashion-mnist); csv: the CSV file.")
+    Path data;
+
+    @Mixin
+    CsvOptions csv = new CsvOptions();
+
+    /** The data that eval evaluates a model on, its standardisation applied, and where it came from. */
+    public record EvaluationData(Dataset data, String source) {
+    }
+
+    public Format format() {
+        return format;
+    }
+
+    /** The IDX folder: --data, or the Fashion-MNIST package's. */
+    Path idxFolder() {
+        csv.rejectFor("idx");
+        return data != null ? data : MnistFolder.DEFAULT_DIR;
+    }
+
+    Path csvFile(String what) {
+        if (data == null) {
+            throw new UserError("--format csv needs --data FILE (" + what + ")");
+        }
+        return data;
+    }
+
+    /**
+     * The labelled data to evaluate {@code model} on: an IDX folder's test files or the CSV file of --data,
+     * its labels mapped onto the model's classes, the model's standardisation applied. Data the model cannot
+     * take (another feature count, other classes) is a one-line error naming both files.
+     */
+    public EvaluationData loadEvaluation(ModelFile model, Path modelFile) {
+        int inputs = model.spec().inputs(), outputs = model.spec().outputs();
+        Dataset d;
+        Path source;
+        if (format == Format.IDX) {
+            source = idxFolder();
+            d = MnistFolder.loadTest(source);
+            if (d.numClasses() != outputs) {
+                throw new UserError(source + ": IDX data has " + d.numClasses() + " classes but model " + modelFile
+                        + " has " + outputs);
+            }
+        } else {
+            source = csvFile("the set to evaluate");
+            CsvReader.Classes classes = new CsvReader.Classes(outputs, model.classNames(),
+                    "the classes of model " + modelFile);
+            d = CsvReader.readLabelled(source, csv.toOptions(), classes).data();
+        }
+        if (d.featureCount() != inputs) {
+            throw new UserError(source + ": samples have " + d.featureCount() + " features but model " + modelFile
+                    + " takes " + inputs);
+        }
+        if (model.standardizer() != null) {
+            d = model.standardizer().apply(d);
+        }
+        return new EvaluationData(d, source.toString());
+    }
+}

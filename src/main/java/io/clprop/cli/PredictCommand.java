@@ -1,0 +1,129 @@
+package io.clprop.cli;
+
+import io.clprop.backend.Backend;
+import io.clprop.backend.Backends;
+import io.clprop.data.CsvReader;
+import io.clprop.data.IdxReader;
+import io.clprop.model.ModelFile;
+import io.clprop.model.Predictor;
+import io.clprop.nn.LossKind;
+import io.clprop.nn.Network;
+import io.clprop.train.Evaluator;
+import io.clprop.train.MetricsJson;
+import io.clprop.util.AtomicFiles;
+import io.clprop.util.UserError;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * `clprop predict`: a saved model's class and per-class outputs for each sample of a file, as CSV. Softmax-CE
+ * models give probabilities (softmax_rows on the device), MSE models their sigmoid outputs as they are.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Predict classes with a saved model: one CSV row per input sample, the predicted class and one "
+                + "column per class (probabilities for softmax-ce models, sigmoid outputs for mse models).")
+final class PredictCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model file (train --save).")
+    Path model;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE",
+            description = "The samples: an IDX image file (raw or .gz) or a CSV file of features.")
+    Path input;
+
+    @Option(names = "--format", paramLabel = "idx|csv", converter = DataSource.FormatConverter.class,
+            description = "Input format (default: idx).")
+    DataSource.Format format = DataSource.Format.IDX;
+
+    @Mixin
+    CsvOptions csv = new CsvOptions();
+
+    @Option(names = "--output", required = true, paramLabel = "FILE", description = "The CSV file to write.")
+    Path output;
+
+    @Option(names = "--device", description = "opencl (the first device), opencl:N or cpu (default: ${DEFAULT-VALUE}).")
+    String device = "opencl";
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        MetricsJson.checkWritable(output, "--output");
+        ModelFile m = ModelFile.read(model);
+        float[] features;
+        int rows, width;
+        if (format == DataSource.Format.IDX) {
+            csv.rejectFor("idx");
+            IdxReader.Images images = IdxReader.readImages(input);
+            features = images.pixels();
+            rows = images.count();
+            width = images.pixelsPerImage();
+        } else {
+            CsvReader.Features f = CsvReader.readFeatures(input, csv.toOptions());
+            features = f.values();
+            rows = f.rows();
+            width = f.featureCount();
+        }
+        if (width != m.spec().inputs()) {
+            throw new UserError(input + ": samples have " + width + " features but model " + model + " takes "
+                    + m.spec().inputs() + (format == DataSource.Format.CSV && csv.labelColumn == null
+                    ? " (if the file has a label column, name it with --label-column)" : ""));
+        }
+        if (m.standardizer() != null) {
+            features = m.standardizer().apply(features);
+        }
+        Predictor.Prediction p;
+        String deviceName;
+        try (Backend backend = Backends.open(device);
+             Network net = m.toNetwork(backend, Math.min(Evaluator.CHUNK_ROWS, rows))) {
+            deviceName = backend.description();
+            p = Predictor.predict(backend, net, features, rows);
+        }
+        AtomicFiles.writeString(output, toCsv(m, p));
+        out.println("model    " + model + ": " + m.spec().describe());
+        out.println("device   " + deviceName);
+        out.println("input    " + input + ": " + rows + " samples");
+        out.println("written  " + output + " (" + (m.spec().loss() == LossKind.SOFTMAX_CE
+                ? "class probabilities" : "sigmoid outputs, not probabilities: an mse model") + ")");
+        return 0;
+    }
+
+    /**
+     * Header "predicted,p_&lt;class&gt;,…" (softmax-CE) or "predicted,out_&lt;class&gt;,…" (MSE); then per sample the
+     * predicted class (its name when the model has names) and the outputs, each written as the shortest
+     * decimal that reads back as the same float.
+     */
+    static String toCsv(ModelFile m, Predictor.Prediction p) {
+        String prefix = m.spec().loss() == LossKind.SOFTMAX_CE ? "p_" : "out_";
+        int c = p.classCount();
+        StringBuilder sb = new StringBuilder("predicted");
+        for (int k = 0; k < c; k++) {
+            sb.append(',').append(quote(prefix + m.className(k)));
+        }
+        sb.append('\n');
+        float[] o = p.outputs();
+        for (int i = 0; i < p.classes().length; i++) {
+            sb.append(quote(m.className(p.classes()[i])));
+            for (int k = 0; k < c; k++) {
+                sb.append(',').append(o[i * c + k]);
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** A CSV cell: quoted when it holds a comma, quote, line break or surrounding space. */
+    static String quote(String s) {
+        boolean plain = !s.isEmpty() && s.strip().equals(s) && s.chars().noneMatch(ch -> ch == ',' || ch == '"'
+                || ch == '\n' || ch == '\r');
+        return plain ? s : "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+}

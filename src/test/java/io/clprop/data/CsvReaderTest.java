@@ -1,0 +1,194 @@
+package io.clprop.data;
+
+import io.clprop.data.CsvReader.Classes;
+import io.clprop.data.CsvReader.HeaderMode;
+import io.clprop.data.CsvReader.Options;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.clprop.data.UserErrors.assertUserError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CsvReaderTest {
+    @TempDir
+    Path dir;
+
+    private int files;
+
+    /** A new file for each call, so that a test can hold several. */
+    Path csv(String content) throws IOException {
+        Path p = dir.resolve("d" + files++ + ".csv");
+        Files.writeString(p, content);
+        return p;
+    }
+
+    static Options opts(HeaderMode h, String label) {
+        return new Options(h, label);
+    }
+
+    @Test
+    void headerLabelByNameAndNamedClasses() throws IOException {
+        Path p = csv("sepal,species,petal\n1.5,virginica,2\n-3e-1,setosa,.5\n4,versicolor,+6\n7,setosa,8\n");
+        CsvReader.Labelled l = CsvReader.readLabelled(p, opts(HeaderMode.AUTO, "species"));
+        assertEquals(List.of("setosa", "versicolor", "virginica"), l.classes().names(), "sorted names");
+        Dataset d = l.data();
+        assertEquals(2, d.featureCount());
+        assertEquals(3, d.numClasses());
+        assertArrayEquals(new float[]{1.5f, 2, -0.3f, 0.5f, 4, 6, 7, 8}, d.features());
+        assertArrayEquals(new int[]{2, 0, 1, 0}, d.labels());
+    }
+
+    @Test
+    void noHeaderIntegerLabelsInTheLastColumnByDefault() throws IOException {
+        Path p = csv("0.1,0.2,3\n0.3,0.4,0\r\n\n  \n0.5 , 0.6, 1.0\n");
+        CsvReader.Labelled l = CsvReader.readLabelled(p, Options.defaults());
+        assertTrue(l.classes().names().isEmpty());
+        assertEquals(4, l.data().numClasses(), "classes 0..max");
+        assertArrayEquals(new int[]{3, 0, 1}, l.data().labels(), "\"1.0\" is class 1");
+        assertArrayEquals(new float[]{0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f}, l.data().features());
+    }
+
+    @Test
+    void labelByIndexAnywhere() throws IOException {
+        Path p = csv("b,1,2\na,3,4\n");
+        CsvReader.Labelled l = CsvReader.readLabelled(p, opts(HeaderMode.AUTO, "0"));
+        assertEquals(List.of("a", "b"), l.classes().names());
+        assertArrayEquals(new int[]{1, 0}, l.data().labels());
+        assertArrayEquals(new float[]{1, 2, 3, 4}, l.data().features(), "a non-numeric label is not a header sign");
+    }
+
+    @Test
+    void headerDetectionAndForcing() throws IOException {
+        Path numeric = csv("1,2,0\n3,4,1\n");
+        assertEquals(2, CsvReader.readLabelled(numeric, Options.defaults()).data().size(), "auto: no header");
+        assertEquals(1, CsvReader.readLabelled(numeric, opts(HeaderMode.PRESENT, null)).data().size(), "--header");
+        Path named = csv("x,y,label\n3,4,1\n");
+        assertEquals(1, CsvReader.readLabelled(named, Options.defaults()).data().size(), "auto: header");
+        assertUserError(() -> CsvReader.readLabelled(named, opts(HeaderMode.ABSENT, null)),
+                named + ":1:1: \"x\" is not a number");
+    }
+
+    @Test
+    void quotedCellsBomAndSignedLabels() throws IOException {
+        Path p = dir.resolve("q.csv");
+        Files.write(p, ("\uFEFF\"f 1\",\"f,2\",lab\n\"1\", 2 ,\"-1\"\n3,\"4\",\"say \"\"hi\"\"\"\n5,6,1\n")
+                .getBytes(StandardCharsets.UTF_8));
+        CsvReader.Labelled l = CsvReader.readLabelled(p, opts(HeaderMode.AUTO, "lab"));
+        assertEquals(List.of("-1", "1", "say \"hi\""), l.classes().names(), "-1 is not a class index: names");
+        assertArrayEquals(new int[]{0, 2, 1}, l.data().labels());
+        assertArrayEquals(new float[]{1, 2, 3, 4, 5, 6}, l.data().features());
+    }
+
+    @Test
+    void secondFileIsMappedOntoTheFirstFilesClasses() throws IOException {
+        Classes named = new Classes(3, List.of("a", "b", "c"), "the model's classes");
+        Path p = csv("1,c\n2,a\n");
+        assertArrayEquals(new int[]{2, 0}, CsvReader.readLabelled(p, Options.defaults(), named).data().labels());
+        assertEquals(3, CsvReader.readLabelled(p, Options.defaults(), named).data().numClasses(), "the model's count");
+        Path unknown = csv("1,c\n2,d\n");
+        assertUserError(() -> CsvReader.readLabelled(unknown, Options.defaults(), named),
+                unknown + ":2:2: label \"d\" is not one of the model's classes: a, b, c");
+        Classes indices = new Classes(3, List.of(), "the training set's classes");
+        Path big = csv("1,0\n2,3\n");
+        assertUserError(() -> CsvReader.readLabelled(big, Options.defaults(), indices),
+                big + ":2:2: label \"3\" is not one of the training set's classes: 0..2");
+    }
+
+    @Test
+    void featuresOnlyForPrediction() throws IOException {
+        Path p = csv("a,b,label\n1,2,x\n3,4,y\n");
+        CsvReader.Features all = CsvReader.readFeatures(csv("1,2,3\n4,5,6\n"), Options.defaults());
+        assertEquals(3, all.featureCount(), "no label column unless one is named");
+        assertArrayEquals(new float[]{1, 2, 3, 4, 5, 6}, all.values());
+        CsvReader.Features dropped = CsvReader.readFeatures(p, opts(HeaderMode.AUTO, "label"));
+        assertEquals(2, dropped.featureCount());
+        assertArrayEquals(new float[]{1, 2, 3, 4}, dropped.values());
+        assertUserError(() -> CsvReader.readFeatures(p, Options.defaults()), ":2:3: \"x\" is not a number (column \"label\")");
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @CsvSource(delimiter = '|', value = {
+            "''                           | -       | empty file",
+            "'\n  \n'                     | -       | empty file",
+            "'a,b,c\n'                    | -       | no data rows (only the header on line 1)",
+            "'1,2,0\n3,0\n'               | -       | :2:3: row has 2 cells, expected 3 cells, as the first row has",
+            "'x,y,l\n1,2,0\n3,4,5,1\n'    | -       | :3:4: row has 4 cells, expected 3 cells, as the header has",
+            "'x,y,l\n1,2,0\n3,abc,1\n'    | -       | :3:2: \"abc\" is not a number (column \"y\")",
+            "'1,2,0\n3,0x10,1\n'          | -       | :2:2: \"0x10\" is not a number",
+            "'1,2,0\n3,1.5f,1\n'          | -       | :2:2: \"1.5f\" is not a number",
+            "'1,NaN,0\n'                  | -       | :1:2: \"NaN\": NaN and infinite features are not allowed",
+            "'1,2,0\n-inf,2,1\n'          | -       | :2:1: \"-inf\": NaN and infinite features are not allowed",
+            "'1,2,0\n1e39,2,1\n'          | -       | :2:1: 1e39 is outside the float32 range",
+            "'1,2,0\n1,,1\n'              | -       | :2:2: empty cell",
+            "'1,2,0\n1,2,\n'              | -       | :2:3: empty label",
+            "'x,y,l\n1,2,0\n'             | label   | --label-column label: no such column in",
+            "'1,2,0\n'                    | 3       | --label-column 3:",
+            "'1,2,0\n'                    | 99999999999 | --label-column 99999999999:",
+            "'x,l,l\n1,2,0\n'             | l       | :1:3: column name \"l\" appears twice",
+            "'0\n1\n'                     | -       | :1:1: no feature columns",
+            "'1,\"ab\n'                   | -       | :1:2: unterminated quoted cell",
+            "'1,\"a\"b,0\n'               | -       | :1:2: text after a closing quote",
+            "'1,2,0\n1,2,70000\n'         | -       | :2:3: label 70000 would make 70001 classes",
+    })
+    void everyProblemIsOneLineWithFileLineAndColumn(String content, String label, String expected) throws IOException {
+        Path p = csv(content);
+        Options o = opts(HeaderMode.AUTO, label.equals("-") ? null : label);
+        String m = assertUserError(() -> CsvReader.readLabelled(p, o), expected);
+        assertTrue(m.startsWith(p.toString()) || m.startsWith("--label-column"), m);
+        if (m.startsWith("--label-column")) {
+            assertTrue(m.contains(p.toString()), "names the file: " + m);
+        }
+    }
+
+    @Test
+    void nameWithNoHeaderMissingFileAndBinary() throws IOException {
+        Path p = csv("1,2,0\n");
+        assertUserError(() -> CsvReader.readLabelled(p, opts(HeaderMode.ABSENT, "label")), "needs a header row");
+        assertUserError(() -> CsvReader.readLabelled(dir.resolve("none.csv"), Options.defaults()), "none.csv: file not found");
+        Path bin = dir.resolve("b.csv");
+        Files.write(bin, new byte[]{'1', ',', (byte) 0xC3, '\n'});
+        assertUserError(() -> CsvReader.readLabelled(bin, Options.defaults()), "b.csv: not UTF-8 text");
+        assertUserError(() -> CsvReader.readLabelled(dir, Options.defaults()), "is a folder");
+    }
+
+    @Test
+    void numberSyntax() {
+        for (String ok : new String[]{"0", "-1", "+2.", ".5", "1e5", "1E-5", "-0.25e+3", "007"}) {
+            assertTrue(CsvReader.isNumber(ok), ok);
+        }
+        for (String bad : new String[]{"", "-", ".", "e5", "1e", "1e+", "1.2.3", "0x1p3", "1d", "١"}) {
+            assertTrue(!CsvReader.isNumber(bad), bad);
+        }
+        // The fast path gives exactly what Double.parseDouble gives, or declines.
+        org.apache.commons.math3.random.Well19937c rng = new org.apache.commons.math3.random.Well19937c(5);
+        for (int k = 0; k < 200_000; k++) {
+            String text = switch (k % 4) {
+                case 0 -> Integer.toString(rng.nextInt(256));
+                case 1 -> Float.toString((float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(12) - 6)));
+                case 2 -> String.format(java.util.Locale.ROOT, "%." + rng.nextInt(10) + "f", rng.nextGaussian() * 1000);
+                default -> "-0." + Long.toString(Math.abs(rng.nextLong()) % 1_000_000_000_000_000L);
+            };
+            double fast = CsvReader.fastDecimal(text);
+            if (!Double.isNaN(fast)) {
+                assertEquals(Double.parseDouble(text), fast, 0, text);
+            }
+        }
+        assertEquals(-0.0, CsvReader.fastDecimal("-0"), 0);
+        assertTrue(Double.isNaN(CsvReader.fastDecimal("1e5")), "exponents go to Double.parseDouble");
+        assertTrue(Double.isNaN(CsvReader.fastDecimal("1234567890123456")), "16 digits go to Double.parseDouble");
+        assertEquals(7, CsvReader.classIndex("007"));
+        assertEquals(0, CsvReader.classIndex("0.00"));
+        assertEquals(-1, CsvReader.classIndex("1.5"));
+        assertEquals(-1, CsvReader.classIndex("-1"));
+    }
+}
