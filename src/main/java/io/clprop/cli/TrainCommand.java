@@ -3,7 +3,6 @@ package io.clprop.cli;
 import io.clprop.backend.Backend;
 import io.clprop.backend.Backends;
 import io.clprop.data.Dataset;
-import io.clprop.data.MnistFolder;
 import io.clprop.nn.Activation;
 import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
@@ -33,7 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** `clprop train`: trains an MLP on an MNIST-format folder and reports test accuracy per epoch. */
+/** `clprop train`: trains an MLP on an MNIST-format folder or a CSV file and reports its metrics per epoch. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train an MLP by backpropagation (defaults: Fashion-MNIST, 784-256-128-10, ReLU, softmax-CE, "
                 + "SGD lr 0.1, batch 128, 10 epochs, first OpenCL device).")
@@ -41,9 +40,8 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Folder with the four MNIST-format files, raw or .gz "
-            + "(default: ${DEFAULT-VALUE}).")
-    Path data = MnistFolder.DEFAULT_DIR;
+    @picocli.CommandLine.Mixin
+    DataOptions data = new DataOptions();
 
     @Option(names = "--hidden", split = ",", paramLabel = "N,N,…", description = "Hidden layer widths (default: 256,128).")
     int[] hidden = TrainConfig.DEFAULT_HIDDEN;
@@ -196,9 +194,8 @@ final class TrainCommand implements Callable<Integer> {
         if (checkEvery > 0 && device.equals("cpu")) {
             throw new UserError("--check-every compares a device with the CPU path; it needs --device opencl or opencl:N");
         }
-        MnistFolder.TrainTest tt = MnistFolder.load(data);
-        Dataset train = limit(tt.train(), trainLimit, "--train-limit");
-        Dataset test = limit(tt.test(), testLimit, "--test-limit");
+        DataOptions.TrainingData td = data.loadTraining(trainLimit, testLimit);
+        Dataset train = td.train(), test = td.test();
         int trainRows = train.size() - (int) Math.round(config.validation() * train.size());
         if (config.batchSize() > trainRows) {
             throw new UserError("--batch " + config.batchSize() + " is larger than the training set (" + trainRows
@@ -214,9 +211,10 @@ final class TrainCommand implements Callable<Integer> {
                      : TrainingProgress.forConsole(progress == null)) {
             out.println("device  " + backend.description());
             out.println("network " + trainer.spec().describe() + ", " + trainer.spec().parameterCount() + " parameters");
-            out.println("data    " + data + ": " + trainer.trainSize() + " train, "
+            out.println("data    " + td.source() + ": " + trainer.trainSize() + " train, "
                     + (trainer.validationSize() > 0 ? trainer.validationSize() + " validation, " : "")
-                    + test.size() + " test samples");
+                    + (test == null ? 0 : test.size()) + " test samples"
+                    + (td.standardizer() != null ? ", standardised" : ""));
             out.println("config  " + config);
             trainer.setCheckEvery(checkEvery);
             trainer.setDivergenceCheckEvery(nanCheckEvery);
@@ -253,7 +251,8 @@ final class TrainCommand implements Callable<Integer> {
                 trained.addProperty("epochs", epochsRun.size());
                 trained.add("test_accuracy", MetricsJson.number(finalAccuracy));
                 trained.addProperty("device", backend.description());
-                new ModelFile(trainer.spec(), trainer.network().parameters(), null, List.of(), trained).write(save);
+                new ModelFile(trainer.spec(), trainer.network().parameters(), td.standardizer(), td.classNames(),
+                        trained).write(save);
                 out.println("model written to " + save);
             }
         }
@@ -267,15 +266,5 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }
-    }
-
-    private static Dataset limit(Dataset d, Integer n, String option) {
-        if (n == null) {
-            return d;
-        }
-        if (n <= 0 || n > d.size()) {
-            throw new UserError(option + " " + n + ": must be between 1 and " + d.size());
-        }
-        return d.head(n);
     }
 }
