@@ -32,7 +32,6 @@ public final class Evaluator implements AutoCloseable {
     private final DeviceDataset data;
     private final int chunk;
     private final int chunks;
-    private final Tensor rowLoss;
     private final Tensor chunkLosses;
     private final Tensor predictions;
 
@@ -63,22 +62,13 @@ public final class Evaluator implements AutoCloseable {
         this.data = data;
         this.chunk = Math.min(network.maxRows(), data.size);
         this.chunks = (data.size + chunk - 1) / chunk;
-        Tensor rl = null, cl = null;
+        this.chunkLosses = backend.allocate(1, chunks);
         try {
-            rl = backend.allocate(chunk, 1);
-            cl = backend.allocate(1, chunks);
             this.predictions = backend.allocateInt(data.size);
         } catch (RuntimeException e) {
-            if (rl != null) {
-                backend.free(rl);
-            }
-            if (cl != null) {
-                backend.free(cl);
-            }
+            backend.free(chunkLosses);
             throw e;
         }
-        this.rowLoss = rl;
-        this.chunkLosses = cl;
     }
 
     /** Evaluates once with temporary buffers. */
@@ -89,18 +79,11 @@ public final class Evaluator implements AutoCloseable {
     }
 
     public Evaluation evaluate() {
-        boolean mse = network.spec().loss() == LossKind.MSE;
         for (int k = 0; k < chunks; k++) {
             int start = k * chunk, rows = Math.min(chunk, data.size - start);
-            Tensor out = network.forward(data.features.rowRange(start, rows));
-            Tensor scratch = network.layers().get(network.layers().size() - 1).gradZ(rows);
-            Tensor loss = rowLoss.firstRows(rows);
-            if (mse) {
-                backend.mseLoss(out, data.targets.rowRange(start, rows), loss, scratch);
-            } else {
-                backend.softmaxCrossEntropy(out, data.labels.rowRange(start, rows), loss, scratch);
-            }
-            backend.meanInto(loss, chunkLosses, k);
+            Tensor targets = data.targets == null ? null : data.targets.rowRange(start, rows);
+            Tensor out = network.computeLoss(data.features.rowRange(start, rows), data.labels.rowRange(start, rows),
+                    targets, chunkLosses, k);
             backend.argmaxRows(out, predictions.rowRange(start, rows));
         }
         float[] means = backend.read(chunkLosses);
@@ -120,7 +103,6 @@ public final class Evaluator implements AutoCloseable {
 
     @Override
     public void close() {
-        backend.free(rowLoss);
         backend.free(chunkLosses);
         backend.free(predictions);
     }

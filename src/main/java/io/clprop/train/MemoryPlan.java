@@ -93,17 +93,15 @@ public final class MemoryPlan {
             p.add(WORK, "batch targets", b * classes);
         }
         p.add(WORK, "permutation", n);
-        p.add(WORK, "step losses", (n + b - 1) / b);
-        long evalChunks = 0, evalMax = 0;
-        for (Dataset data : new Dataset[]{validation, test}) {
+        p.add(WORK, "step losses and divergence flag", (n + b - 1) / b + 1);
+        // Evaluator, one per evaluated set: its chunks' mean losses and its predictions.
+        for (Object[] set : new Object[][]{{"validation", validation}, {"test", test}}) {
+            Dataset data = (Dataset) set[1];
             if (data != null) {
-                evalChunks = Math.max(evalChunks, (data.size() + maxRows - 1) / maxRows);
-                evalMax = Math.max(evalMax, data.size());
+                int chunk = Math.min(maxRows, data.size());
+                p.add(WORK, set[0] + " chunk losses", (data.size() + chunk - 1) / chunk);
+                p.add(WORK, set[0] + " predictions", data.size());
             }
-        }
-        if (evalChunks > 0) {
-            p.add(WORK, "evaluation losses", evalChunks);
-            p.add(WORK, "predictions", evalMax);
         }
         return p;
     }

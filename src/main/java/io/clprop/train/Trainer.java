@@ -35,8 +35,6 @@ import java.util.function.Consumer;
  * on the device) are restored.
  */
 public final class Trainer implements AutoCloseable {
-    /** Rows per forward pass when evaluating: large enough to keep launches few, small enough to stay cheap. */
-    static final int EVAL_ROWS = 1000;
     /**
      * Every this many steps the loss and weights are checked for NaN/Inf on the device and one float is read
      * back (a blocking wait): 0.01 waits per step, against the dozen launches each step makes.
@@ -58,8 +56,9 @@ public final class Trainer implements AutoCloseable {
     private final Tensor batchTargets;
     private final Tensor permutation;
     private final Tensor stepLosses;
-    private final Tensor evalLosses;
-    private final Tensor predictions;
+    /** Null without a validation set / a test set. */
+    private final Evaluator validationEval;
+    private final Evaluator testEval;
     /** Null unless early stopping is on. */
     private final Tensor bestParams;
     private final int[] order;
@@ -136,10 +135,8 @@ public final class Trainer implements AutoCloseable {
         this.permutation = backend.allocateInt(trainData.size());
         // One slot per step, then the divergence flag, so the epoch's one read brings both.
         this.stepLosses = backend.allocate(1, stepsPerEpoch() + 1);
-        int evalChunks = Math.max(chunks(validation, maxRows), chunks(test, maxRows));
-        this.evalLosses = evalChunks == 0 ? null : backend.allocate(1, evalChunks);
-        int evalMax = Math.max(validation == null ? 0 : validation.size, test == null ? 0 : test.size);
-        this.predictions = evalMax == 0 ? null : backend.allocateInt(evalMax);
+        this.validationEval = validation == null ? null : new Evaluator(backend, network, validation);
+        this.testEval = test == null ? null : new Evaluator(backend, network, test);
         this.bestParams = config.patience() > 0 ? backend.allocate(1, spec.parameterCount()) : null;
         this.trainData = trainData;
         this.order = new int[trainData.size()];
@@ -150,11 +147,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     private static int evalSize(Dataset d) {
-        return d == null ? 0 : Math.min(EVAL_ROWS, d.size());
-    }
-
-    private static int chunks(DeviceDataset d, int rows) {
-        return d == null ? 0 : (d.size + rows - 1) / rows;
+        return d == null ? 0 : Math.min(Evaluator.CHUNK_ROWS, d.size());
     }
 
     /**
@@ -278,14 +271,15 @@ public final class Trainer implements AutoCloseable {
         double seconds = (System.nanoTime() - t0) / 1e9;
         epochsDone++;
         long t1 = System.nanoTime();
-        double[] val = validation == null ? new double[]{Double.NaN, Double.NaN} : evaluate(validation);
-        double acc = test == null ? Double.NaN : evaluate(test)[1];
+        Evaluator.Evaluation val = validationEval == null ? null : validationEval.evaluate();
+        double acc = testAccuracy();
         double evalSeconds = (System.nanoTime() - t1) / 1e9;
-        EpochMetrics m = new EpochMetrics(epochsDone, loss, val[0], val[1], acc, lastRate, seconds,
+        EpochMetrics m = new EpochMetrics(epochsDone, loss, val == null ? Double.NaN : val.loss(),
+                val == null ? Double.NaN : val.accuracy(), acc, lastRate, seconds,
                 train.size / seconds, evalSeconds, shadow == null ? null : shadow.takeStats());
         history.add(m);
-        if (validation != null) {
-            trackBest(val[0]);
+        if (val != null) {
+            trackBest(val.loss());
         }
         return m;
     }
@@ -418,37 +412,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Fraction of the test set classified correctly (NaN without a test set), from the current weights. */
     public double testAccuracy() {
-        return test == null ? Double.NaN : evaluate(test)[1];
-    }
-
-    /**
-     * {mean loss, accuracy} over a data set: per chunk a forward pass, the loss kernel with its batch mean
-     * into one slot of evalLosses and argmax into predictions, all on the device; then one read of the
-     * chunk losses and one of the predictions.
-     */
-    private double[] evaluate(DeviceDataset data) {
-        int chunk = Math.min(network.maxRows(), data.size);
-        int c = 0;
-        for (int start = 0; start < data.size; start += chunk, c++) {
-            int rows = Math.min(chunk, data.size - start);
-            Tensor targets = data.targets == null ? null : data.targets.rowRange(start, rows);
-            Tensor out = network.computeLoss(data.features.rowRange(start, rows), data.labels.rowRange(start, rows),
-                    targets, evalLosses, c);
-            backend.argmaxRows(out, predictions.rowRange(start, rows));
-        }
-        float[] losses = backend.read(evalLosses.view(0, 1, c));
-        int[] predicted = backend.readInt(predictions.firstRows(data.size));
-        double loss = 0;
-        for (int i = 0; i < c; i++) {
-            loss += (double) losses[i] * Math.min(chunk, data.size - i * chunk);
-        }
-        int correct = 0;
-        for (int i = 0; i < data.size; i++) {
-            if (predicted[i] == data.hostLabels[i]) {
-                correct++;
-            }
-        }
-        return new double[]{loss / data.size, (double) correct / data.size};
+        return testEval == null ? Double.NaN : testEval.evaluate().accuracy();
     }
 
     // ---- checkpoints ----------------------------------------------------------------------------------
@@ -540,7 +504,13 @@ public final class Trainer implements AutoCloseable {
         if (test != null) {
             test.close();
         }
-        for (Tensor t : new Tensor[]{predictions, evalLosses, bestParams, batchTargets}) {
+        if (validationEval != null) {
+            validationEval.close();
+        }
+        if (testEval != null) {
+            testEval.close();
+        }
+        for (Tensor t : new Tensor[]{bestParams, batchTargets}) {
             if (t != null) {
                 backend.free(t);
             }

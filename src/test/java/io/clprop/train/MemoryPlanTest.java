@@ -60,7 +60,7 @@ class MemoryPlanTest {
         }
     }
 
-    /** Test sets above and below Trainer.EVAL_ROWS, both losses (MSE adds targets), no test set, odd sizes. */
+    /** Test sets above and below Trainer.Evaluator.CHUNK_ROWS, both losses (MSE adds targets), no test set, odd sizes. */
     @ParameterizedTest(name = "{0} train={1} test={2} batch={3}")
     @CsvSource({"SOFTMAX_CE, 301, 1103, 16", "MSE, 300, 50, 64", "SOFTMAX_CE, 97, 0, 7", "MSE, 1, 0, 1"})
     void listsExactlyWhatTheTrainerAllocates(LossKind loss, int n, int m, int batch) {

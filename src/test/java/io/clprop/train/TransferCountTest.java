@@ -34,7 +34,7 @@ class TransferCountTest {
                 TransferStats epoch = b.transfers().since(before);
                 int steps = t.stepsPerEpoch();
                 assertEquals(4L * n, epoch.hostToDeviceBytes(), "h2d: the permutation only");
-                // The test set is evaluated in one chunk (300 ≤ EVAL_ROWS): one chunk loss and 300 predictions.
+                // The test set is evaluated in one chunk (300 ≤ Evaluator.CHUNK_ROWS): one chunk loss and 300 predictions.
                 assertEquals(4L * (steps + 1) + 4L + 4L * testN, epoch.deviceToHostBytes(),
                         "d2h: step losses and the divergence flag + test loss + predictions");
                 assertEquals(4, epoch.blockingWaits(),
