@@ -19,6 +19,23 @@ __kernel void mse_loss(const int rows, const int cols,
     }
 }
 
+// A row's largest logit, and Σ exp(z − m) over it: the overflow-safe pieces both softmax kernels share.
+inline float row_max(const __global float* z, const int cols) {
+    float m = z[0];
+    for (int c = 1; c < cols; c++) {
+        m = fmax(m, z[c]);
+    }
+    return m;
+}
+
+inline float sum_exp_shifted(const __global float* z, const int cols, const float m) {
+    float sum = 0.0f;
+    for (int c = 0; c < cols; c++) {
+        sum += exp(z[c] - m);
+    }
+    return sum;
+}
+
 // Fused softmax + cross-entropy on logits Z: rowLoss[r] = logΣexp(z) − z[label],
 // G = (softmax(z) − onehot(label))/B. Subtracting the row maximum keeps exp() finite. Global size: rows.
 __kernel void softmax_ce(const int rows, const int cols,
@@ -30,15 +47,8 @@ __kernel void softmax_ce(const int rows, const int cols,
     if (r < rows) {
         const __global float* z = Z + offZ + r * cols;
         const int label = labels[offLab + r];
-        float m = z[0];
-        for (int c = 1; c < cols; c++) {
-            m = fmax(m, z[c]);
-        }
-        float sum = 0.0f;
-        for (int c = 0; c < cols; c++) {
-            sum += exp(z[c] - m);
-        }
-        const float logSum = m + log(sum);
+        const float m = row_max(z, cols);
+        const float logSum = m + log(sum_exp_shifted(z, cols, m));
         rowLoss[offL + r] = logSum - z[label];
         const float invB = 1.0f / (float) rows;
         for (int c = 0; c < cols; c++) {
@@ -58,14 +68,8 @@ __kernel void softmax_rows(const int rows, const int cols,
     if (r < rows) {
         const __global float* z = Z + offZ + r * cols;
         __global float* p = P + offP + r * cols;
-        float m = z[0];
-        for (int c = 1; c < cols; c++) {
-            m = fmax(m, z[c]);
-        }
-        float sum = 0.0f;
-        for (int c = 0; c < cols; c++) {
-            sum += exp(z[c] - m);
-        }
+        const float m = row_max(z, cols);
+        const float sum = sum_exp_shifted(z, cols, m);
         for (int c = 0; c < cols; c++) {
             p[c] = exp(z[c] - m) / sum;
         }

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every kernel against its CPU twin over the suite's awkward shapes (see {@link KernelCrossCheck} for the
  * tolerances and why). Kernels covered: gemm_nn, gemm_tn, gemm_nt, dense_forward, dense_backward_input,
  * dense_backward_weights, transpose, bias_add, activate,
- * activation_backward, bias_grad, mean_into, mse_loss, softmax_ce, softmax_rows, sgd_update, gather_rows, argmax_rows.
+ * activation_backward, bias_grad, mean_into, nonfinite_flag, mse_loss, softmax_ce, softmax_rows, sgd_update,
+ * momentum_update, adam_update, gather_rows, argmax_rows (and a device-to-device copy).
  */
 class KernelCrossCheckTest {
     private static OpenClBackend device;

@@ -11,7 +11,7 @@ import java.util.List;
  * s ← β2·s + (1−β2)·g′², θ ← θ − η·(m/(1−β1^t)) / (√(s/(1−β2^t)) + ε), g′ = ∇θ + wd·θ (L2, not AdamW's
  * decoupled decay). The corrections are computed here in double once per step and passed to the kernel.
  */
-public final class Adam implements Optimizer {
+public final class Adam extends StepCounter {
     private final Backend backend;
     private final Tensor m;
     private final Tensor s;
@@ -19,7 +19,6 @@ public final class Adam implements Optimizer {
     private final float beta2;
     private final float epsilon;
     private final float weightDecay;
-    private long steps;
 
     public Adam(Backend backend, int parameterCount, float beta1, float beta2, float epsilon, float weightDecay) {
         this.backend = backend;
@@ -48,16 +47,6 @@ public final class Adam implements Optimizer {
     @Override
     public List<String> stateNames() {
         return List.of("adam_m", "adam_s");
-    }
-
-    @Override
-    public long steps() {
-        return steps;
-    }
-
-    @Override
-    public void setSteps(long steps) {
-        this.steps = steps;
     }
 
     @Override

@@ -11,13 +11,12 @@ import java.util.List;
  * θ ← θ − η·(g′ + μ·v); g′ = ∇θ + wd·θ. The velocity starts at zero (PyTorch starts it at the first
  * gradient, which is the same thing: μ·0 + g′).
  */
-public final class Momentum implements Optimizer {
+public final class Momentum extends StepCounter {
     private final Backend backend;
     private final Tensor velocity;
     private final float momentum;
     private final float weightDecay;
     private final boolean nesterov;
-    private long steps;
 
     public Momentum(Backend backend, int parameterCount, float momentum, float weightDecay, boolean nesterov) {
         this.backend = backend;
@@ -42,16 +41,6 @@ public final class Momentum implements Optimizer {
     @Override
     public List<String> stateNames() {
         return List.of("velocity");
-    }
-
-    @Override
-    public long steps() {
-        return steps;
-    }
-
-    @Override
-    public void setSteps(long steps) {
-        this.steps = steps;
     }
 
     @Override

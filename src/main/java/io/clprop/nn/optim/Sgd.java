@@ -7,10 +7,9 @@ import io.clprop.nn.Network;
 import java.util.List;
 
 /** Plain gradient descent: θ ← θ − η·(∇θ + wd·θ). No state. */
-public final class Sgd implements Optimizer {
+public final class Sgd extends StepCounter {
     private final Backend backend;
     private final float weightDecay;
-    private long steps;
 
     public Sgd(Backend backend, float weightDecay) {
         this.backend = backend;
@@ -31,16 +30,6 @@ public final class Sgd implements Optimizer {
     @Override
     public List<String> stateNames() {
         return List.of();
-    }
-
-    @Override
-    public long steps() {
-        return steps;
-    }
-
-    @Override
-    public void setSteps(long steps) {
-        this.steps = steps;
     }
 
     @Override
