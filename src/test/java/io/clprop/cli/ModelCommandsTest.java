@@ -315,6 +315,9 @@ class ModelCommandsTest {
         // 12-pixel IDX data against the 6-feature CSV model, both ways round.
         failsCleanly(out, new String[]{"eval", "--model", model.toString(), "--data", idxDir.toString(), "--device", device,
                 "--json", json}, idxDir.toString(), "10 classes but model " + model + " has 4");
+        // The same for a squared-error model, whose 4 one-hot target columns cannot hold 10 classes.
+        failsCleanly(out, new String[]{"eval", "--model", mseModel.toString(), "--data", idxDir.toString(), "--device",
+                device, "--json", json}, idxDir.toString(), "10 classes but model " + mseModel + " has 4");
         failsCleanly(out, new String[]{"eval", "--model", idxModel.toString(), "--format", "csv", "--data",
                 testCsv.toString(), "--label-column", "species", "--device", device, "--json", json},
                 testCsv + ":2:3: label \"", "\" is not one of the classes of model " + idxModel + ": 0..9");
