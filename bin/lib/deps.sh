@@ -12,6 +12,21 @@ DATA_DIR=/usr/share/datasets/fashion-mnist
 export POCL_CACHE_DIR="${POCL_CACHE_DIR:-$HOME/.cache/clprop/pocl}"
 mkdir -p "$POCL_CACHE_DIR" 2>/dev/null || true
 
+# LD_PRELOAD for running clprop's JVM: HotSpot's signal chaining (libjsig). PoCL's LLVM replaces the JVM's
+# SIGSEGV handler while it compiles a kernel, and the JVM, which raises SIGSEGV itself (safepoint polls,
+# null checks), then dies at random with "Segmentation fault". With libjsig preloaded the JVM keeps its
+# handler and chains LLVM's behind it. Prints the current LD_PRELOAD unchanged if there is no libjsig.
+jvm_preload() {
+  local java_bin jsig
+  java_bin="$(readlink -f "$(command -v java 2>/dev/null)" 2>/dev/null || true)"
+  jsig="${java_bin%/bin/java}/lib/libjsig.so"
+  if [ -n "$java_bin" ] && [ -f "$jsig" ] && [[ ":${LD_PRELOAD:-}:" != *":$jsig:"* ]]; then
+    echo "$jsig${LD_PRELOAD:+:$LD_PRELOAD}"
+  else
+    echo "${LD_PRELOAD:-}"
+  fi
+}
+
 apt_updated=0
 install_packages() { # what-is-missing package...
   local what="$1"; shift
