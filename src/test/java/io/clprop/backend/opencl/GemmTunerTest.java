@@ -22,7 +22,7 @@ class GemmTunerTest {
         }
         Path f = dir.resolve("sub").resolve("gemm-tuning.json");
         assertEquals(GemmConfig.DEFAULT, GemmTuner.cachedOrDefault(d, f), "never tuned: the default");
-        GemmConfig chosen = new GemmConfig(6, 16, 2);
+        GemmConfig chosen = GemmConfig.registerBlock(6, 16, 2);
         GemmTuner.save(d, chosen, f);
         assertEquals(chosen, GemmTuner.cachedOrDefault(d, f));
         assertTrue(Files.readString(f).contains(d.driverVersion()), "keyed by driver version");
