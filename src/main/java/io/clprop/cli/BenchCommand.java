@@ -79,6 +79,9 @@ final class BenchCommand implements Callable<Integer> {
         if (json != null) {
             MetricsJson.checkWritable(json, "--json");
         }
+        if (gemmConfig != null && device.trim().equals("cpu")) {
+            throw new UserError("--gemm-config chooses OpenCL kernels; it does not apply to --device cpu");
+        }
         long t0 = System.nanoTime();
         Dataset train = MnistFolder.load(data).train();
         double loadMs = (System.nanoTime() - t0) / 1e6;
@@ -176,13 +179,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private Backend open() {
-        if (gemmConfig == null) {
-            return Backends.open(device);
-        }
-        if (device.trim().equals("cpu")) {
-            throw new UserError("--gemm-config chooses OpenCL kernels; it does not apply to --device cpu");
-        }
-        return Backends.openCl(device, gemmConfig, Map.of());
+        return gemmConfig == null ? Backends.open(device) : Backends.openCl(device, gemmConfig, Map.of());
     }
 
     /** Trainer set-up (uploads) and one step, waited for: the last part of start-up. */
