@@ -33,9 +33,10 @@ final class TuneCommand implements Callable<Integer> {
         out.println("current " + GemmTuner.cachedOrDefault(d).buildOptions());
         GemmConfig best = GemmTuner.tune(d, tiled, t -> {
             if (t.skipped() != null) {
-                out.printf("  %-42s skipped: %s%n", t.config().buildOptions(), t.skipped());
+                out.printf("  %-48s skipped: %s%n", t.config().buildOptions(), t.skipped());
             } else {
-                out.printf("  %-42s %9.1f µs per round%n", t.config().buildOptions(), t.microseconds());
+                out.printf("  %-48s %9.1f µs per round  %6.1f GFLOP/s%n", t.config().buildOptions(), t.microseconds(),
+                        t.gflops());
             }
         });
         out.println("chosen  " + best.buildOptions() + ", saved to " + GemmTuner.cacheFile());

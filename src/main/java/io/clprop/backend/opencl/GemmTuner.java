@@ -136,6 +136,15 @@ public final class GemmTuner {
         static Timing skipped(GemmConfig config, String why) {
             return new Timing(config, Double.NaN, why);
         }
+
+        /** The round's floating-point operations (2·m·n·k per product) per second, in billions. */
+        public double gflops() {
+            double flops = 0;
+            for (int[] s : SHAPES) {
+                flops += 2.0 * s[0] * s[1] * s[2];
+            }
+            return flops / (microseconds * 1e3);
+        }
     }
 
     /** Times every candidate on {@code device}, reports each to {@code progress}, saves and returns the best. */

@@ -86,6 +86,7 @@ class GemmTunerTest {
             GemmTuner.Timing t = GemmTuner.time(d, c);
             assertEquals(null, t.skipped(), c.buildOptions());
             assertTrue(t.microseconds() > 0 && Double.isFinite(t.microseconds()), c.buildOptions() + ": " + t.microseconds());
+            assertTrue(t.gflops() > 0 && Double.isFinite(t.gflops()), c.buildOptions() + ": " + t.gflops());
         }
     }
 }
