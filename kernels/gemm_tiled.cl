@@ -71,7 +71,7 @@ inline void tiled_gemm(const int transA, const int transB, const int epi, const 
                        __local float* As, __local float* Bs) {
     const int tx = get_local_id(0);
     const int ty = get_local_id(1);
-    const int tid = ty * RTSN + tx;
+    const uint tid = ty * RTSN + tx;
     const int i0 = get_group_id(1) * TSM;
     const int j0 = get_group_id(0) * TSN;
     const int sumDb = withDb && get_group_id(0) == 0; // the same for the whole group: no divergence
@@ -88,13 +88,14 @@ inline void tiled_gemm(const int transA, const int transB, const int epi, const 
     }
 
     for (int k0 = 0; k0 < K; k0 += TSK) {
-        for (int l = tid; l < TSM * TSK; l += RTSM * RTSN) {
+        // Unsigned so that / and % by power-of-two tile sizes compile to shifts and masks.
+        for (uint l = tid; l < TSM * TSK; l += RTSM * RTSN) {
             const int i = transA ? l % TSM : l / TSK;
             const int k = transA ? l / TSM : l % TSK;
             const int gi = i0 + i, gk = k0 + k;
             AS(k, i) = gi < M && gk < K ? (transA ? A[gk * M + gi] : A[gi * K + gk]) : 0.0f;
         }
-        for (int l = tid; l < TSN * TSK; l += RTSM * RTSN) {
+        for (uint l = tid; l < TSN * TSK; l += RTSM * RTSN) {
             const int j = transB ? l / TSK : l % TSN;
             const int k = transB ? l % TSK : l / TSN;
             const int gj = j0 + j, gk = k0 + k;
