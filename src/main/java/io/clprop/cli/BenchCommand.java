@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import io.clprop.backend.Backend;
 import io.clprop.backend.Backends;
 import io.clprop.backend.opencl.GemmConfig;
+import io.clprop.backend.opencl.GemmTuner;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.bench.Bench;
 import io.clprop.data.Dataset;
@@ -95,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
             if (backend instanceof OpenClBackend cl) {
                 GemmConfig g = cl.gemmConfig();
                 out.println("kernels  kernels/" + g.file() + " " + g.buildOptions());
-                root.addProperty("gemm_kernels", g.file() + " " + g.buildOptions());
+                root.add("gemm_config", GemmTuner.toJson(g));
             }
             out.printf("startup  JVM start to first step done %.0f ms (data load %.0f ms, backend and kernels %.0f ms, "
                     + "trainer set-up and first step %.0f ms)%n", sinceJvmStart, loadMs, openMs, firstStepMs);

@@ -1,10 +1,14 @@
 package io.clprop.cli;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.clprop.TestDevices;
 import io.clprop.data.IdxFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static io.clprop.cli.CliTest.run;
@@ -25,16 +29,20 @@ class GemmConfigCliTest {
     }
 
     @Test
-    void benchReportsWhichKernelsItMeasured(@TempDir Path data) {
+    void benchReportsWhichKernelsItMeasured(@TempDir Path data) throws IOException {
         TestDevices.openCl().close();
         // 200 samples: bench's start-up measurement trains one step at batch 128 whatever --batches says.
         IdxFiles.writeMnistFolder(data, false, 200, 4, 4, 3);
+        Path json = data.resolve("bench.json");
         CliTest.Result r = run("bench", "--data", data.toString(), "--gemm-config", "tiled", "--batches", "20",
-                "--epochs", "1", "--no-gemm", "--no-profile");
+                "--epochs", "1", "--no-gemm", "--no-profile", "--json", json.toString());
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().contains("kernels  kernels/gemm_tiled.cl -DTSM=64 -DTSN=64 -DTSK=16 -DWPTM=4 -DWPTN=4\n"),
                 r.out());
         assertTrue(r.out().contains("train    batch   20:"), r.out());
+        JsonObject g = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonObject("gemm_config");
+        assertEquals("tiled", g.get("kind").getAsString());
+        assertEquals(16, g.get("tsk").getAsInt());
     }
 
     @Test

@@ -110,7 +110,8 @@ public final class GemmTuner {
         throw new IllegalArgumentException("unknown gemm config kind " + kind);
     }
 
-    static JsonObject toJson(GemmConfig config) {
+    /** A configuration as the cache stores it (also `clprop bench --json`'s "gemm_config"). */
+    public static JsonObject toJson(GemmConfig config) {
         JsonObject c = new JsonObject();
         if (config instanceof GemmConfig.RegisterBlock b) {
             c.addProperty("kind", "register-block");

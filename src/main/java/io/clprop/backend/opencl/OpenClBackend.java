@@ -530,8 +530,7 @@ public final class OpenClBackend implements Backend {
     /**
      * Sets the arguments in order and enqueues the kernel with a NULL local size (the driver chooses; on
      * PoCL every distinct local size would compile another work-group function; only the tiled products
-     * pass one). A Tensor argument
-     * expands to two kernel arguments: its buffer and its element offset.
+     * pass one). A Tensor argument expands to two kernel arguments: its buffer and its element offset.
      */
     private void launch(String name, long[] global, Object... args) {
         enqueue(name, global, null, args);
