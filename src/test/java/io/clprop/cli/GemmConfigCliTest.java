@@ -55,6 +55,15 @@ class GemmConfigCliTest {
     }
 
     @Test
+    void tiledBuildOptionsNeedTheTiledKernels() {
+        TestDevices.openCl().close();
+        CliTest.Result r = run("verify", "--gemm-config", "block", "--build-option", "gemm_tiled.cl=-DTSK=8");
+        assertEquals(Main.EXIT_USAGE, r.status(), r.err());
+        assertTrue(r.err().contains("gemm_tiled.cl is not built for these gemm kernels (gemm.cl -DRM=4 -DVW=16 -DNV=2)")
+                && r.err().contains("--gemm-config tiled"), r.err());
+    }
+
+    @Test
     void itDoesNotApplyToTheCpuPath() {
         CliTest.Result r = run("bench", "--device", "cpu", "--gemm-config", "tiled");
         assertEquals(Main.EXIT_USAGE, r.status(), r.err());

@@ -95,6 +95,11 @@ public final class OpenClBackend implements Backend {
             buildOptions.put(f, PLAIN_OPTIONS);
         }
         for (Map.Entry<String, String> e : extraBuildOptions.entrySet()) {
+            if (e.getKey().equals(GemmConfig.GPU_DEFAULT.file()) && !buildOptions.containsKey(e.getKey())) {
+                throw new UserError("--build-option " + e.getKey() + "=" + e.getValue() + ": " + e.getKey()
+                        + " is not built for these gemm kernels (" + gemm.file() + " " + gemm.buildOptions()
+                        + "); it is built with a tiled gemm config (the default on GPUs, or --gemm-config tiled)");
+            }
             if (!buildOptions.containsKey(e.getKey())) {
                 throw new UserError("--build-option " + e.getKey() + "=" + e.getValue() + ": no kernel file "
                         + e.getKey() + " (the files are " + String.join(", ", buildOptions.keySet()) + ")");
