@@ -3,6 +3,7 @@ package io.clprop.backend;
 import io.clprop.backend.cpu.CpuBackend;
 import io.clprop.backend.opencl.ClDevices;
 import io.clprop.backend.opencl.ClDevice;
+import io.clprop.backend.opencl.GemmConfig;
 import io.clprop.backend.opencl.GemmTuner;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.util.UserError;
@@ -24,8 +25,16 @@ public final class Backends {
 
     /** An OpenCL device from {@code opencl} or {@code opencl:N}, with extra build options per kernel file. */
     public static OpenClBackend openCl(String spec, Map<String, String> extraBuildOptions) {
+        return openCl(spec, null, extraBuildOptions);
+    }
+
+    /**
+     * As {@link #openCl(String, Map)} with the matrix-multiply kernels given by {@code gemm} (a --gemm-config
+     * option), or when it is null the device's tuned or default ones.
+     */
+    public static OpenClBackend openCl(String spec, GemmConfig gemm, Map<String, String> extraBuildOptions) {
         ClDevice d = clDevice(spec);
-        return new OpenClBackend(d, GemmTuner.cachedOrDefault(d), extraBuildOptions);
+        return new OpenClBackend(d, gemm != null ? gemm : GemmTuner.cachedOrDefault(d), extraBuildOptions);
     }
 
     /** The OpenCL device named by {@code opencl} (the first) or {@code opencl:N}; a one-line error otherwise. */

@@ -5,6 +5,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.clprop.backend.Backend;
 import io.clprop.backend.Backends;
+import io.clprop.backend.opencl.GemmConfig;
+import io.clprop.backend.opencl.GemmTuner;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.bench.Bench;
 import io.clprop.data.Dataset;
@@ -49,6 +51,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "Timed epochs per batch size after one warm-up (default: ${DEFAULT-VALUE}).")
     int epochs = 3;
 
+    @Option(names = "--gemm-config", paramLabel = "SPEC", converter = Converters.GemmConfigConverter.class,
+            description = "Matrix-multiply kernels instead of the tuned or default ones: block (gemm.cl's default), "
+                    + "tiled (gemm_tiled.cl's default), or defines such as TSM=32,TSN=32,TSK=8,WPTM=2,WPTN=2 or "
+                    + "RM=8,VW=16,NV=1.")
+    GemmConfig gemmConfig;
+
     @Option(names = "--no-gemm", description = "Skip the matrix-multiply measurements.")
     boolean noGemm;
 
@@ -72,16 +80,24 @@ final class BenchCommand implements Callable<Integer> {
         if (json != null) {
             MetricsJson.checkWritable(json, "--json");
         }
+        if (gemmConfig != null && device.trim().equals("cpu")) {
+            throw new UserError("--gemm-config chooses OpenCL kernels; it does not apply to --device cpu");
+        }
         long t0 = System.nanoTime();
         Dataset train = MnistFolder.load(data).train();
         double loadMs = (System.nanoTime() - t0) / 1e6;
         JsonObject root = new JsonObject();
         long t1 = System.nanoTime();
-        try (Backend backend = Backends.open(device)) {
+        try (Backend backend = open()) {
             double openMs = (System.nanoTime() - t1) / 1e6;
             double firstStepMs = firstStep(backend, train);
             double sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
             out.println("device   " + backend.description());
+            if (backend instanceof OpenClBackend cl) {
+                GemmConfig g = cl.gemmConfig();
+                out.println("kernels  kernels/" + g.file() + " " + g.buildOptions());
+                root.add("gemm_config", GemmTuner.toJson(g));
+            }
             out.printf("startup  JVM start to first step done %.0f ms (data load %.0f ms, backend and kernels %.0f ms, "
                     + "trainer set-up and first step %.0f ms)%n", sinceJvmStart, loadMs, openMs, firstStepMs);
             root.addProperty("device", backend.description());
@@ -161,6 +177,10 @@ final class BenchCommand implements Callable<Integer> {
             AtomicFiles.writeString(json, new GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n");
         }
         return 0;
+    }
+
+    private Backend open() {
+        return gemmConfig == null ? Backends.open(device) : Backends.openCl(device, gemmConfig, Map.of());
     }
 
     /** Trainer set-up (uploads) and one step, waited for: the last part of start-up. */

@@ -1,5 +1,6 @@
 package io.clprop.cli;
 
+import io.clprop.backend.opencl.GemmConfig;
 import io.clprop.nn.Activation;
 import io.clprop.nn.LossKind;
 import picocli.CommandLine.ITypeConverter;
@@ -32,6 +33,18 @@ final class Converters {
                 return LossKind.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** --gemm-config: {@code block}, {@code tiled}, or defines (see {@link GemmConfig#parse}). */
+    static final class GemmConfigConverter implements ITypeConverter<GemmConfig> {
+        @Override
+        public GemmConfig convert(String value) {
+            try {
+                return GemmConfig.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "': " + e.getMessage());
             }
         }
     }

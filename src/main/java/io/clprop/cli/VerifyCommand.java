@@ -5,6 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.clprop.backend.Backends;
 import io.clprop.backend.opencl.ClDevice;
+import io.clprop.backend.opencl.GemmConfig;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.util.AtomicFiles;
 import io.clprop.util.UserError;
@@ -55,6 +56,11 @@ final class VerifyCommand implements Callable<Integer> {
             description = "Extra build options for one kernel file, e.g. gemm.cl=-DRM=8 (repeatable).")
     List<String> buildOptions;
 
+    @Option(names = "--gemm-config", paramLabel = "SPEC", converter = Converters.GemmConfigConverter.class,
+            description = "Check these matrix-multiply kernels instead of the tuned or default ones: block, tiled, "
+                    + "or defines such as TSM=32,TSN=32,TSK=8,WPTM=2,WPTN=2.")
+    GemmConfig gemmConfig;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -66,7 +72,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Map<String, String> extra = BuildOptions.parse(buildOptions);
         List<CheckResult> results = new ArrayList<>();
-        try (OpenClBackend backend = Backends.openCl(device, extra)) {
+        try (OpenClBackend backend = Backends.openCl(device, gemmConfig, extra)) {
             ClDevice d = backend.device();
             out.println("device   " + d.summary());
             out.println("platform " + d.platformName() + " (" + d.platformVersion() + ")");

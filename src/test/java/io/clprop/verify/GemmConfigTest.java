@@ -1,25 +1,43 @@
 package io.clprop.verify;
 
 import io.clprop.TestDevices;
+import io.clprop.backend.opencl.ClDevice;
 import io.clprop.backend.opencl.GemmConfig;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.nn.Activation;
+import io.clprop.util.UserError;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * gemm.cl's block shape is a set of -D defines a tuner may change; every shape it can choose must stay
- * correct on every matrix size, edges included, for the plain products and the fused backward kernels
- * that share their code (dense_forward uses gemm_nt, whose block is fixed). Same suite and tolerances as {@link KernelCrossCheckTest}.
+ * The matrix-multiply kernels' shape is a set of -D defines a tuner may change; every shape it can choose
+ * must stay correct on every matrix size, edges included. Same suite and tolerances as
+ * {@link KernelCrossCheckTest}.
+ * <ul>
+ *   <li>Register blocks (gemm.cl): the plain products and the fused backward kernels that share their
+ *       code (dense_forward uses gemm_nt, whose block is fixed).</li>
+ *   <li>Tiles (gemm_tiled.cl): the whole suite, since all six products come from that file; the GPU
+ *       default, a small one (16×16 tiles, k chunks of 8, 2×2 per item: many edge tiles on the suite's
+ *       shapes), and a non-square one with no power of two (24×40 tiles, k chunks of 5, 3×5 per item), which
+ *       exercises the copies' index arithmetic and a chunk that never divides K evenly.</li>
+ * </ul>
  */
 class GemmConfigTest {
 
     @ParameterizedTest(name = "RM={0} VW={1} NV={2}")
     @CsvSource({"1,2,1", "3,4,3", "8,16,1"})
     void everyBlockShapeMatchesTheCpuReference(int rm, int vw, int nv) {
-        try (OpenClBackend device = TestDevices.openCl(new GemmConfig(rm, vw, nv));
+        try (OpenClBackend device = TestDevices.openCl(GemmConfig.registerBlock(rm, vw, nv));
              KernelCrossCheck check = new KernelCrossCheck(device, rm * 100 + vw * 10 + nv)) {
             for (int[] s : KernelCrossCheck.MATMUL_SHAPES) {
                 for (int form = 0; form < 3; form++) {
@@ -33,6 +51,83 @@ class GemmConfigTest {
                 CheckResult r = check.denseBackwardWeights(s[0], s[1], s[2]);
                 assertTrue(r.pass(), "RM=" + rm + " VW=" + vw + " NV=" + nv + ": " + r.row());
             }
+        }
+    }
+
+    @ParameterizedTest(name = "TSM={0} TSN={1} TSK={2} WPTM={3} WPTN={4}")
+    @CsvSource({"64,64,16,4,4", "16,16,8,2,2", "24,40,5,3,5"})
+    void everyTileShapePassesTheWholeSuite(int tsm, int tsn, int tsk, int wptm, int wptn) {
+        GemmConfig config = GemmConfig.tiled(tsm, tsn, tsk, wptm, wptn);
+        long t0 = System.nanoTime();
+        List<CheckResult> results;
+        try (OpenClBackend device = TestDevices.openCl(config);
+             KernelCrossCheck check = new KernelCrossCheck(device, tsm * 1000 + tsk)) {
+            assertEquals("-cl-std=CL1.2 " + config.buildOptions(), device.buildOptions().get("gemm_tiled.cl"),
+                    "the products come from gemm_tiled.cl");
+            results = check.runSuite();
+        }
+        System.out.printf("tiled %s: %d cases in %.1f s%n", config.buildOptions(), results.size(),
+                (System.nanoTime() - t0) / 1e9);
+        Set<String> products = new TreeSet<>();
+        for (CheckResult r : results) {
+            assertTrue(r.pass(), config.buildOptions() + ": " + r.row());
+            products.add(r.kernel().replaceAll("[\\[(].*", ""));
+        }
+        assertTrue(products.containsAll(Set.of("gemm_nn", "gemm_tn", "gemm_nt", "dense_forward",
+                "dense_backward_input", "dense_backward_weights")), "every product checked: " + products);
+    }
+
+    /**
+     * A tiled build whose tile disagrees with the host's (-DTSM=32 -DWPTM=2: the same 16 rows of work-items,
+     * so the launch is accepted, but each group computes 32 rows of the 64 the host assigns it) leaves rows
+     * unwritten: every product form must fail on the larger shapes, and the kernels of other files pass.
+     */
+    @Test
+    void aWronglyBuiltTiledKernelFailsTheCrossCheck() {
+        ClDevice d = deviceUnderTest();
+        Set<String> failed = new TreeSet<>();
+        try (OpenClBackend wrong = new OpenClBackend(d, GemmConfig.GPU_DEFAULT,
+                Map.of("gemm_tiled.cl", "-DTSM=32 -DWPTM=2"));
+             KernelCrossCheck check = new KernelCrossCheck(wrong, 7)) {
+            for (int[] s : KernelCrossCheck.MATMUL_SHAPES) {
+                if (s[0] <= 32) {
+                    continue; // every row lies in the part of the tile that is computed
+                }
+                List<CheckResult> rs = List.of(check.matmul(s[0], s[1], s[2], false, false),
+                        check.matmul(s[0], s[1], s[2], true, false), check.matmul(s[0], s[1], s[2], false, true),
+                        check.denseForward(s[0], s[1], s[2], Activation.TANH),
+                        check.denseBackwardInput(s[0], s[1], s[2], Activation.SIGMOID),
+                        check.denseBackwardWeights(s[0], s[1], s[2]));
+                for (CheckResult r : rs) {
+                    if (!r.pass()) {
+                        failed.add(r.kernel().replaceAll("[\\[(].*", ""));
+                    }
+                }
+            }
+            assertTrue(check.transpose(61, 127).pass(), "gemm.cl's transpose is unaffected");
+            assertTrue(check.softmaxCrossEntropy(31, 33).pass(), "other files' kernels are unaffected");
+        }
+        assertEquals(Set.of("gemm_nn", "gemm_tn", "gemm_nt", "dense_forward", "dense_backward_input",
+                "dense_backward_weights"), failed, "every product form caught");
+    }
+
+    /**
+     * A build option that changes the tiled kernels' work-group shape without the host's (-DWPTM=2: 16×32
+     * items declared, 16×16 launched) is refused when the backend opens, naming both sizes, instead of
+     * every launch failing later.
+     */
+    @Test
+    void aWorkGroupMismatchIsRefusedWhenTheBackendOpens() {
+        ClDevice d = deviceUnderTest();
+        UserError e = assertThrows(UserError.class,
+                () -> new OpenClBackend(d, GemmConfig.GPU_DEFAULT, Map.of("gemm_tiled.cl", "-DWPTM=2")).close());
+        assertTrue(e.getMessage().contains("work-group as 16×32 items") && e.getMessage().contains("launches 16×16"),
+                e.getMessage());
+    }
+
+    private static ClDevice deviceUnderTest() {
+        try (OpenClBackend b = TestDevices.openCl()) {
+            return b.device();
         }
     }
 }

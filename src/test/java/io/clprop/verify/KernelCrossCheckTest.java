@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * dense_backward_weights, transpose, bias_add, activate,
  * activation_backward, bias_grad, mean_into, nonfinite_flag, mse_loss, softmax_ce, softmax_rows, sgd_update,
  * momentum_update, adam_update, gather_rows, argmax_rows (and a device-to-device copy).
+ * gemm_tiled.cl's kernels have the names of gemm.cl's products; {@link GemmConfigTest} runs this suite on them.
  */
 class KernelCrossCheckTest {
     private static OpenClBackend device;
@@ -56,7 +57,8 @@ class KernelCrossCheckTest {
 
     @Test
     void suiteCoversEveryKernelInKernelsFolder() throws IOException {
-        Pattern p = Pattern.compile("__kernel\\s+void\\s+(\\w+)");
+        // Kernels may carry attributes between __kernel and void (gemm_tiled.cl's reqd_work_group_size).
+        Pattern p = Pattern.compile("__kernel\\s+(?:__attribute__\\s*\\(\\(.*?\\)\\)\\s*)*void\\s+(\\w+)");
         Set<String> declared = new TreeSet<>();
         try (Stream<Path> files = Files.list(Path.of("kernels"))) {
             for (Path f : files.filter(x -> x.toString().endsWith(".cl")).collect(Collectors.toList())) {

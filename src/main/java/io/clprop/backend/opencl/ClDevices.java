@@ -89,7 +89,7 @@ public final class ClDevices {
                         deviceString(d, CL_DEVICE_VERSION), deviceString(d, CL_DRIVER_VERSION),
                         (int) deviceInt(d, CL_DEVICE_MAX_COMPUTE_UNITS),
                         deviceLong(d, CL_DEVICE_GLOBAL_MEM_SIZE), deviceLong(d, CL_DEVICE_MAX_MEM_ALLOC_SIZE),
-                        deviceSizeT(d, CL_DEVICE_MAX_WORK_GROUP_SIZE)));
+                        deviceSizeT(d, CL_DEVICE_MAX_WORK_GROUP_SIZE), deviceLong(d, CL_DEVICE_LOCAL_MEM_SIZE)));
             }
         }
         if (out.isEmpty()) {

@@ -1,31 +1,249 @@
 package io.clprop.backend.opencl;
 
-/**
- * Compile-time block shape of kernels/gemm.cl: each work-item computes {@code rm} rows × {@code vw·nv}
- * columns of C with {@code nv} vectors of width {@code vw} per row. The defaults are the shape measured
- * fastest on PoCL with AVX-512 (4 × 2·float16, see shared/DESIGN.md); a tuner may choose others per device.
- */
-public record GemmConfig(int rm, int vw, int nv) {
-    public static final GemmConfig DEFAULT = new GemmConfig(4, 16, 2);
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
-    public GemmConfig {
-        if (rm < 1 || rm > 8 || nv < 1 || nv > 4 || !(vw == 2 || vw == 4 || vw == 8 || vw == 16)) {
-            throw new IllegalArgumentException("bad gemm config rm=" + rm + " vw=" + vw + " nv=" + nv);
+/**
+ * Which matrix-multiply kernels a backend builds, and their compile-time shape: one of two kinds.
+ * <ul>
+ *   <li>{@link RegisterBlock}: kernels/gemm.cl, each work-item a register block of C, no local memory, the
+ *       driver choosing the work-group size. Suits PoCL, which runs a work-group as loops over its items;
+ *       the default everywhere but on GPUs.</li>
+ *   <li>{@link Tiled}: kernels/gemm_tiled.cl, each work-group a tile of C staged through local memory with a
+ *       register block per item, launched with an explicit work-group size. The classic GPU scheme; the
+ *       default on GPUs ({@link #defaultFor}).</li>
+ * </ul>
+ * A tuner ({@link GemmTuner}) may choose another shape of either kind per device.
+ */
+public sealed interface GemmConfig permits GemmConfig.RegisterBlock, GemmConfig.Tiled {
+    /** The default on CPUs: 4 rows × 2·float16, measured fastest on PoCL with AVX-512 (see shared/DESIGN.md). */
+    RegisterBlock DEFAULT = new RegisterBlock(4, 16, 2);
+
+    /**
+     * The default on GPUs: 64×64 tiles of C, k in chunks of 16, 4×4 results per item, so 16×16 = 256 items
+     * per work-group and 8.3 KB of local memory — within what every OpenCL 1.2 GPU offers (256 items is
+     * AMD's usual maximum, 32 KB the smallest local memory the standard allows), and the shape CLBlast's and
+     * Nugteren's tutorials start from. Not measured on a GPU yet.
+     */
+    Tiled GPU_DEFAULT = new Tiled(64, 64, 16, 4, 4);
+
+    /**
+     * For GPUs whose limits refuse {@link #GPU_DEFAULT}, tried in order: 32×32 tiles (8×8 = 64 items, 4.2 KB),
+     * then 16×16 tiles with k chunks of 8 (4×4 = 16 items, 1.1 KB). A device that takes neither gets
+     * {@link #DEFAULT}, which needs neither local memory nor a work-group size.
+     */
+    List<Tiled> GPU_FALLBACKS = List.of(new Tiled(32, 32, 16, 4, 4), new Tiled(16, 16, 8, 4, 4));
+
+    static RegisterBlock registerBlock(int rm, int vw, int nv) {
+        return new RegisterBlock(rm, vw, nv);
+    }
+
+    static Tiled tiled(int tsm, int tsn, int tsk, int wptm, int wptn) {
+        return new Tiled(tsm, tsn, tsk, wptm, wptn);
+    }
+
+    /** The kernel file that provides the six products (gemm_nn, gemm_tn, gemm_nt and the fused dense_*). */
+    String file();
+
+    /** The -D defines that give the kernels this shape. */
+    String buildOptions();
+
+    /** Why {@code device} cannot run this configuration, or empty when it can. */
+    Optional<String> unfitFor(ClDevice device);
+
+    /** With no tuning result: the tiled default on GPUs (the first of the fallbacks that fits), else {@link #DEFAULT}. */
+    static GemmConfig defaultFor(ClDevice device) {
+        if (device.isGpu()) {
+            if (GPU_DEFAULT.unfitFor(device).isEmpty()) {
+                return GPU_DEFAULT;
+            }
+            for (Tiled t : GPU_FALLBACKS) {
+                if (t.unfitFor(device).isEmpty()) {
+                    return t;
+                }
+            }
+        }
+        return DEFAULT;
+    }
+
+    /**
+     * A configuration written as its defines, {@code NAME=V[,NAME=V…]} (names as in {@link #buildOptions},
+     * case-insensitive, "-D" allowed; commas or spaces between): RM, VW, NV for a register block, TSM, TSN,
+     * TSK, WPTM, WPTN for tiles. Names left out take the kind's default ({@link #DEFAULT} or
+     * {@link #GPU_DEFAULT}); the words {@code block} and {@code tiled} alone are those defaults.
+     *
+     * @throws IllegalArgumentException with a one-line reason
+     */
+    static GemmConfig parse(String spec) {
+        String s = spec.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("block")) {
+            return DEFAULT;
+        }
+        if (s.equals("tiled")) {
+            return GPU_DEFAULT;
+        }
+        Map<String, Integer> v = new LinkedHashMap<>();
+        for (String token : s.split("[,\\s]+")) {
+            if (token.isEmpty()) {
+                continue;
+            }
+            String t = token.startsWith("-d") ? token.substring(2) : token;
+            int eq = t.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("'" + token + "' is not NAME=VALUE");
+            }
+            String name = t.substring(0, eq);
+            if (!Tiled.NAMES.contains(name) && !RegisterBlock.NAMES.contains(name)) {
+                throw new IllegalArgumentException("unknown name '" + name.toUpperCase(Locale.ROOT)
+                        + "' (expected RM, VW, NV for a register block or TSM, TSN, TSK, WPTM, WPTN for tiles)");
+            }
+            try {
+                v.put(name, Integer.parseInt(t.substring(eq + 1)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + token + "': the value is not a whole number");
+            }
+        }
+        if (v.isEmpty()) {
+            throw new IllegalArgumentException("empty (expected block, tiled, or NAME=VALUE pairs)");
+        }
+        boolean tiled = v.keySet().stream().anyMatch(Tiled.NAMES::contains);
+        boolean block = v.keySet().stream().anyMatch(RegisterBlock.NAMES::contains);
+        if (tiled && block) {
+            throw new IllegalArgumentException("mixes register-block names (RM, VW, NV) with tile names "
+                    + "(TSM, TSN, TSK, WPTM, WPTN)");
+        }
+        if (block) {
+            return new RegisterBlock(v.getOrDefault("rm", DEFAULT.rm()), v.getOrDefault("vw", DEFAULT.vw()),
+                    v.getOrDefault("nv", DEFAULT.nv()));
+        }
+        return new Tiled(v.getOrDefault("tsm", GPU_DEFAULT.tsm()), v.getOrDefault("tsn", GPU_DEFAULT.tsn()),
+                v.getOrDefault("tsk", GPU_DEFAULT.tsk()), v.getOrDefault("wptm", GPU_DEFAULT.wptm()),
+                v.getOrDefault("wptn", GPU_DEFAULT.wptn()));
+    }
+
+    /**
+     * kernels/gemm.cl: each work-item computes {@code rm} rows × {@code vw·nv} columns of C with {@code nv}
+     * vectors of width {@code vw} per row (gemm_nt and dense_forward use a fixed 4×4 block).
+     */
+    record RegisterBlock(int rm, int vw, int nv) implements GemmConfig {
+        static final java.util.Set<String> NAMES = java.util.Set.of("rm", "vw", "nv");
+
+        /** gemm.cl generates at most 8 rows and 4 vectors per work-item; OpenCL C has no float1 vector type. */
+        public RegisterBlock {
+            if (rm < 1 || rm > 8 || nv < 1 || nv > 4 || !(vw == 2 || vw == 4 || vw == 8 || vw == 16)) {
+                throw new IllegalArgumentException("bad register-block gemm config RM=" + rm + " VW=" + vw + " NV=" + nv
+                        + " (RM 1 to 8, VW 2, 4, 8 or 16, NV 1 to 4)");
+            }
+        }
+
+        /** Rows of C per work-item. */
+        public int rowsPerItem() {
+            return rm;
+        }
+
+        /** Columns of C per work-item. */
+        public int colsPerItem() {
+            return vw * nv;
+        }
+
+        @Override
+        public String file() {
+            return "gemm.cl";
+        }
+
+        @Override
+        public String buildOptions() {
+            return "-DRM=" + rm + " -DVW=" + vw + " -DNV=" + nv;
+        }
+
+        /** No local memory and no explicit work-group size: any device runs it. */
+        @Override
+        public Optional<String> unfitFor(ClDevice device) {
+            return Optional.empty();
         }
     }
 
-    /** Rows of C per work-item. */
-    public int rowsPerItem() {
-        return rm;
-    }
+    /**
+     * kernels/gemm_tiled.cl: a work-group computes a {@code tsm × tsn} tile of C, walking K in chunks of
+     * {@code tsk} staged in local memory; each of its (tsn/wptn) × (tsm/wptm) work-items accumulates a
+     * {@code wptm × wptn} block in registers.
+     */
+    record Tiled(int tsm, int tsn, int tsk, int wptm, int wptn) implements GemmConfig {
+        static final java.util.Set<String> NAMES = java.util.Set.of("tsm", "tsn", "tsk", "wptm", "wptn");
+        /** Extra words per local row in gemm_tiled.cl (its LPAD), which the local memory size counts. */
+        static final int LOCAL_PAD = 1;
 
-    /** Columns of C per work-item. */
-    public int colsPerItem() {
-        return vw * nv;
-    }
+        /**
+         * Tiles must be whole register blocks (gemm_tiled.cl maps each item to a fixed set of rows and
+         * columns). The bounds keep the accumulators within a GPU's registers (≤ 64 per item) and the tile
+         * within reason; devices' own limits are checked by {@link #unfitFor}.
+         */
+        public Tiled {
+            String why = null;
+            if (tsm < 1 || tsn < 1 || tsk < 1 || wptm < 1 || wptn < 1) {
+                why = "every size must be at least 1";
+            } else if (tsm % wptm != 0 || tsn % wptn != 0) {
+                why = "TSM must be a multiple of WPTM and TSN of WPTN";
+            } else if (wptm * wptn > 64) {
+                why = "WPTM·WPTN must be at most 64 (accumulators per work-item)";
+            } else if (tsm > 256 || tsn > 256 || tsk > 64) {
+                why = "TSM and TSN must be at most 256, TSK at most 64";
+            }
+            if (why != null) {
+                throw new IllegalArgumentException("bad tiled gemm config TSM=" + tsm + " TSN=" + tsn + " TSK=" + tsk
+                        + " WPTM=" + wptm + " WPTN=" + wptn + ": " + why);
+            }
+        }
 
-    /** gemm.cl generates at most 8 rows and 4 vectors per work-item; OpenCL C has no float1 vector type. */
-    public String buildOptions() {
-        return "-DRM=" + rm + " -DVW=" + vw + " -DNV=" + nv;
+        /** Work-group size {dimension 0 (columns of C), dimension 1 (rows of C)}. */
+        public long[] localSize() {
+            return new long[]{tsn / wptn, tsm / wptm};
+        }
+
+        /** Work-items per work-group. */
+        public int itemsPerGroup() {
+            return (tsn / wptn) * (tsm / wptm);
+        }
+
+        /** Global size covering an m × n result with whole tiles (OpenCL 1.2 needs a multiple of the local size). */
+        public long[] globalSize(int m, int n) {
+            return new long[]{ceilDiv(n, tsn) * (tsn / wptn), ceilDiv(m, tsm) * (tsm / wptm)};
+        }
+
+        /** Local memory per work-group: the A and B slices, TSK rows of TSM (TSN) floats plus padding. */
+        public long localMemBytes() {
+            return 4L * tsk * (tsm + LOCAL_PAD + tsn + LOCAL_PAD);
+        }
+
+        @Override
+        public String file() {
+            return "gemm_tiled.cl";
+        }
+
+        @Override
+        public String buildOptions() {
+            return "-DTSM=" + tsm + " -DTSN=" + tsn + " -DTSK=" + tsk + " -DWPTM=" + wptm + " -DWPTN=" + wptn;
+        }
+
+        @Override
+        public Optional<String> unfitFor(ClDevice device) {
+            long[] l = localSize();
+            if (itemsPerGroup() > device.maxWorkGroupSize()) {
+                return Optional.of("a work-group of " + l[0] + "×" + l[1] + " = " + itemsPerGroup()
+                        + " items exceeds the device's maximum of " + device.maxWorkGroupSize());
+            }
+            if (localMemBytes() > device.localMemBytes()) {
+                return Optional.of(localMemBytes() + " bytes of local memory per work-group exceed the device's "
+                        + device.localMemBytes());
+            }
+            return Optional.empty();
+        }
+
+        private static long ceilDiv(long a, long b) {
+            return (a + b - 1) / b;
+        }
     }
 }

@@ -2,10 +2,12 @@ package io.clprop.backend.opencl;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.clprop.backend.Tensor;
 import io.clprop.util.AtomicFiles;
+import io.clprop.util.UserError;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,20 +18,37 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Chooses gemm.cl's block shape for a device: builds each candidate, times the backward products of the
- * reference network (the forms that use the block: dW = dZᵀ·X and dX = dZ·W, plus a square product), and
- * keeps the fastest. The choice is cached in {@code ~/.cache/clprop/gemm-tuning.json} (or
- * $CLPROP_CACHE_DIR) keyed by platform, device and driver version; {@link #cachedOrDefault} reads it, and
- * a device never tuned gets {@link GemmConfig#DEFAULT}.
+ * Chooses the matrix-multiply kernels' shape for a device: builds each candidate, times the products of the
+ * reference network (dW = dZᵀ·X, dX = dZ·W, the forward X·Wᵀ, plus a square product), and keeps the
+ * fastest. Candidates are register blocks (gemm.cl) and, on GPUs or when asked, tiles (gemm_tiled.cl). The
+ * choice is cached in {@code ~/.cache/clprop/gemm-tuning.json} (or $CLPROP_CACHE_DIR) keyed by platform,
+ * device and driver version; {@link #cachedOrDefault} reads it, and a device never tuned gets
+ * {@link GemmConfig#defaultFor} (tiles on GPUs, the register block elsewhere).
+ *
+ * <p>Cache entries: {@code {"kind": "register-block", "rm", "vw", "nv"}} or {@code {"kind": "tiled", "tsm",
+ * "tsn", "tsk", "wptm", "wptn"}}; entries written before tiles existed have no kind and are register blocks.
  */
 public final class GemmTuner {
-    /** Candidates: register blocks from 8 to 32 accumulators of float16 or float8, within AVX-512's 32 registers. */
-    public static final List<GemmConfig> CANDIDATES = List.of(
-            GemmConfig.DEFAULT, new GemmConfig(8, 16, 1), new GemmConfig(4, 16, 1), new GemmConfig(2, 16, 4),
-            new GemmConfig(6, 16, 2), new GemmConfig(4, 8, 4), new GemmConfig(8, 8, 2));
+    /** Register blocks from 8 to 32 accumulators of float16 or float8, within AVX-512's 32 registers. */
+    public static final List<GemmConfig> BLOCK_CANDIDATES = List.of(
+            GemmConfig.DEFAULT, GemmConfig.registerBlock(8, 16, 1), GemmConfig.registerBlock(4, 16, 1),
+            GemmConfig.registerBlock(2, 16, 4), GemmConfig.registerBlock(6, 16, 2), GemmConfig.registerBlock(4, 8, 4),
+            GemmConfig.registerBlock(8, 8, 2));
 
-    /** {m, n, k, transA} products timed per candidate. */
-    static final int[][] SHAPES = {{256, 784, 128, 1}, {128, 256, 128, 0}, {128, 256, 128, 1}, {512, 512, 512, 0}};
+    /**
+     * Tiles: the GPU default and the shapes around it that GPU GEMMs commonly settle on (Nugteren's tutorial
+     * and CLBlast's tuned databases): 128×128 tiles with 8×8 per item for large register files, 64×64 with
+     * 8×4 or 4×8, 32×32 with 2×2 for small ones, and k chunks of 8, 16 or 32. Those a device cannot run
+     * (work-group or local-memory limits) are skipped.
+     */
+    public static final List<GemmConfig> TILED_CANDIDATES = List.of(
+            GemmConfig.GPU_DEFAULT, GemmConfig.tiled(64, 64, 8, 4, 4), GemmConfig.tiled(64, 64, 32, 4, 4),
+            GemmConfig.tiled(64, 64, 16, 8, 4), GemmConfig.tiled(64, 64, 16, 4, 8), GemmConfig.tiled(128, 128, 16, 8, 8),
+            GemmConfig.tiled(128, 64, 16, 8, 4), GemmConfig.tiled(32, 32, 16, 2, 2), GemmConfig.tiled(32, 32, 16, 4, 4));
+
+    /** {m, n, k, form} products timed per candidate; form 0: A·B, 1: Aᵀ·B, 2: A·Bᵀ. */
+    static final int[][] SHAPES = {{256, 784, 128, 1}, {128, 256, 128, 0}, {128, 256, 128, 1}, {128, 256, 784, 2},
+            {512, 512, 512, 0}};
 
     private GemmTuner() {
     }
@@ -44,57 +63,128 @@ public final class GemmTuner {
         return d.platformName() + " | " + d.name() + " | " + d.driverVersion();
     }
 
-    /** The tuned configuration for this device, or the default when it was never tuned (or the cache is unreadable). */
+    /** The candidates {@link #tune} times: tiles too on GPUs or when {@code withTiles}. */
+    public static List<GemmConfig> candidates(ClDevice device, boolean withTiles) {
+        List<GemmConfig> out = new ArrayList<>(BLOCK_CANDIDATES);
+        if (withTiles || device.isGpu()) {
+            out.addAll(TILED_CANDIDATES);
+        }
+        return out;
+    }
+
+    /**
+     * The tuned configuration for this device, or its default when it was never tuned, the cache is
+     * unreadable, or the cached choice no longer fits the device.
+     */
     public static GemmConfig cachedOrDefault(ClDevice d) {
         return cachedOrDefault(d, cacheFile());
     }
 
     static GemmConfig cachedOrDefault(ClDevice d, Path f) {
+        GemmConfig fallback = GemmConfig.defaultFor(d);
         if (!Files.isRegularFile(f)) {
-            return GemmConfig.DEFAULT;
+            return fallback;
         }
         try {
             JsonObject all = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
             JsonObject c = all.getAsJsonObject(key(d));
             if (c == null) {
-                return GemmConfig.DEFAULT;
+                return fallback;
             }
-            return new GemmConfig(c.get("rm").getAsInt(), c.get("vw").getAsInt(), c.get("nv").getAsInt());
+            GemmConfig config = fromJson(c);
+            return config.unfitFor(d).isEmpty() ? config : fallback;
         } catch (IOException | RuntimeException e) {
-            return GemmConfig.DEFAULT; // a damaged cache must not stop training; tuning again rewrites it
+            return fallback; // a damaged cache must not stop training; tuning again rewrites it
         }
     }
 
-    /** One candidate's median time over the shapes, in microseconds per round of all shapes. */
-    public record Timing(GemmConfig config, double microseconds) {
+    static GemmConfig fromJson(JsonObject c) {
+        JsonElement kind = c.get("kind");
+        if (kind == null || kind.getAsString().equals("register-block")) {
+            return GemmConfig.registerBlock(c.get("rm").getAsInt(), c.get("vw").getAsInt(), c.get("nv").getAsInt());
+        }
+        if (kind.getAsString().equals("tiled")) {
+            return GemmConfig.tiled(c.get("tsm").getAsInt(), c.get("tsn").getAsInt(), c.get("tsk").getAsInt(),
+                    c.get("wptm").getAsInt(), c.get("wptn").getAsInt());
+        }
+        throw new IllegalArgumentException("unknown gemm config kind " + kind);
+    }
+
+    /** A configuration as the cache stores it (also `clprop bench --json`'s "gemm_config"). */
+    public static JsonObject toJson(GemmConfig config) {
+        JsonObject c = new JsonObject();
+        if (config instanceof GemmConfig.RegisterBlock b) {
+            c.addProperty("kind", "register-block");
+            c.addProperty("rm", b.rm());
+            c.addProperty("vw", b.vw());
+            c.addProperty("nv", b.nv());
+        } else if (config instanceof GemmConfig.Tiled t) {
+            c.addProperty("kind", "tiled");
+            c.addProperty("tsm", t.tsm());
+            c.addProperty("tsn", t.tsn());
+            c.addProperty("tsk", t.tsk());
+            c.addProperty("wptm", t.wptm());
+            c.addProperty("wptn", t.wptn());
+        }
+        return c;
+    }
+
+    /**
+     * One candidate's median time over the shapes, in microseconds per round of all shapes; or, when
+     * {@code skipped} is non-null, why the device could not run it (microseconds is then NaN).
+     */
+    public record Timing(GemmConfig config, double microseconds, String skipped) {
+        static Timing skipped(GemmConfig config, String why) {
+            return new Timing(config, Double.NaN, why);
+        }
+
+        /** The round's floating-point operations (2·m·n·k per product) per second, in billions. */
+        public double gflops() {
+            double flops = 0;
+            for (int[] s : SHAPES) {
+                flops += 2.0 * s[0] * s[1] * s[2];
+            }
+            return flops / (microseconds * 1e3);
+        }
     }
 
     /** Times every candidate on {@code device}, reports each to {@code progress}, saves and returns the best. */
-    public static GemmConfig tune(ClDevice device, Consumer<Timing> progress) {
+    public static GemmConfig tune(ClDevice device, boolean withTiles, Consumer<Timing> progress) {
         Timing best = null;
-        for (GemmConfig c : CANDIDATES) {
+        for (GemmConfig c : candidates(device, withTiles)) {
             Timing t = time(device, c);
             progress.accept(t);
-            if (best == null || t.microseconds() < best.microseconds()) {
+            if (t.skipped() == null && (best == null || t.microseconds() < best.microseconds())) {
                 best = t;
             }
         }
+        // The default register block fits every device, so some candidate always ran.
         save(device, best.config(), cacheFile());
         return best.config();
     }
 
     static Timing time(ClDevice device, GemmConfig config) {
-        try (OpenClBackend b = new OpenClBackend(device, config)) {
+        var unfit = config.unfitFor(device);
+        if (unfit.isPresent()) {
+            return Timing.skipped(config, unfit.get());
+        }
+        OpenClBackend opened;
+        try {
+            opened = new OpenClBackend(device, config);
+        } catch (UserError e) {
+            return Timing.skipped(config, e.getMessage()); // e.g. the kernel's own work-group limit
+        }
+        try (OpenClBackend b = opened) {
             List<Tensor[]> operands = new ArrayList<>();
             for (int[] s : SHAPES) {
-                boolean ta = s[3] == 1;
-                Tensor a = ta ? b.allocate(s[2], s[0]) : b.allocate(s[0], s[2]);
-                operands.add(new Tensor[]{a, b.allocate(s[2], s[1]), b.allocate(s[0], s[1])});
+                Tensor a = s[3] == 1 ? b.allocate(s[2], s[0]) : b.allocate(s[0], s[2]);
+                Tensor bt = s[3] == 2 ? b.allocate(s[1], s[2]) : b.allocate(s[2], s[1]);
+                operands.add(new Tensor[]{a, bt, b.allocate(s[0], s[1])});
             }
             Runnable round = () -> {
                 for (int i = 0; i < SHAPES.length; i++) {
                     Tensor[] o = operands.get(i);
-                    b.matmul(o[0], SHAPES[i][3] == 1, o[1], false, o[2]);
+                    b.matmul(o[0], SHAPES[i][3] == 1, o[1], SHAPES[i][3] == 2, o[2]);
                 }
             };
             round.run(); // first launches compile the work-group functions
@@ -109,7 +199,7 @@ public final class GemmTuner {
                 us[t] = (System.nanoTime() - t0) / 1e3 / 5;
             }
             Arrays.sort(us);
-            return new Timing(config, us[us.length / 2]);
+            return new Timing(config, us[us.length / 2], null);
         }
     }
 
@@ -122,15 +212,11 @@ public final class GemmTuner {
         } catch (IOException | RuntimeException e) {
             all = new JsonObject(); // replace a damaged cache
         }
-        JsonObject c = new JsonObject();
-        c.addProperty("rm", config.rm());
-        c.addProperty("vw", config.vw());
-        c.addProperty("nv", config.nv());
-        all.add(key(device), c);
+        all.add(key(device), toJson(config));
         try {
             Files.createDirectories(f.getParent());
         } catch (IOException e) {
-            throw new io.clprop.util.UserError(f.getParent() + ": cannot create the tuning cache folder (" + e.getMessage() + ")");
+            throw new UserError(f.getParent() + ": cannot create the tuning cache folder (" + e.getMessage() + ")");
         }
         Gson gson = new GsonBuilder().setPrettyPrinting().create();
         AtomicFiles.writeString(f, gson.toJson(all) + "\n");

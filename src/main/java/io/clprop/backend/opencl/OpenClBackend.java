@@ -79,11 +79,27 @@ public final class OpenClBackend implements Backend {
         this.device = device;
         this.gemm = gemm;
         this.buildOptions = new LinkedHashMap<>();
-        buildOptions.put("gemm.cl", PLAIN_OPTIONS + " " + gemm.buildOptions());
+        // gemm.cl always provides transpose; with a tiled config it is built with the default register
+        // block (the same program every other backend on the device shares) and its products go unused.
+        GemmConfig.RegisterBlock block = gemm instanceof GemmConfig.RegisterBlock b ? b : GemmConfig.DEFAULT;
+        buildOptions.put("gemm.cl", PLAIN_OPTIONS + " " + block.buildOptions());
+        if (gemm instanceof GemmConfig.Tiled t) {
+            Optional<String> unfit = t.unfitFor(device);
+            if (unfit.isPresent()) {
+                throw new UserError("gemm config " + t.buildOptions() + " cannot run on " + device.summary() + ": "
+                        + unfit.get());
+            }
+            buildOptions.put(t.file(), PLAIN_OPTIONS + " " + t.buildOptions());
+        }
         for (String f : List.of("activation.cl", "reduce.cl", "loss.cl", "optimizer.cl", "data.cl")) {
             buildOptions.put(f, PLAIN_OPTIONS);
         }
         for (Map.Entry<String, String> e : extraBuildOptions.entrySet()) {
+            if (e.getKey().equals(GemmConfig.GPU_DEFAULT.file()) && !buildOptions.containsKey(e.getKey())) {
+                throw new UserError("--build-option " + e.getKey() + "=" + e.getValue() + ": " + e.getKey()
+                        + " is not built for these gemm kernels (" + gemm.file() + " " + gemm.buildOptions()
+                        + "); it is built with a tiled gemm config (the default on GPUs, or --gemm-config tiled)");
+            }
             if (!buildOptions.containsKey(e.getKey())) {
                 throw new UserError("--build-option " + e.getKey() + "=" + e.getValue() + ": no kernel file "
                         + e.getKey() + " (the files are " + String.join(", ", buildOptions.keySet()) + ")");
@@ -96,8 +112,11 @@ public final class OpenClBackend implements Backend {
         this.queue = clCreateCommandQueue(programs.context(), device.device(), CL_QUEUE_PROFILING_ENABLE, null);
         ClObjectCounts.created(ClObjectCounts.Kind.QUEUE);
         try {
-            addKernels("gemm.cl", "gemm_nn", "gemm_tn", "gemm_nt", "transpose", "dense_forward",
-                    "dense_backward_input", "dense_backward_weights");
+            addKernels(gemm.file(), PRODUCTS);
+            addKernels("gemm.cl", "transpose");
+            if (gemm instanceof GemmConfig.Tiled t) {
+                checkTiledKernels(t);
+            }
             addKernels("activation.cl", "bias_add", "activate", "activation_backward");
             addKernels("reduce.cl", "bias_grad", "mean_into", "nonfinite_flag");
             addKernels("loss.cl", "mse_loss", "softmax_ce", "softmax_rows");
@@ -106,6 +125,40 @@ public final class OpenClBackend implements Backend {
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    /** The kernels of the products, one file's: gemm.cl or gemm_tiled.cl according to the gemm config. */
+    private static final String[] PRODUCTS = {"gemm_nn", "gemm_tn", "gemm_nt", "dense_forward",
+            "dense_backward_input", "dense_backward_weights"};
+
+    /**
+     * The tiled kernels declare their work-group size (reqd_work_group_size, from the -D defines they were
+     * built with); the host launches the size its config computes. A build option that changes one without
+     * the other (e.g. --build-option gemm_tiled.cl=-DWPTM=2) would have every launch refused, so say so
+     * here, once, with both sizes. Also refuse a group larger than the driver can run this kernel with (its
+     * register use can lower the limit below the device's maximum).
+     */
+    private void checkTiledKernels(GemmConfig.Tiled t) {
+        long[] want = t.localSize();
+        for (String name : PRODUCTS) {
+            cl_kernel k = kernels.get(name);
+            long[] declared = new long[3];
+            clGetKernelWorkGroupInfo(k, device.device(), CL_KERNEL_COMPILE_WORK_GROUP_SIZE, 3L * Sizeof.size_t,
+                    Pointer.to(declared), null);
+            if (declared[0] != want[0] || declared[1] != want[1]) {
+                throw new UserError("kernels/" + t.file() + " built with '" + buildOptions.get(t.file()) + "' declares "
+                        + name + "'s work-group as " + declared[0] + "×" + declared[1] + " items, but the gemm config "
+                        + t.buildOptions() + " launches " + want[0] + "×" + want[1]);
+            }
+            long[] max = new long[1];
+            clGetKernelWorkGroupInfo(k, device.device(), CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(max),
+                    null);
+            if (t.itemsPerGroup() > max[0]) {
+                throw new UserError("gemm config " + t.buildOptions() + " cannot run on " + device.summary() + ": "
+                        + name + " allows at most " + max[0] + " items per work-group, the config needs "
+                        + t.itemsPerGroup());
+            }
         }
     }
 
@@ -321,37 +374,45 @@ public final class OpenClBackend implements Backend {
         if (m == 0 || n == 0) {
             return;
         }
-        if (transB) {
-            launch("gemm_nt", new long[]{ceilDiv(n, 4), ceilDiv(m, 4)}, m, n, k, a, b, c);
-            return;
-        }
-        long gx = ceilDiv(n, gemm.colsPerItem());
-        long gy = ceilDiv(m, gemm.rowsPerItem());
-        launch(transA ? "gemm_tn" : "gemm_nn", new long[]{gx, gy}, m, n, k, a, b, c);
+        launchProduct(transB ? "gemm_nt" : transA ? "gemm_tn" : "gemm_nn", m, n, m, n, k, a, b, c);
     }
 
     @Override
     public void denseForward(Tensor x, Tensor w, Tensor bias, Activation f, Tensor out) {
         int[] mnk = Shapes.matmul(x, false, w, true, out);
         Shapes.checkBias(out, bias);
-        launch("dense_forward", new long[]{ceilDiv(mnk[1], 4), ceilDiv(mnk[0], 4)}, f.code, mnk[0], mnk[1], mnk[2],
-                x, w, bias, out);
+        launchProduct("dense_forward", mnk[0], mnk[1], f.code, mnk[0], mnk[1], mnk[2], x, w, bias, out);
     }
 
     @Override
     public void denseBackwardInput(Tensor dz, Tensor w, Activation fPrev, Tensor aPrev, Tensor dzPrev) {
         int[] mnk = Shapes.matmul(dz, false, w, false, dzPrev);
         Shapes.checkSame(aPrev, dzPrev);
-        launch("dense_backward_input", new long[]{ceilDiv(mnk[1], gemm.colsPerItem()), ceilDiv(mnk[0], gemm.rowsPerItem())},
-                fPrev.code, mnk[0], mnk[1], mnk[2], dz, w, aPrev, dzPrev);
+        launchProduct("dense_backward_input", mnk[0], mnk[1], fPrev.code, mnk[0], mnk[1], mnk[2], dz, w, aPrev, dzPrev);
     }
 
     @Override
     public void denseBackwardWeights(Tensor dz, Tensor x, Tensor dw, Tensor db) {
         int[] mnk = Shapes.matmul(dz, true, x, false, dw);
         Shapes.checkBias(dz, db);
-        launch("dense_backward_weights", new long[]{ceilDiv(mnk[1], gemm.colsPerItem()), ceilDiv(mnk[0], gemm.rowsPerItem())},
-                mnk[0], mnk[1], mnk[2], dz, x, dw, db);
+        launchProduct("dense_backward_weights", mnk[0], mnk[1], mnk[0], mnk[1], mnk[2], dz, x, dw, db);
+    }
+
+    /**
+     * Launches one of the product kernels for an m × n result. Tiled: whole tiles with the config's
+     * work-group size. Register blocks: one item per block of the config (4×4 for the two A·Bᵀ forms,
+     * whose block is fixed), the driver choosing the work-group size.
+     */
+    private void launchProduct(String name, int m, int n, Object... args) {
+        if (gemm instanceof GemmConfig.Tiled t) {
+            enqueue(name, t.globalSize(m, n), t.localSize(), args);
+            return;
+        }
+        GemmConfig.RegisterBlock block = (GemmConfig.RegisterBlock) gemm;
+        boolean nt = name.equals("gemm_nt") || name.equals("dense_forward");
+        int cols = nt ? 4 : block.colsPerItem();
+        int rows = nt ? 4 : block.rowsPerItem();
+        enqueue(name, new long[]{ceilDiv(n, cols), ceilDiv(m, rows)}, null, args);
     }
 
     @Override
@@ -481,10 +542,15 @@ public final class OpenClBackend implements Backend {
 
     /**
      * Sets the arguments in order and enqueues the kernel with a NULL local size (the driver chooses; on
-     * PoCL every distinct local size would compile another work-group function). A Tensor argument
-     * expands to two kernel arguments: its buffer and its element offset.
+     * PoCL every distinct local size would compile another work-group function; only the tiled products
+     * pass one). A Tensor argument expands to two kernel arguments: its buffer and its element offset.
      */
     private void launch(String name, long[] global, Object... args) {
+        enqueue(name, global, null, args);
+    }
+
+    /** {@link #launch} with an explicit work-group size ({@code local}; null: the driver's choice). */
+    private void enqueue(String name, long[] global, long[] local, Object... args) {
         for (long g : global) {
             if (g == 0) {
                 return;
@@ -511,10 +577,10 @@ public final class OpenClBackend implements Backend {
             global = new long[]{(global[0] + 63) / 64 * 64};
         }
         if (profiled == null) {
-            clEnqueueNDRangeKernel(queue, k, global.length, null, global, null, 0, null, null);
+            clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, null);
         } else {
             cl_event e = new cl_event();
-            clEnqueueNDRangeKernel(queue, k, global.length, null, global, null, 0, null, e);
+            clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, e);
             ClObjectCounts.created(ClObjectCounts.Kind.EVENT);
             profiled.add(Map.entry(name, e));
         }

@@ -1,0 +1,73 @@
+package io.clprop.cli;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.clprop.TestDevices;
+import io.clprop.data.IdxFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static io.clprop.cli.CliTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** --gemm-config on verify and bench: the kernels asked for are the ones built, and bad specs are one line. */
+class GemmConfigCliTest {
+
+    @Test
+    void verifyChecksTheTiledKernelsAskedFor() {
+        TestDevices.openCl().close(); // skip (or fail in CI) without OpenCL
+        CliTest.Result r = run("verify", "--gemm-config", "TSM=16,TSN=16,TSK=8,WPTM=2,WPTN=2", "--cases", "40");
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("options  gemm_tiled.cl: -cl-std=CL1.2 -DTSM=16 -DTSN=16 -DTSK=8 -DWPTM=2 -DWPTN=2\n"),
+                r.out());
+        assertTrue(r.out().contains("46 passed, 0 failed"), r.out()); // 40 kernel cases + 6 training steps
+    }
+
+    @Test
+    void benchReportsWhichKernelsItMeasured(@TempDir Path data) throws IOException {
+        TestDevices.openCl().close();
+        // 200 samples: bench's start-up measurement trains one step at batch 128 whatever --batches says.
+        IdxFiles.writeMnistFolder(data, false, 200, 4, 4, 3);
+        Path json = data.resolve("bench.json");
+        CliTest.Result r = run("bench", "--data", data.toString(), "--gemm-config", "tiled", "--batches", "20",
+                "--epochs", "1", "--no-gemm", "--no-profile", "--json", json.toString());
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("kernels  kernels/gemm_tiled.cl -DTSM=64 -DTSN=64 -DTSK=16 -DWPTM=4 -DWPTN=4\n"),
+                r.out());
+        assertTrue(r.out().contains("train    batch   20:"), r.out());
+        JsonObject g = JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonObject("gemm_config");
+        assertEquals("tiled", g.get("kind").getAsString());
+        assertEquals(16, g.get("tsk").getAsInt());
+    }
+
+    @Test
+    void aBadSpecIsOneLine() {
+        CliTest.Result r = run("bench", "--gemm-config", "TSM=16,WPTM=3");
+        assertEquals(Main.EXIT_USAGE, r.status(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("--gemm-config") && r.err().contains("TSM must be a multiple of WPTM"), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void tiledBuildOptionsNeedTheTiledKernels() {
+        TestDevices.openCl().close();
+        CliTest.Result r = run("verify", "--gemm-config", "block", "--build-option", "gemm_tiled.cl=-DTSK=8");
+        assertEquals(Main.EXIT_USAGE, r.status(), r.err());
+        assertTrue(r.err().contains("gemm_tiled.cl is not built for these gemm kernels (gemm.cl -DRM=4 -DVW=16 -DNV=2)")
+                && r.err().contains("--gemm-config tiled"), r.err());
+    }
+
+    @Test
+    void itDoesNotApplyToTheCpuPath() {
+        CliTest.Result r = run("bench", "--device", "cpu", "--gemm-config", "tiled");
+        assertEquals(Main.EXIT_USAGE, r.status(), r.err());
+        assertEquals("clprop: error: --gemm-config chooses OpenCL kernels; it does not apply to --device cpu",
+                r.err().trim());
+    }
+}
