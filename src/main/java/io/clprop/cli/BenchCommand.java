@@ -186,7 +186,8 @@ final class BenchCommand implements Callable<Integer> {
     /** Trainer set-up (uploads) and one step, waited for: the last part of start-up. */
     private static double firstStep(Backend backend, Dataset train) {
         long t = System.nanoTime();
-        try (Trainer trainer = new Trainer(backend, TrainConfig.defaults().withEpochs(1), train, null)) {
+        TrainConfig config = TrainConfig.defaults().withEpochs(1).withBatchSize(Math.min(128, train.size()));
+        try (Trainer trainer = new Trainer(backend, config, train, null)) {
             trainer.trainSteps(1);
             backend.finish();
         }
