@@ -45,6 +45,13 @@ public final class Shapes {
         }
     }
 
+    /** Every tensor the size of the first: a parameter buffer and its gradient and optimizer state. */
+    public static void checkSameSize(Tensor first, Tensor... others) {
+        for (Tensor t : others) {
+            checkSameSize(first, t);
+        }
+    }
+
     public static void checkBias(Tensor z, Tensor bias) {
         if (bias.size() != z.cols()) {
             throw new IllegalArgumentException("bias of " + bias.size() + " for " + z.shape());

@@ -401,8 +401,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void momentumUpdate(Tensor params, Tensor grads, Tensor velocity, float lr, float momentum,
                                float weightDecay, boolean nesterov) {
-        Shapes.checkSameSize(params, grads);
-        Shapes.checkSameSize(params, velocity);
+        Shapes.checkSameSize(params, grads, velocity);
         double[] P = f(params), G = f(grads), V = f(velocity);
         for (int k = 0; k < params.size(); k++) {
             double p = P[params.offset() + k];
@@ -416,9 +415,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamUpdate(Tensor params, Tensor grads, Tensor m, Tensor s, float lr, float beta1, float beta2,
                            float epsilon, float weightDecay, float c1, float c2) {
-        Shapes.checkSameSize(params, grads);
-        Shapes.checkSameSize(params, m);
-        Shapes.checkSameSize(params, s);
+        Shapes.checkSameSize(params, grads, m, s);
         double[] P = f(params), G = f(grads), M = f(m), S = f(s);
         double b1 = beta1, b2 = beta2;
         for (int k = 0; k < params.size(); k++) {

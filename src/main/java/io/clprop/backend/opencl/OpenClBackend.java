@@ -497,8 +497,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void momentumUpdate(Tensor params, Tensor grads, Tensor velocity, float lr, float momentum,
                                float weightDecay, boolean nesterov) {
-        Shapes.checkSameSize(params, grads);
-        Shapes.checkSameSize(params, velocity);
+        Shapes.checkSameSize(params, grads, velocity);
         launch("momentum_update", new long[]{params.size()}, params.size(), params, grads, velocity, lr, momentum,
                 weightDecay, nesterov ? 1 : 0);
     }
@@ -506,9 +505,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void adamUpdate(Tensor params, Tensor grads, Tensor m, Tensor s, float lr, float beta1, float beta2,
                            float epsilon, float weightDecay, float c1, float c2) {
-        Shapes.checkSameSize(params, grads);
-        Shapes.checkSameSize(params, m);
-        Shapes.checkSameSize(params, s);
+        Shapes.checkSameSize(params, grads, m, s);
         launch("adam_update", new long[]{params.size()}, params.size(), params, grads, m, s, lr, beta1, beta2,
                 epsilon, weightDecay, c1, c2);
     }
