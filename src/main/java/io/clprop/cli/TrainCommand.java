@@ -118,8 +118,8 @@ final class TrainCommand implements Callable<Integer> {
             + "(weights, optimizer state, generator, batch order, metrics) to FILE, atomically.")
     Path checkpoint;
 
-    @Option(names = "--resume", paramLabel = "FILE", description = "Continue the run saved in checkpoint FILE; all "
-            + "settings must be the same as when it was written, except --epochs, which may be raised.")
+    @Option(names = "--resume", paramLabel = "FILE", description = "Continue the run saved in checkpoint FILE; the "
+            + "settings must be those it was written with, except --epochs, --target-loss, --lr and --schedule.")
     Path resume;
 
     @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model to FILE at the end "
@@ -224,8 +224,9 @@ final class TrainCommand implements Callable<Integer> {
                         io.clprop.verify.ParameterDiff.stepTolerance(trainer.spec(), config.batchSize()));
             }
             if (resume != null) {
-                trainer.resume(resume);
-                out.println("resumed " + resume + " after epoch " + trainer.epochsDone());
+                List<String> changes = trainer.resume(resume);
+                out.println("resumed " + resume + " after epoch " + trainer.epochsDone()
+                        + (changes.isEmpty() ? "" : ", changing " + String.join(", ", changes)));
             }
             trainer.setCheckpoint(checkpoint);
             trainer.fit(m -> out.println(m.line()));

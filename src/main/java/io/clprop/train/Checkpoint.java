@@ -64,11 +64,23 @@ public final class Checkpoint {
     }
 
     /**
-     * Reads a checkpoint for a run of {@code config} on {@code spec}: everything that shapes the run's
-     * trajectory must match (all settings but --epochs, which may be raised to train on), or a one-line
-     * error names the first difference.
+     * Settings a resumed run may change: how long to train and when to stop, and the learning rate and its
+     * schedule (to continue a diverged run more gently). Changing any but --epochs means the run no longer
+     * matches one that was never interrupted, so {@link #read} reports them. Everything else (network,
+     * optimizer and its constants, batch, seed, validation split, patience) shapes the state the
+     * checkpoint holds and must stay.
      */
-    public static TrainerState read(Path file, TrainConfig config, NetworkSpec spec, int trainSamples) {
+    static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("epochs", "target_loss", "lr", "schedule");
+
+    /** A checkpoint's state, and the settings this run changes from it ("lr 0.1 → 0.01"), if any. */
+    public record Loaded(TrainerState state, List<String> changes) {
+    }
+
+    /**
+     * Reads a checkpoint for a run of {@code config} on {@code spec}: every setting must match except those
+     * of {@link #MAY_CHANGE}, or a one-line error names the first difference.
+     */
+    public static Loaded read(Path file, TrainConfig config, NetworkSpec spec, int trainSamples) {
         ClpropFile f = ClpropFile.read(file, MAGIC, "checkpoint");
         JsonObject h = f.header();
         try {
@@ -79,16 +91,20 @@ public final class Checkpoint {
             }
             JsonObject saved = h.getAsJsonObject("config");
             JsonObject asked = ConfigJson.toJson(config);
+            List<String> changes = new ArrayList<>();
             for (Map.Entry<String, JsonElement> e : asked.entrySet()) {
-                if (e.getKey().equals("epochs")) {
-                    continue;
-                }
                 JsonElement was = saved.get(e.getKey());
                 // Compared as JSON text: a float written as 0.9 reads back as the double 0.9.
                 if (was == null || !e.getValue().toString().equals(was.toString())) {
+                    if (was != null && MAY_CHANGE.contains(e.getKey())) {
+                        if (!e.getKey().equals("epochs")) {
+                            changes.add(e.getKey() + " " + was + " → " + e.getValue());
+                        }
+                        continue;
+                    }
                     throw new UserError(file + ": the checkpoint was taken with " + e.getKey() + " " + was
-                            + ", this run has " + e.getValue() + " (resume with the same settings; only --epochs "
-                            + "may change)");
+                            + ", this run has " + e.getValue() + " (a resumed run keeps its settings; only --epochs, "
+                            + "--target-loss, --lr and --schedule may change)");
                 }
             }
             int samples = h.get("train_samples").getAsInt();
@@ -109,12 +125,12 @@ public final class Checkpoint {
                 history.add(MetricsJson.epochFromJson(e.getAsJsonObject()));
             }
             JsonElement best = h.get("best_validation_loss");
-            return new TrainerState(h.get("epochs_done").getAsInt(), h.get("global_step").getAsLong(),
+            return new Loaded(new TrainerState(h.get("epochs_done").getAsInt(), h.get("global_step").getAsLong(),
                     f.f32("parameters"), stateNames, state, h.get("optimizer_steps").getAsLong(),
                     Base64.getDecoder().decode(h.get("rng").getAsString()), f.i32("order"),
                     f.f32Sections().get("best_parameters"),
                     best == null || best.isJsonNull() ? Double.POSITIVE_INFINITY : best.getAsDouble(),
-                    h.get("best_epoch").getAsInt(), h.get("epochs_since_best").getAsInt(), history);
+                    h.get("best_epoch").getAsInt(), h.get("epochs_since_best").getAsInt(), history), changes);
         } catch (UserError e) {
             throw e;
         } catch (RuntimeException e) {

@@ -257,11 +257,15 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * Continues the run saved in {@code file} by a trainer of the same configuration (only the epoch count
-     * may differ): weights, optimizer state, generator, batch order, early-stopping state and history.
+     * Continues the run saved in {@code file} by a trainer of the same configuration: weights, optimizer
+     * state, generator, batch order, early-stopping state and history. The epoch count, target loss,
+     * learning rate and schedule may differ ({@link Checkpoint#MAY_CHANGE}); returns the changes other than
+     * the epoch count (empty: the run continues exactly as if never interrupted).
      */
-    public void resume(java.nio.file.Path file) {
-        restore(Checkpoint.read(file, config, spec, train.size));
+    public List<String> resume(java.nio.file.Path file) {
+        Checkpoint.Loaded loaded = Checkpoint.read(file, config, spec, train.size);
+        restore(loaded.state());
+        return loaded.changes();
     }
 
     /** One epoch of training followed by validation and test evaluations (NaN where there is no such set). */

@@ -53,6 +53,14 @@ class DivergenceCliTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertArrayEquals(new Object[]{ckpt}, files.toArray(), "no metrics, model, plot or temporary file");
         }
+        // The last good checkpoint continues, more gently: a resumed run may change the rate and schedule.
+        CliTest.Result again = run(concat(BASE, "--device", device, "--schedule", "constant", "--lr", "0.05",
+                "--checkpoint", ckpt.toString(), "--resume", ckpt.toString(), "--save", model.toString()));
+        assertEquals(0, again.status(), again.out() + again.err());
+        assertTrue(again.out().contains("resumed " + ckpt + " after epoch 1, changing lr 0.1 → 0.05, schedule "
+                + "\"step:1:1.0E30\" → \"constant\""), again.out());
+        assertTrue(again.out().contains("epoch   3 "), again.out());
+        assertTrue(Files.exists(model));
     }
 
     /** With mid-epoch checks off, the epoch end still catches it, from the step losses it reads anyway. */

@@ -114,10 +114,15 @@ class CheckpointResumeTest {
             UserError e = assertThrows(UserError.class, () -> t.resume(file));
             assertTrue(e.getMessage().contains("17-23-11-4"), e.getMessage());
         }
-        // More epochs are allowed: the run continues.
+        // More epochs are allowed and not reported: the run continues exactly.
         try (Backend b = new CpuBackend(); Trainer t = new Trainer(b, CONFIG.withEpochs(7), DATA, TEST)) {
-            t.resume(file);
+            assertEquals(List.of(), t.resume(file));
             assertEquals(1, t.epochsDone());
+        }
+        // A lower learning rate is allowed and reported: the run no longer matches an uninterrupted one.
+        try (Backend b = new CpuBackend();
+             Trainer t = new Trainer(b, CONFIG.toBuilder().learningRate(0.005).build(), DATA, TEST)) {
+            assertEquals(List.of("lr 0.01 → 0.005"), t.resume(file));
         }
         byte[] bytes = Files.readAllBytes(file);
         bytes[bytes.length / 2] ^= 0x10;
