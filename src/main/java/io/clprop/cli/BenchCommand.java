@@ -57,6 +57,10 @@ final class BenchCommand implements Callable<Integer> {
                     + "RM=8,VW=16,NV=1.")
     GemmConfig gemmConfig;
 
+    @Option(names = "--nan-check-every", paramLabel = "N", description = "Steps between divergence checks, as in "
+            + "train (0: at epoch ends only; default: ${DEFAULT-VALUE}).")
+    int nanCheckEvery = Trainer.DEFAULT_DIVERGENCE_CHECK_EVERY;
+
     @Option(names = "--no-gemm", description = "Skip the matrix-multiply measurements.")
     boolean noGemm;
 
@@ -76,6 +80,9 @@ final class BenchCommand implements Callable<Integer> {
             if (b < 1) {
                 throw new UserError("--batches: sizes must be positive, got " + b);
             }
+        }
+        if (nanCheckEvery < 0) {
+            throw new UserError("--nan-check-every must be ≥ 0, got " + nanCheckEvery);
         }
         if (json != null) {
             MetricsJson.checkWritable(json, "--json");
@@ -101,6 +108,7 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("startup  JVM start to first step done %.0f ms (data load %.0f ms, backend and kernels %.0f ms, "
                     + "trainer set-up and first step %.0f ms)%n", sinceJvmStart, loadMs, openMs, firstStepMs);
             root.addProperty("device", backend.description());
+            root.addProperty("nan_check_every", nanCheckEvery);
             root.addProperty("startup_ms", sinceJvmStart);
             root.addProperty("data_load_ms", loadMs);
             root.addProperty("backend_open_ms", openMs);
@@ -111,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
                 if (batches[i] > train.size()) {
                     throw new UserError("--batches: " + batches[i] + " is larger than the training set");
                 }
-                Bench.Workload w = Bench.workload(backend, train, batches[i], epochs);
+                Bench.Workload w = Bench.workload(backend, train, batches[i], epochs, nanCheckEvery);
                 out.printf("train    batch %4d: %,9.0f samples/s  %.3f ms/step  (%d steps/epoch; epochs %s)  per step: "
                                 + "h2d %.1f B, d2h %.1f B, %.4f waits%n", w.batch(), w.samplesPerSec(), w.stepMs(),
                         w.steps(), fmt(w.epochSamplesPerSec()), w.h2dBytesPerStep(), w.d2hBytesPerStep(),
