@@ -121,7 +121,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 Bench.Workload w = Bench.workload(backend, train, batches[i], epochs, nanCheckEvery);
                 out.printf("train    batch %4d: %,9.0f samples/s  %.3f ms/step  (%d steps/epoch; epochs %s)  per step: "
-                                + "h2d %.1f B, d2h %.1f B, %.4f waits%n", w.batch(), w.samplesPerSec(), w.stepMs(),
+                                + "h2d %.2f B, d2h %.2f B, %.4f waits%n", w.batch(), w.samplesPerSec(), w.stepMs(),
                         w.steps(), fmt(w.epochSamplesPerSec()), w.h2dBytesPerStep(), w.d2hBytesPerStep(),
                         w.syncsPerStep());
                 JsonObject o = new JsonObject();

@@ -28,12 +28,15 @@ public final class MetricsJson {
 
     /** Fails before any work if {@code file} (given with {@code option}) could not be written afterwards. */
     public static void checkWritable(Path file, String option) {
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new UserError(option + " " + file + ": folder " + dir + " does not exist");
+        if (file.toString().isEmpty()) {
+            throw new UserError(option + ": needs a file name, got an empty one");
         }
         if (Files.isDirectory(file)) {
             throw new UserError(option + " " + file + ": is a folder");
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new UserError(option + " " + file + ": folder " + dir + " does not exist");
         }
         if (!Files.isWritable(dir)) {
             throw new UserError(option + " " + file + ": folder " + dir + " is not writable");

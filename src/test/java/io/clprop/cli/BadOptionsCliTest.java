@@ -73,9 +73,20 @@ class BadOptionsCliTest {
             "--train-limit 13    | --train-limit 13 | between 1 and 12",
             "--target-loss -1    | --target-loss | must be ≥ 0",
             "--init orthogonal   | --init     | orthogonal",
-            "--build-option gemm.cl | --build-option gemm.cl | expected FILE.cl=OPTIONS"})
+            "--build-option gemm.cl | --build-option gemm.cl | expected FILE.cl=OPTIONS",
+            "--metrics-json /    | --metrics-json / | is a folder",
+            "--save /            | --save / | is a folder",
+            "--metrics-json /no-such-folder/m.json | --metrics-json /no-such-folder/m.json | folder /no-such-folder does not exist"})
     void isRefusedWithOneLineNamingTheOption(String options, String option, String problem) {
         BadInput.assertRejected(train(options), out, option, problem);
+    }
+
+    @Test
+    void emptyOutputFileName() {
+        List<String> args = new ArrayList<>(List.of("train", "--device", "cpu", "--data", data.toString(), "--hidden",
+                "5", "--batch", "4", "--epochs", "1", "--metrics-json", ""));
+        BadInput.assertRejected(CliTest.run(args.toArray(String[]::new)), out, "--metrics-json",
+                "needs a file name, got an empty one");
     }
 
     @Test
