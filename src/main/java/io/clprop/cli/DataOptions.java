@@ -21,7 +21,8 @@ public final class DataOptions {
     @Mixin
     DataSource source = new DataSource();
 
-    @Option(names = "--test-data", paramLabel = "FILE", description = "csv: a test set to report accuracy on while training.")
+    @Option(names = "--test-data", paramLabel = "FILE", description = "csv: a test set to report accuracy on while training; with headers, its columns are "
+            + "matched to the training set's by name.")
     Path testData;
 
     @Option(names = "--standardize", negatable = true,

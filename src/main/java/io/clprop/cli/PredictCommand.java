@@ -38,7 +38,8 @@ final class PredictCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--input", required = true, paramLabel = "FILE",
-            description = "The samples: an IDX image file (raw or .gz) or a CSV file of features.")
+            description = "The samples: an IDX image file (raw or .gz) or a CSV file of features (with a header, "
+                    + "matched to the model's feature names when it has them).")
     Path input;
 
     @Option(names = "--format", paramLabel = "idx|csv", converter = DataSource.FormatConverter.class,
