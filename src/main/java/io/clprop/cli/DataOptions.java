@@ -2,6 +2,7 @@ package io.clprop.cli;
 
 import io.clprop.data.CsvReader;
 import io.clprop.data.Dataset;
+import io.clprop.data.FeatureOrder;
 import io.clprop.data.MnistFolder;
 import io.clprop.data.Standardizer;
 import io.clprop.util.UserError;
@@ -20,7 +21,8 @@ public final class DataOptions {
     @Mixin
     DataSource source = new DataSource();
 
-    @Option(names = "--test-data", paramLabel = "FILE", description = "csv: a test set to report accuracy on while training.")
+    @Option(names = "--test-data", paramLabel = "FILE", description = "csv: a test set to report accuracy on while training; with headers, its columns are "
+            + "matched to the training set's by name.")
     Path testData;
 
     @Option(names = "--standardize", negatable = true,
@@ -34,10 +36,14 @@ public final class DataOptions {
      * @param test         null when there is no test set (csv without --test-data)
      * @param standardizer null when features are used as they are; to be saved in the model file
      * @param classNames   empty when the classes are the label values 0..n−1; to be saved in the model file
+     * @param featureNames the training CSV's header names of the features, in input order; empty for IDX data
+     *                     and a CSV file without a header; to be saved in the model file
+     * @param testColumns  how the test CSV's columns were matched to the training set's (POSITIONAL when there
+     *                     is no test CSV or the training set has no names)
      * @param source       one line saying where the data came from
      */
     public record TrainingData(Dataset train, Dataset test, Standardizer standardizer, List<String> classNames,
-                               String source) {
+                               List<String> featureNames, FeatureOrder.Outcome testColumns, String source) {
     }
 
     public DataSource.Format format() {
@@ -51,7 +57,8 @@ public final class DataOptions {
      */
     public TrainingData loadTraining(Integer trainLimit, Integer testLimit) {
         Dataset train, test;
-        List<String> names;
+        List<String> names, features = List.of();
+        FeatureOrder.Outcome testColumns = FeatureOrder.Outcome.POSITIONAL;
         String where;
         if (source.format() == DataSource.Format.IDX) {
             Path dir = source.idxFolder();
@@ -66,13 +73,20 @@ public final class DataOptions {
         } else {
             Path file = source.csvFile("the training set");
             CsvReader.Options options = source.csv.toOptions();
-            CsvReader.Labelled l = CsvReader.readLabelled(file, options);
+            // The names are stored in the model to match later data by, so they must be usable as keys.
+            CsvReader.Labelled l = CsvReader.readLabelled(file, options, null, CsvReader.HeaderCheck.NAMES_USABLE);
             train = l.data();
             names = l.classes().names();
+            features = l.featureNames();
             test = null;
             where = file.toString();
             if (testData != null) {
-                test = CsvReader.readLabelled(testData, options, l.classes()).data();
+                String whose = "the training set " + file;
+                CsvReader.Labelled t = CsvReader.readLabelled(testData, options, l.classes(),
+                        FeatureOrder.check(features, testData, whose, ""));
+                FeatureOrder order = FeatureOrder.match(features, t.featureNames(), testData, whose, "");
+                test = order.apply(t.data());
+                testColumns = order.outcome();
                 if (test.featureCount() != train.featureCount()) {
                     throw new UserError(testData + ": " + test.featureCount() + " features per sample, but the training "
                             + "set " + file + " has " + train.featureCount());
@@ -92,7 +106,7 @@ public final class DataOptions {
             train = s.apply(train);
             test = test == null ? null : s.apply(test);
         }
-        return new TrainingData(train, test, s, names, where);
+        return new TrainingData(train, test, s, names, features, testColumns, where);
     }
 
     private static Dataset limit(Dataset d, Integer n, String option) {

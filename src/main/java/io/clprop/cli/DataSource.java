@@ -2,6 +2,7 @@ package io.clprop.cli;
 
 import io.clprop.data.CsvReader;
 import io.clprop.data.Dataset;
+import io.clprop.data.FeatureOrder;
 import io.clprop.data.MnistFolder;
 import io.clprop.model.ModelFile;
 import io.clprop.util.UserError;
@@ -10,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -50,8 +52,28 @@ public final class DataSource {
     @Mixin
     CsvOptions csv = new CsvOptions();
 
-    /** The data that eval evaluates a model on, its standardisation applied, and where it came from. */
-    public record EvaluationData(Dataset data, String source) {
+    /**
+     * The data that eval evaluates a model on, its standardisation applied, where it came from, and how its
+     * columns were matched to the model's feature names (POSITIONAL for IDX data and models without names).
+     */
+    public record EvaluationData(Dataset data, String source, FeatureOrder.Outcome columns) {
+    }
+
+    /** What the message about columns that are not the model's features adds (eval and predict). */
+    static final String UNKNOWN_COLUMNS_HINT = " (remove the columns that are not features of the model; a label "
+            + "column is named with --label-column)";
+
+    /**
+     * Says how a CSV file's columns were matched to a model's feature names: a line on {@code out} when they
+     * were reordered, a warning on {@code err} when the file had no header to check them by.
+     */
+    static void reportColumns(FeatureOrder.Outcome columns, String file, PrintWriter out, PrintWriter err) {
+        if (columns == FeatureOrder.Outcome.REORDERED) {
+            out.println("columns  reordered to the model's feature order");
+        } else if (columns == FeatureOrder.Outcome.UNCHECKED) {
+            err.println("clprop: warning: " + file + " has no header, so its columns are taken in the model's "
+                    + "feature order without checking their names");
+        }
     }
 
     public Format format() {
@@ -80,6 +102,7 @@ public final class DataSource {
         int inputs = model.spec().inputs(), outputs = model.spec().outputs();
         Dataset d;
         Path source;
+        FeatureOrder.Outcome columns = FeatureOrder.Outcome.POSITIONAL;
         if (format == Format.IDX) {
             source = idxFolder();
             d = MnistFolder.loadTest(source);
@@ -91,7 +114,13 @@ public final class DataSource {
             source = csvFile("the set to evaluate");
             CsvReader.Classes classes = new CsvReader.Classes(outputs, model.classNames(),
                     "the classes of model " + modelFile);
-            d = CsvReader.readLabelled(source, csv.toOptions(), classes).data();
+            String whose = "model " + modelFile;
+            CsvReader.Labelled l = CsvReader.readLabelled(source, csv.toOptions(), classes,
+                    FeatureOrder.check(model.featureNames(), source, whose, UNKNOWN_COLUMNS_HINT));
+            FeatureOrder order = FeatureOrder.match(model.featureNames(), l.featureNames(), source, whose,
+                    UNKNOWN_COLUMNS_HINT);
+            d = order.apply(l.data());
+            columns = order.outcome();
         }
         if (d.featureCount() != inputs) {
             throw new UserError(source + ": samples have " + d.featureCount() + " features but model " + modelFile
@@ -100,6 +129,6 @@ public final class DataSource {
         if (model.standardizer() != null) {
             d = model.standardizer().apply(d);
         }
-        return new EvaluationData(d, source.toString());
+        return new EvaluationData(d, source.toString(), columns);
     }
 }

@@ -63,6 +63,7 @@ final class EvalCommand implements Callable<Integer> {
                     + (m.standardizer() != null ? ", standardised inputs" : ""));
             out.println("device   " + backend.description());
             out.println("data     " + ed.source() + ": " + n + " samples");
+            DataSource.reportColumns(ed.columns(), ed.source(), out, spec.commandLine().getErr());
             out.printf("accuracy %.4f%n", e.accuracy());
             out.printf("loss     %.6f (%s)%n", e.loss(), m.spec().loss().cliName);
             out.println();

@@ -3,6 +3,7 @@ package io.clprop.cli;
 import io.clprop.backend.Backend;
 import io.clprop.backend.Backends;
 import io.clprop.data.CsvReader;
+import io.clprop.data.FeatureOrder;
 import io.clprop.data.IdxReader;
 import io.clprop.model.ModelFile;
 import io.clprop.model.Predictor;
@@ -37,7 +38,8 @@ final class PredictCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--input", required = true, paramLabel = "FILE",
-            description = "The samples: an IDX image file (raw or .gz) or a CSV file of features.")
+            description = "The samples: an IDX image file (raw or .gz) or a CSV file of features (with a header, "
+                    + "matched to the model's feature names when it has them).")
     Path input;
 
     @Option(names = "--format", paramLabel = "idx|csv", converter = DataSource.FormatConverter.class,
@@ -60,6 +62,7 @@ final class PredictCommand implements Callable<Integer> {
         ModelFile m = ModelFile.read(model);
         float[] features;
         int rows, width;
+        FeatureOrder.Outcome columns = FeatureOrder.Outcome.POSITIONAL;
         if (format == DataSource.Format.IDX) {
             csv.rejectFor("idx");
             IdxReader.Images images = IdxReader.readImages(input);
@@ -67,8 +70,13 @@ final class PredictCommand implements Callable<Integer> {
             rows = images.count();
             width = images.pixelsPerImage();
         } else {
-            CsvReader.Features f = CsvReader.readFeatures(input, csv.toOptions());
-            features = f.values();
+            String whose = "model " + model;
+            CsvReader.Features f = CsvReader.readFeatures(input, csv.toOptions(),
+                    FeatureOrder.check(m.featureNames(), input, whose, DataSource.UNKNOWN_COLUMNS_HINT));
+            FeatureOrder order = FeatureOrder.match(m.featureNames(), f.featureNames(), input, whose,
+                    DataSource.UNKNOWN_COLUMNS_HINT);
+            features = order.apply(f.values(), f.rows());
+            columns = order.outcome();
             rows = f.rows();
             width = f.featureCount();
         }
@@ -91,6 +99,7 @@ final class PredictCommand implements Callable<Integer> {
         out.println("model    " + model + ": " + m.spec().describe());
         out.println("device   " + deviceName);
         out.println("input    " + input + ": " + rows + " samples");
+        DataSource.reportColumns(columns, input.toString(), out, spec.commandLine().getErr());
         out.println("written  " + output + " (" + (m.spec().loss() == LossKind.SOFTMAX_CE
                 ? "class probabilities" : "sigmoid outputs, not probabilities: an mse model") + ")");
         return 0;

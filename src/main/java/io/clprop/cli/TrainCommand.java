@@ -3,6 +3,7 @@ package io.clprop.cli;
 import io.clprop.backend.Backend;
 import io.clprop.backend.Backends;
 import io.clprop.data.Dataset;
+import io.clprop.data.FeatureOrder;
 import io.clprop.nn.Activation;
 import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
@@ -215,6 +216,12 @@ final class TrainCommand implements Callable<Integer> {
                     + (trainer.validationSize() > 0 ? trainer.validationSize() + " validation, " : "")
                     + (test == null ? 0 : test.size()) + " test samples"
                     + (td.standardizer() != null ? ", standardised" : ""));
+            if (td.testColumns() == FeatureOrder.Outcome.REORDERED) {
+                out.println("columns " + data.testData + " reordered to the training set's feature order");
+            } else if (td.testColumns() == FeatureOrder.Outcome.UNCHECKED) {
+                spec.commandLine().getErr().println("clprop: warning: " + data.testData + " has no header, so its "
+                        + "columns are taken in the training set's order without checking their names");
+            }
             out.println("config  " + config);
             trainer.setCheckEvery(checkEvery);
             trainer.setDivergenceCheckEvery(nanCheckEvery);
@@ -253,7 +260,7 @@ final class TrainCommand implements Callable<Integer> {
                 trained.add("test_accuracy", MetricsJson.number(finalAccuracy));
                 trained.addProperty("device", backend.description());
                 new ModelFile(trainer.spec(), trainer.network().parameters(), td.standardizer(), td.classNames(),
-                        trained).write(save);
+                        td.featureNames(), trained).write(save);
                 out.println("model written to " + save);
             }
         }

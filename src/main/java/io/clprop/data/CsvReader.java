@@ -14,7 +14,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.TreeSet;
 
@@ -72,12 +74,42 @@ public final class CsvReader {
         }
     }
 
-    /** Labelled samples and the classes their labels were mapped to. */
-    public record Labelled(Dataset data, Classes classes) {
+    /**
+     * Labelled samples and the classes their labels were mapped to.
+     *
+     * @param featureNames the header's names of the feature columns, in column order, the label column left
+     *                     out; empty when the file has no header
+     */
+    public record Labelled(Dataset data, Classes classes, List<String> featureNames) {
+        public Labelled {
+            featureNames = List.copyOf(featureNames);
+        }
     }
 
-    /** Unlabelled samples (for prediction): {@code rows × featureCount} values, row-major. */
-    public record Features(float[] values, int rows, int featureCount) {
+    /**
+     * Unlabelled samples (for prediction): {@code rows × featureCount} values, row-major.
+     *
+     * @param featureNames as in {@link Labelled}: the header's feature column names, empty without a header
+     */
+    public record Features(float[] values, int rows, int featureCount, List<String> featureNames) {
+        public Features {
+            featureNames = List.copyOf(featureNames);
+        }
+    }
+
+    /**
+     * A caller's look at a header's feature names before any data row is read, so a file whose columns are
+     * wrong is refused at once rather than after parsing it (and with that message rather than one about a
+     * cell of a column that should not be there). Passing one also asks for the names to be usable as keys:
+     * each non-empty and distinct, else a "file:line:column" error. Not called for a file without a header.
+     */
+    @FunctionalInterface
+    public interface HeaderCheck {
+        /** Throws a {@link UserError} to refuse the file. */
+        void check(List<String> featureNames);
+
+        /** Only the names' own check (non-empty, distinct). */
+        HeaderCheck NAMES_USABLE = names -> { };
     }
 
     private CsvReader() {
@@ -90,19 +122,29 @@ public final class CsvReader {
 
     /** Labelled data whose labels must be among {@code classes} (null: inferred from the labels). */
     public static Labelled readLabelled(Path file, Options options, Classes classes) {
-        Table t = Table.read(file, options, true);
+        return readLabelled(file, options, classes, null);
+    }
+
+    /** {@link #readLabelled(Path, Options, Classes)} with a check of the header's feature names (null: none). */
+    public static Labelled readLabelled(Path file, Options options, Classes classes, HeaderCheck check) {
+        Table t = Table.read(file, options, true, check);
         Classes c = classes != null ? classes : inferClasses(t);
         int[] labels = new int[t.rows];
         for (int i = 0; i < t.rows; i++) {
             labels[i] = classOf(t, i, c);
         }
-        return new Labelled(new Dataset(t.features(), labels, t.featureCount, c.count()), c);
+        return new Labelled(new Dataset(t.features(), labels, t.featureCount, c.count()), c, t.featureNames());
     }
 
     /** Features only; a label column, if one is named in the options, is left out. */
     public static Features readFeatures(Path file, Options options) {
-        Table t = Table.read(file, options, options.labelColumn() != null);
-        return new Features(t.features(), t.rows, t.featureCount);
+        return readFeatures(file, options, null);
+    }
+
+    /** {@link #readFeatures(Path, Options)} with a check of the header's feature names (null: none). */
+    public static Features readFeatures(Path file, Options options, HeaderCheck check) {
+        Table t = Table.read(file, options, options.labelColumn() != null, check);
+        return new Features(t.features(), t.rows, t.featureCount, t.featureNames());
     }
 
     // ---- labels ---------------------------------------------------------------------------------------
@@ -305,7 +347,41 @@ public final class CsvReader {
             return Arrays.copyOf(values, rows * featureCount);
         }
 
-        static Table read(Path file, Options options, boolean withLabel) {
+        /** The header's cells without the label's; empty without a header. */
+        List<String> featureNames() {
+            if (header == null) {
+                return List.of();
+            }
+            List<String> names = new ArrayList<>(featureCount);
+            for (int c = 0; c < header.length; c++) {
+                if (c != labelIndex) {
+                    names.add(header[c]);
+                }
+            }
+            return names;
+        }
+
+        /** Feature names that are to be matched by name must each be there and be distinct. */
+        private void checkFeatureNames(int lineNo) {
+            Map<String, Integer> seen = new HashMap<>();
+            for (int c = 0; c < header.length; c++) {
+                if (c == labelIndex) {
+                    continue;
+                }
+                if (header[c].isEmpty()) {
+                    throw new UserError(file + ":" + lineNo + ":" + (c + 1) + ": a feature column without a name in "
+                            + "the header; features are matched by name, so each needs one");
+                }
+                Integer before = seen.putIfAbsent(header[c], c);
+                if (before != null) {
+                    throw new UserError(file + ":" + lineNo + ":" + (c + 1) + ": column name \"" + header[c]
+                            + "\" appears twice in the header (columns " + (before + 1) + " and " + (c + 1)
+                            + "); features are matched by name, so each needs its own");
+                }
+            }
+        }
+
+        static Table read(Path file, Options options, boolean withLabel, HeaderCheck check) {
             Table t = new Table(file);
             try {
                 if (Files.isDirectory(file)) {
@@ -316,7 +392,7 @@ public final class CsvReader {
                         .onUnmappableCharacter(CodingErrorAction.REPORT);
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder),
                         1 << 16)) {
-                    t.parse(in, options, withLabel);
+                    t.parse(in, options, withLabel, check);
                 }
             } catch (NoSuchFileException e) {
                 throw new UserError(file + ": file not found", e);
@@ -330,7 +406,8 @@ public final class CsvReader {
             return t;
         }
 
-        private void parse(BufferedReader in, Options options, boolean withLabel) throws IOException {
+        private void parse(BufferedReader in, Options options, boolean withLabel, HeaderCheck check)
+                throws IOException {
             String label = options.labelColumn() == null ? null : options.labelColumn().trim();
             boolean byName = label != null && !label.chars().allMatch(CsvReader::isAsciiDigitInt);
             if (label != null && label.isEmpty()) {
@@ -372,6 +449,10 @@ public final class CsvReader {
                         header = cells;
                         if (byName) {
                             labelIndex = indexOfName(label, lineNo);
+                        }
+                        if (check != null) {
+                            checkFeatureNames(lineNo);
+                            check.check(featureNames());
                         }
                         continue;
                     }

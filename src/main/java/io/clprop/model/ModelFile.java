@@ -24,6 +24,7 @@ import java.util.Set;
  *
  * <pre>
  *   "network": {"inputs": 784, "layers": [{"units": 256, "activation": "relu"}, …], "loss": "softmax-ce"},
+ *   "features": ["sepal_length", …]     (optional: the input columns' names, input order)
  *   "classes": ["cat", "dog", …]          (optional: class names, index order)
  *   "standardized": true | false           (whether the feature_mean/feature_std sections are present)
  *   "trained": {…}                          (free-form provenance: configuration, epochs, accuracy)
@@ -34,10 +35,13 @@ import java.util.Set;
  *
  * @param standardizer null when features are used as they are
  * @param classNames   empty when classes are the indices 0..outputs−1
+ * @param featureNames the names of the inputs, in input order (a CSV training set's header), so that data can
+ *                     be matched to them by name; empty when inputs are known only by position (IDX data, a
+ *                     CSV file without a header, a model file written before names were stored)
  * @param trained      provenance (NaN and infinities in it are stored as null)
  */
 public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer standardizer, List<String> classNames,
-                        JsonObject trained) {
+                        List<String> featureNames, JsonObject trained) {
     public static final String MAGIC = "CLPROPMF";
     static final String WHAT = "model";
 
@@ -57,8 +61,21 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
         if (new HashSet<>(classNames).size() != classNames.size()) {
             throw new IllegalArgumentException("class names repeat: " + classNames);
         }
+        featureNames = List.copyOf(featureNames);
+        if (!featureNames.isEmpty() && featureNames.size() != spec.inputs()) {
+            throw new IllegalArgumentException(featureNames.size() + " feature names for " + spec.inputs() + " inputs");
+        }
+        if (new HashSet<>(featureNames).size() != featureNames.size() || featureNames.contains("")) {
+            throw new IllegalArgumentException("feature names must be distinct and non-empty: " + featureNames);
+        }
         parameters = parameters.clone();
         trained = trained == null ? new JsonObject() : finiteOrNull(trained).getAsJsonObject();
+    }
+
+    /** A model whose inputs are known only by position (no feature names). */
+    public ModelFile(NetworkSpec spec, float[] parameters, Standardizer standardizer, List<String> classNames,
+                     JsonObject trained) {
+        this(spec, parameters, standardizer, classNames, List.of(), trained);
     }
 
     /**
@@ -128,6 +145,11 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
         net.add("layers", layers);
         net.addProperty("loss", spec.loss().cliName);
         h.add("network", net);
+        if (!featureNames.isEmpty()) {
+            JsonArray features = new JsonArray();
+            featureNames.forEach(features::add);
+            h.add("features", features);
+        }
         if (!classNames.isEmpty()) {
             JsonArray names = new JsonArray();
             classNames.forEach(names::add);
@@ -223,6 +245,7 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
             }
         }
 
+        List<String> features = featureNames(err, h, inputs);
         Standardizer standardizer = standardizer(err, c, inputs);
         JsonElement std = h.get("standardized");
         if (std != null && std.isJsonPrimitive() && std.getAsJsonPrimitive().isBoolean()
@@ -234,7 +257,38 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
         if (trained != null && !trained.isJsonObject()) {
             throw err.of("\"trained\" must be an object");
         }
-        return new ModelFile(spec, params, standardizer, names, trained == null ? null : trained.getAsJsonObject());
+        return new ModelFile(spec, params, standardizer, names, features,
+                trained == null ? null : trained.getAsJsonObject());
+    }
+
+    /** The optional "features" array: one distinct, non-empty name per input. */
+    private static List<String> featureNames(Errors err, JsonObject h, int inputs) {
+        List<String> names = new ArrayList<>();
+        JsonElement fn = h.get("features");
+        if (fn == null || fn.isJsonNull()) {
+            return names;
+        }
+        if (!fn.isJsonArray()) {
+            throw err.of("\"features\" must be an array of names");
+        }
+        Set<String> seen = new HashSet<>();
+        for (JsonElement e : fn.getAsJsonArray()) {
+            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+                throw err.of("\"features\" must be an array of names");
+            }
+            String name = e.getAsString();
+            if (name.isEmpty()) {
+                throw err.of("feature name " + (names.size() + 1) + " is empty");
+            }
+            if (!seen.add(name)) {
+                throw err.of("feature name \"" + name + "\" appears twice");
+            }
+            names.add(name);
+        }
+        if (names.size() != inputs) {
+            throw err.of(names.size() + " feature names for a network with " + inputs + " inputs");
+        }
+        return names;
     }
 
     private static Standardizer standardizer(Errors err, ClpropFile c, int inputs) {

@@ -75,6 +75,7 @@ class CsvTrainCliTest {
 
         ModelFile m = ModelFile.read(model);
         assertEquals(NAMES, m.classNames());
+        assertEquals(List.of("a", "b", "c", "d", "e"), m.featureNames(), "the header's features, the label left out");
         assertNotNull(m.standardizer());
         assertEquals(1000, m.standardizer().std()[0] / m.standardizer().std()[2], 500, "scales measured on the data");
 

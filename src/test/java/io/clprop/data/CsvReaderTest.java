@@ -116,6 +116,54 @@ class CsvReaderTest {
         assertUserError(() -> CsvReader.readFeatures(p, Options.defaults()), ":2:3: \"x\" is not a number (column \"label\")");
     }
 
+    @Test
+    void featureNamesAreTheHeaderWithoutTheLabel() throws IOException {
+        Path p = csv("sepal,species,\"petal, width\"\n1,a,2\n3,b,4\n");
+        assertEquals(List.of("sepal", "petal, width"), CsvReader.readLabelled(p, opts(HeaderMode.AUTO, "species"))
+                .featureNames(), "in column order, the label left out");
+        assertEquals(List.of("sepal", "species"), CsvReader.readLabelled(csv("sepal,species,petal\n1,2,0\n"),
+                Options.defaults()).featureNames(), "the default label is the last column");
+        assertEquals(List.of("sepal", "petal, width"), CsvReader.readFeatures(p, opts(HeaderMode.AUTO, "1"))
+                .featureNames(), "a label given by index is left out too");
+        assertEquals(List.of(), CsvReader.readLabelled(csv("1,2,0\n3,4,1\n"), Options.defaults()).featureNames());
+        assertEquals(List.of(), CsvReader.readFeatures(csv("1,2\n3,4\n"), Options.defaults()).featureNames());
+        Path numeric = csv("1,2,0\n3,4,1\n");
+        assertEquals(List.of("1", "2"), CsvReader.readLabelled(numeric, opts(HeaderMode.PRESENT, null)).featureNames(),
+                "--header: the first row's cells are names whatever they look like");
+    }
+
+    @Test
+    void aHeaderCheckSeesTheNamesBeforeAnyRow() throws IOException {
+        // Row 3 is broken, but the check refuses the file at the header, so its message is the one seen.
+        Path p = csv("b,a,label\n1,2,x\n3,oops,y\n");
+        List<List<String>> seen = new java.util.ArrayList<>();
+        assertUserError(() -> CsvReader.readLabelled(p, Options.defaults(), null, names -> {
+            seen.add(names);
+            throw new io.clprop.util.UserError("refused " + names);
+        }), "refused [b, a]");
+        assertEquals(List.of(List.of("b", "a")), seen);
+        List<List<String>> none = new java.util.ArrayList<>();
+        CsvReader.readFeatures(csv("1,2\n3,4\n"), Options.defaults(), none::add);
+        assertEquals(List.of(), none, "not called without a header");
+    }
+
+    @Test
+    void namesToBeMatchedMustBeDistinctAndPresent() throws IOException {
+        Path twice = csv("a,b,a,label\n1,2,3,x\n");
+        Path unnamed = csv(",b,label\n1,2,x\n");
+        assertUserError(() -> CsvReader.readLabelled(twice, Options.defaults(), null, CsvReader.HeaderCheck.NAMES_USABLE),
+                twice + ":1:3: column name \"a\" appears twice in the header (columns 1 and 3)");
+        assertUserError(() -> CsvReader.readLabelled(unnamed, Options.defaults(), null, CsvReader.HeaderCheck.NAMES_USABLE),
+                unnamed + ":1:1: a feature column without a name in the header");
+        // Without a check, such headers are read as before: by position.
+        assertEquals(List.of("a", "b", "a"), CsvReader.readLabelled(twice, Options.defaults()).featureNames());
+        assertEquals(List.of("", "b"), CsvReader.readFeatures(unnamed, opts(HeaderMode.AUTO, "label")).featureNames());
+        // A label column shares no name with the features it is left out of.
+        Path labelTwice = csv("a,b,a\n1,2,x\n");
+        assertEquals(List.of("a", "b"), CsvReader.readLabelled(labelTwice, opts(HeaderMode.AUTO, "2"), null,
+                CsvReader.HeaderCheck.NAMES_USABLE).featureNames());
+    }
+
     @ParameterizedTest(name = "{2}")
     @CsvSource(delimiter = '|', value = {
             "''                           | -       | empty file",

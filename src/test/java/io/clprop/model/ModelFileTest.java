@@ -26,7 +26,13 @@ class ModelFileTest {
     @TempDir
     Path dir;
 
+    static final List<String> FEATURES = List.of("sepal length", "petal,width", "ünïcode");
+
     static ModelFile sample(boolean standardized, List<String> names) {
+        return sample(standardized, names, List.of());
+    }
+
+    static ModelFile sample(boolean standardized, List<String> names, List<String> features) {
         NetworkSpec spec = NetworkSpec.mlp(3, new int[]{5, 4}, new Activation[]{Activation.TANH, Activation.RELU}, 2,
                 LossKind.MSE);
         float[] p = new float[spec.parameterCount()];
@@ -37,7 +43,7 @@ class ModelFileTest {
         trained.addProperty("epochs", 7);
         trained.addProperty("test_accuracy", 0.9375);
         Standardizer s = standardized ? new Standardizer(new float[]{1, -2, 3.5f}, new float[]{0.5f, 1, 2}) : null;
-        return new ModelFile(spec, p, s, names, trained);
+        return new ModelFile(spec, p, s, names, features, trained);
     }
 
     @Test
@@ -53,6 +59,38 @@ class ModelFileTest {
         assertEquals(List.of("no", "yes"), back.classNames());
         assertEquals("yes", back.className(1));
         assertEquals(m.trained(), back.trained());
+        assertTrue(back.featureNames().isEmpty(), "no names given, none stored");
+    }
+
+    @Test
+    void roundTripWithFeatureNames() {
+        ModelFile m = sample(true, List.of("no", "yes"), FEATURES);
+        Path f = dir.resolve("named.clprop");
+        m.write(f);
+        ModelFile back = ModelFile.read(f);
+        assertEquals(FEATURES, back.featureNames(), "names with spaces, commas and non-ASCII come back in order");
+        assertEquals(FEATURES, ClpropFile.read(f, ModelFile.MAGIC, ModelFile.WHAT).header().getAsJsonArray("features")
+                .asList().stream().map(com.google.gson.JsonElement::getAsString).toList(), "the header's array");
+        assertArrayEquals(m.parameters(), back.parameters());
+        assertEquals(m.standardizer(), back.standardizer());
+    }
+
+    @Test
+    void aModelWithoutFeatureNamesHasNoFeaturesField() {
+        Path f = dir.resolve("positional.clprop");
+        sample(false, List.of()).write(f);
+        assertFalse(ClpropFile.read(f, ModelFile.MAGIC, ModelFile.WHAT).header().has("features"));
+        // A file written before the field existed: the same header without it (as above) loads, positional.
+        assertTrue(ModelFile.read(f).featureNames().isEmpty());
+    }
+
+    @Test
+    void featureNamesThatCannotDescribeTheInputsAreRejectedWhenBuilt() {
+        ModelFile m = sample(false, List.of());
+        for (List<String> bad : List.of(List.of("a", "b"), List.of("a", "b", "a"), List.of("a", "", "c"))) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> new ModelFile(m.spec(), m.parameters(), null, List.of(), bad, null), bad.toString());
+        }
     }
 
     @Test
@@ -87,7 +125,7 @@ class ModelFileTest {
 
     /** Writes sample()'s container with its header or sections changed (checksum correct) and reads it. */
     String errorAfter(Consumer<JsonObject> editHeader, Consumer<LinkedHashMap<String, float[]>> editSections) {
-        ClpropFile c = sample(true, List.of("no", "yes")).toContainer();
+        ClpropFile c = sample(true, List.of("no", "yes"), FEATURES).toContainer();
         JsonObject h = c.header();
         editHeader.accept(h);
         LinkedHashMap<String, float[]> f32 = c.f32Sections();
@@ -126,6 +164,27 @@ class ModelFileTest {
         assertTrue(errorAfter(keep, s -> s.put("feature_std", new float[]{1, 0, 1})).contains("std 0.0 is not a positive number"));
         assertTrue(errorAfter(keep, s -> s.put("feature_mean", new float[]{1, 2})).contains("hold 2/3 values for 3 inputs"));
         assertTrue(errorAfter(h -> h.addProperty("standardized", false), same).contains("standardized=false"));
+    }
+
+    static Consumer<JsonObject> features(Consumer<com.google.gson.JsonArray> edit) {
+        return h -> edit.accept(h.getAsJsonArray("features"));
+    }
+
+    @Test
+    void invalidFeatureNamesAreRefused() {
+        Consumer<LinkedHashMap<String, float[]>> same = s -> { };
+        assertTrue(errorAfter(features(a -> a.add("extra")), same).endsWith("4 feature names for a network with 3 inputs"));
+        assertTrue(errorAfter(features(a -> a.remove(2)), same).endsWith("2 feature names for a network with 3 inputs"));
+        assertTrue(errorAfter(features(a -> a.asList().clear()), same)
+                .endsWith("0 feature names for a network with 3 inputs"), "an empty array is not a way to say none");
+        assertTrue(errorAfter(features(a -> a.set(2, new com.google.gson.JsonPrimitive("sepal length"))), same)
+                .endsWith("feature name \"sepal length\" appears twice"));
+        assertTrue(errorAfter(features(a -> a.set(1, new com.google.gson.JsonPrimitive(""))), same)
+                .endsWith("feature name 2 is empty"));
+        assertTrue(errorAfter(features(a -> a.set(0, new com.google.gson.JsonPrimitive(7))), same)
+                .endsWith("\"features\" must be an array of names"));
+        assertTrue(errorAfter(h -> h.addProperty("features", "sepal length"), same)
+                .endsWith("\"features\" must be an array of names"));
     }
 
     @Test
