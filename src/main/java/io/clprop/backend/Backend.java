@@ -1,6 +1,7 @@
 package io.clprop.backend;
 
 import io.clprop.nn.Activation;
+import io.clprop.nn.DropoutMask;
 
 import java.util.Optional;
 
@@ -98,6 +99,21 @@ public interface Backend extends AutoCloseable {
 
     /** {@code db[c] = Σ_r dZ[r][c]} (column sums). */
     void biasGrad(Tensor dZ, Tensor db);
+
+    // ---- dropout (training only) -----------------------------------------------------------------------
+
+    /**
+     * Inverted dropout forward: {@code out = a ⊙ m·scale}, m the mask of hidden layer {@code layer} in the
+     * step of {@code mask} (element i of the view, row-major, is kept when the hash of (seed, step, layer, i)
+     * is below the threshold; see {@link DropoutMask}); out may be a. (OpenCL: dropout_forward.)
+     */
+    void dropout(Tensor a, Tensor out, DropoutMask mask, int layer);
+
+    /**
+     * Dropout backward: {@code dA = dOut ⊙ m·scale} with the same mask recomputed, nothing stored between
+     * the passes; dA may be dOut. (OpenCL: dropout_backward.)
+     */
+    void dropoutBackward(Tensor dOut, DropoutMask mask, int layer, Tensor dA);
 
     // ---- losses ---------------------------------------------------------------------------------------
 

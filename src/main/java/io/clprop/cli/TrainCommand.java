@@ -91,6 +91,11 @@ final class TrainCommand implements Callable<Integer> {
             + "lower validation loss and keep the best epoch's weights (needs --validation; default: off).")
     int patience = 0;
 
+    @Option(names = "--dropout", paramLabel = "P", description = "Inverted dropout: zero each hidden unit's output "
+            + "with probability P during training, scaling the kept ones by 1/(1−P); evaluation uses all units "
+            + "(0 ≤ P < 1; default: 0, off).")
+    double dropout = 0;
+
     @Option(names = "--batch", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     int batch = 128;
 
@@ -167,7 +172,7 @@ final class TrainCommand implements Callable<Integer> {
             config = TrainConfig.builder().hidden(hidden).activations(activation).loss(loss).learningRate(rate)
                     .batch(batch).epochs(epochs).targetLoss(targetLoss).seed(seed).init(Init.parse(init))
                     .optimizer(opt).schedule(LrSchedule.parse(schedule)).validation(validation).patience(patience)
-                    .build();
+                    .dropout(dropout).build();
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

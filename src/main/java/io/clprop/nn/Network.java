@@ -21,8 +21,17 @@ public final class Network implements AutoCloseable {
     private final List<DenseLayer> layers = new ArrayList<>();
     private final List<Tensor> owned = new ArrayList<>();
 
-    /** Allocates parameters (zero) and activations for batches of up to {@code maxRows} rows. */
+    /** Allocates parameters (zero) and activations for batches of up to {@code maxRows} rows; no dropout. */
     public Network(Backend backend, NetworkSpec spec, int maxRows) {
+        this(backend, spec, maxRows, 0);
+    }
+
+    /**
+     * As {@link #Network(Backend, NetworkSpec, int)}, plus a dropped-output buffer of {@code dropoutRows}
+     * rows per hidden layer when {@code dropoutRows > 0}, for training batches of up to that many rows with
+     * dropout (see {@link DenseLayer}); evaluation never needs them.
+     */
+    public Network(Backend backend, NetworkSpec spec, int maxRows, int dropoutRows) {
         this.backend = backend;
         this.spec = spec;
         this.maxRows = maxRows;
@@ -33,10 +42,12 @@ public final class Network implements AutoCloseable {
             int in = spec.inputsOf(l);
             int units = spec.layers().get(l).units();
             int wo = spec.weightOffset(l), bo = spec.biasOffset(l);
-            layers.add(new DenseLayer(backend, spec.layers().get(l).activation(),
+            boolean hidden = l < spec.layers().size() - 1;
+            layers.add(new DenseLayer(backend, l, spec.layers().get(l).activation(),
                     params.view(wo, units, in), params.view(bo, 1, units),
                     grads.view(wo, units, in), grads.view(bo, 1, units),
-                    own(backend.allocate(maxRows, units)), own(backend.allocate(maxRows, units))));
+                    own(backend.allocate(maxRows, units)), own(backend.allocate(maxRows, units)),
+                    hidden && dropoutRows > 0 ? own(backend.allocate(dropoutRows, units)) : null));
         }
     }
 
@@ -92,12 +103,17 @@ public final class Network implements AutoCloseable {
 
     /** Forward pass over the rows of x (at most maxRows); returns the output layer's activations. */
     public Tensor forward(Tensor x) {
+        return forward(x, null);
+    }
+
+    /** The forward pass with dropout {@code mask} on every hidden layer's output (null: none, as evaluation). */
+    private Tensor forward(Tensor x, DropoutMask mask) {
         if (x.rows() > maxRows) {
             throw new IllegalArgumentException(x.rows() + " rows for a network sized for " + maxRows);
         }
         Tensor a = x;
-        for (DenseLayer layer : layers) {
-            a = layer.forward(a);
+        for (int l = 0; l < layers.size(); l++) {
+            a = layers.get(l).forward(a, l < layers.size() - 1 ? mask : null);
         }
         return a;
     }
@@ -110,7 +126,16 @@ public final class Network implements AutoCloseable {
      * @param targets target rows (float, rows × outputs), used by MSE
      */
     public void computeGradients(Tensor x, Tensor labels, Tensor targets, Tensor lossOut, int index) {
-        Tensor yHat = computeLoss(x, labels, targets, lossOut, index);
+        computeGradients(x, labels, targets, lossOut, index, null);
+    }
+
+    /**
+     * {@link #computeGradients(Tensor, Tensor, Tensor, Tensor, int)} with inverted dropout {@code mask} on the
+     * hidden layers' outputs (null: none); the network must have been built with dropout rows.
+     */
+    public void computeGradients(Tensor x, Tensor labels, Tensor targets, Tensor lossOut, int index,
+                                 DropoutMask mask) {
+        Tensor yHat = computeLoss(x, labels, targets, lossOut, index, mask);
         DenseLayer last = layers.get(layers.size() - 1);
         Tensor dz = last.gradZ(x.rows());
         if (last.activation() != Activation.IDENTITY) {
@@ -127,8 +152,13 @@ public final class Network implements AutoCloseable {
      * write dLoss/dŶ into the last layer's gradient buffer, which the next backward pass overwrites.
      */
     public Tensor computeLoss(Tensor x, Tensor labels, Tensor targets, Tensor lossOut, int index) {
+        return computeLoss(x, labels, targets, lossOut, index, null);
+    }
+
+    private Tensor computeLoss(Tensor x, Tensor labels, Tensor targets, Tensor lossOut, int index,
+                               DropoutMask mask) {
         int n = x.rows();
-        Tensor yHat = forward(x);
+        Tensor yHat = forward(x, mask);
         Tensor dz = layers.get(layers.size() - 1).gradZ(n);
         Tensor loss = rowLoss.firstRows(n);
         switch (spec.loss()) {

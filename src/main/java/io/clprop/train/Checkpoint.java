@@ -72,6 +72,12 @@ public final class Checkpoint {
      */
     static final java.util.Set<String> MAY_CHANGE = java.util.Set.of("epochs", "target_loss", "lr", "schedule");
 
+    /**
+     * Settings added after checkpoints were first written, with the value a checkpoint without them was
+     * taken with: such a checkpoint resumes only with that value.
+     */
+    static final Map<String, JsonElement> ADDED_LATER = Map.of("dropout", new com.google.gson.JsonPrimitive(0.0));
+
     /** A checkpoint's state, and the settings this run changes from it ("lr 0.1 → 0.01"), if any. */
     public record Loaded(TrainerState state, List<String> changes) {
     }
@@ -93,7 +99,7 @@ public final class Checkpoint {
             JsonObject asked = ConfigJson.toJson(config);
             List<String> changes = new ArrayList<>();
             for (Map.Entry<String, JsonElement> e : asked.entrySet()) {
-                JsonElement was = saved.get(e.getKey());
+                JsonElement was = saved.has(e.getKey()) ? saved.get(e.getKey()) : ADDED_LATER.get(e.getKey());
                 // Compared as JSON text: a float written as 0.9 reads back as the double 0.9.
                 if (was == null || !e.getValue().toString().equals(was.toString())) {
                     if (was != null && MAY_CHANGE.contains(e.getKey())) {

@@ -38,6 +38,7 @@ public final class ConfigJson {
         c.addProperty("target_loss", config.targetLoss());
         c.addProperty("validation", config.validation());
         c.addProperty("patience", config.patience());
+        c.addProperty("dropout", config.dropout());
         c.addProperty("seed", config.seed());
         c.addProperty("init", config.init().cliName());
         return c;

@@ -85,6 +85,10 @@ public final class MemoryPlan {
             long units = spec.layers().get(l).units();
             p.add(WORK, "layer " + (l + 1) + " outputs", maxRows * units);
             p.add(WORK, "layer " + (l + 1) + " gradients", maxRows * units);
+            // Dropout's dropped outputs Ã, which the next layer reads: hidden layers, training batches only.
+            if (config.dropout() > 0 && l < spec.layers().size() - 1) {
+                p.add(WORK, "layer " + (l + 1) + " dropped outputs", b * units);
+            }
         }
         // Trainer: the gathered batch, the epoch's order and losses, evaluation losses and predictions.
         p.add(WORK, "batch features", b * d);

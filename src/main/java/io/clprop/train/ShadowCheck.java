@@ -3,6 +3,7 @@ package io.clprop.train;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.cpu.CpuBackend;
 import io.clprop.data.Dataset;
+import io.clprop.nn.DropoutMask;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;
@@ -22,6 +23,8 @@ import java.util.List;
  * the device's gradients, not the CPU's, because Adam divides by √s: where a gradient element is near
  * zero, rounding-level differences in it are amplified up to η, and would fail a correct device. The
  * gradient comparison covers the backward pass, the update comparison the optimizer kernel.
+ * With dropout the replay draws the step's mask from the same hash of the same step number, so it drops
+ * the same units without the mask crossing from the device.
  * Only the checked steps pay for it (a few reads from the device and a CPU step); with checking off the
  * trainer never calls it.
  */
@@ -39,10 +42,10 @@ final class ShadowCheck implements AutoCloseable {
     private int steps;
     private double maxRel;
 
-    ShadowCheck(NetworkSpec spec, Dataset data, int batch, OptimizerConfig optimizerConfig) {
+    ShadowCheck(NetworkSpec spec, Dataset data, int batch, OptimizerConfig optimizerConfig, boolean dropout) {
         this.spec = spec;
         this.data = data;
-        this.net = new Network(cpu, spec, batch);
+        this.net = new Network(cpu, spec, batch, dropout ? batch : 0);
         this.optimizer = optimizerConfig.create(cpu, spec.parameterCount());
         this.x = cpu.allocate(batch, spec.inputs());
         this.labels = cpu.allocateInt(batch);
@@ -57,6 +60,7 @@ final class ShadowCheck implements AutoCloseable {
 
     /**
      * @param rows        the data set rows of the batch, in batch order
+     * @param mask        the step's dropout mask (null: no dropout)
      * @param before      the device's parameters before the step
      * @param stateBefore the device's optimizer state before the step; {@code stepsBefore} its step count
      * @param rate        the step's learning rate
@@ -64,7 +68,7 @@ final class ShadowCheck implements AutoCloseable {
      * @param after       the device's parameters after the update
      * @throws CheckFailure naming the step and tensor when a difference is beyond tolerance
      */
-    void check(int epoch, long step, int[] rows, float[] before, List<float[]> stateBefore, long stepsBefore,
+    void check(int epoch, long step, int[] rows, DropoutMask mask, float[] before, List<float[]> stateBefore, long stepsBefore,
                float rate, float[] deviceGrads, float[] after) {
         int n = rows.length;
         int d = data.featureCount();
@@ -86,7 +90,7 @@ final class ShadowCheck implements AutoCloseable {
             cpu.write(t, ts);
         }
         net.setParameters(before);
-        net.computeGradients(x.firstRows(n), labels.firstRows(n), t, loss, 0);
+        net.computeGradients(x.firstRows(n), labels.firstRows(n), t, loss, 0, mask);
         float[] grads = net.gradients();
         net.setGradients(deviceGrads);
         for (int i = 0; i < stateBefore.size(); i++) {

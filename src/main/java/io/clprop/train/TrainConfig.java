@@ -15,10 +15,12 @@ import java.util.List;
  * @param validation fraction of the training set held out for validation, drawn with the seed (0: none)
  * @param patience   early stopping: stop after this many epochs without a lower validation loss and restore
  *                   the best epoch's weights (0: off; needs a validation split)
+ * @param dropout    inverted dropout rate P on every hidden layer's output during training, 0 ≤ P < 1 (0: off)
  */
 public record TrainConfig(int[] hidden, List<Activation> activations, LossKind loss, float learningRate,
                           int batchSize, int epochs, double targetLoss, long seed, Init init,
-                          OptimizerConfig optimizer, LrSchedule schedule, double validation, int patience) {
+                          OptimizerConfig optimizer, LrSchedule schedule, double validation, int patience,
+                          double dropout) {
 
     public static final int[] DEFAULT_HIDDEN = {256, 128};
 
@@ -34,7 +36,7 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
     public TrainConfig(int[] hidden, Activation activation, LossKind loss, float learningRate, int batchSize,
                        int epochs, double targetLoss, long seed, Init init) {
         this(hidden, List.of(activation), loss, learningRate, batchSize, epochs, targetLoss, seed, init,
-                OptimizerConfig.sgd(), LrSchedule.CONSTANT, 0, 0);
+                OptimizerConfig.sgd(), LrSchedule.CONSTANT, 0, 0, 0);
     }
 
     public TrainConfig {
@@ -66,6 +68,9 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
         }
         if (patience < 0) {
             throw new IllegalArgumentException("--patience must be ≥ 0, got " + patience);
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("--dropout must be a probability in [0, 1), got " + dropout);
         }
         if (patience > 0 && validation == 0) {
             throw new IllegalArgumentException("--patience needs a validation split (--validation F)");
@@ -103,6 +108,7 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
         b.schedule = schedule;
         b.validation = validation;
         b.patience = patience;
+        b.dropout = dropout;
         return b;
     }
 
@@ -126,6 +132,7 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
                 + " optimizer=" + optimizer + " lr=" + learningRate + " schedule=" + schedule.describe()
                 + " batch=" + batchSize + " epochs=" + epochs + " target-loss=" + targetLoss
                 + (validation > 0 ? " validation=" + validation : "") + (patience > 0 ? " patience=" + patience : "")
+                + (dropout > 0 ? " dropout=" + dropout : "")
                 + " seed=" + seed + " init=" + init.cliName();
     }
 
@@ -144,6 +151,7 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
         private LrSchedule schedule = LrSchedule.CONSTANT;
         private double validation = 0;
         private int patience = 0;
+        private double dropout = 0;
 
         public Builder hidden(int... widths) {
             this.hidden = widths.clone();
@@ -232,9 +240,15 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
             return this;
         }
 
+        /** Inverted dropout rate P on the hidden layers' outputs during training (0: off). */
+        public Builder dropout(double p) {
+            this.dropout = p;
+            return this;
+        }
+
         public TrainConfig build() {
             return new TrainConfig(hidden, activations, loss, learningRate, batch, epochs, targetLoss, seed, init,
-                    optimizer, schedule, validation, patience);
+                    optimizer, schedule, validation, patience, dropout);
         }
     }
 }

@@ -4,6 +4,8 @@ import io.clprop.backend.Backend;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.TransferStats;
 import io.clprop.data.Dataset;
+import io.clprop.nn.Dropout;
+import io.clprop.nn.DropoutMask;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;
@@ -46,6 +48,8 @@ public final class Trainer implements AutoCloseable {
     private final NetworkSpec spec;
     private final Network network;
     private final Optimizer optimizer;
+    /** Null unless training with dropout; each step's mask is drawn from the global step number. */
+    private final Dropout dropout;
     /** Replaced (not mutated) on restore, so not final. */
     private Well19937c rng;
     private final DeviceDataset train;
@@ -124,7 +128,8 @@ public final class Trainer implements AutoCloseable {
         // Before any allocation: a device too small fails with the sizes, not half-way.
         MemoryPlan plan = MemoryPlan.forTrainer(spec, config, trainData, split.validation(), testData, maxRows);
         backend.memoryLimits().ifPresent(plan::check);
-        this.network = new Network(backend, spec, maxRows);
+        this.dropout = config.dropout() > 0 ? new Dropout(config.dropout(), config.seed()) : null;
+        this.network = new Network(backend, spec, maxRows, dropout == null ? 0 : config.batchSize());
         this.optimizer = config.optimizer().create(backend, spec.parameterCount());
         this.train = new DeviceDataset(backend, trainData, mse);
         this.validation = split.validation() == null ? null : new DeviceDataset(backend, split.validation(), mse);
@@ -164,7 +169,7 @@ public final class Trainer implements AutoCloseable {
         }
         checkEvery = n;
         if (n > 0) {
-            shadow = new ShadowCheck(spec, trainData, config.batchSize(), config.optimizer());
+            shadow = new ShadowCheck(spec, trainData, config.batchSize(), config.optimizer(), dropout != null);
         }
     }
 
@@ -395,12 +400,15 @@ public final class Trainer implements AutoCloseable {
         boolean check = shadow != null && globalStep % checkEvery == 0;
         float[] before = check ? network.parameters() : null;
         List<float[]> stateBefore = check ? readState() : null;
-        network.computeGradients(x, labels, targets, stepLosses, index);
+        // The mask is a function of the global step (carried by checkpoints), so a resumed run and the shadow
+        // check's CPU replay draw the same one.
+        DropoutMask mask = dropout == null ? null : dropout.mask(globalStep);
+        network.computeGradients(x, labels, targets, stepLosses, index, mask);
         lastRate = (float) config.schedule().rate(config.learningRate(), epochsDone, index, stepsPerEpoch(),
                 config.epochs());
         optimizer.step(network, lastRate);
         if (check) {
-            shadow.check(epochsDone + 1, globalStep, Arrays.copyOfRange(order, start, start + rows), before,
+            shadow.check(epochsDone + 1, globalStep, Arrays.copyOfRange(order, start, start + rows), mask, before,
                     stateBefore, optimizer.steps() - 1, lastRate, network.gradients(), network.parameters());
         }
         globalStep++;

@@ -3,6 +3,7 @@ package io.clprop.verify;
 import io.clprop.backend.Backend;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.cpu.CpuBackend;
+import io.clprop.nn.DropoutMask;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;
 import org.apache.commons.math3.random.RandomGenerator;
@@ -75,9 +76,24 @@ public final class GradCheck {
         return perTensor(spec, analyticCpuDouble(p), numeric(p));
     }
 
+    /**
+     * The same with inverted dropout {@code mask} on the hidden layers (null: none). A fixed mask makes the
+     * loss a deterministic function of θ, so finite differences check the dropout backward pass: the mask
+     * and scale on the way back, and f′ taken from the activation before dropout.
+     */
+    public static List<TensorError> cpuDouble(NetworkSpec spec, int rows, long seed, DropoutMask mask) {
+        Problem p = problem(spec, rows, seed);
+        return perTensor(spec, analyticCpuDouble(p, mask), numeric(p, mask));
+    }
+
     /** Central differences of the double-precision loss, one parameter at a time. */
     public static double[] numeric(Problem p) {
-        try (DoublePath d = new DoublePath(p)) {
+        return numeric(p, null);
+    }
+
+    /** {@link #numeric(Problem)} with dropout {@code mask} (null: none) held fixed. */
+    public static double[] numeric(Problem p, DropoutMask mask) {
+        try (DoublePath d = new DoublePath(p, mask)) {
             double[] theta = p.theta().clone();
             double[] numeric = new double[theta.length];
             for (int i = 0; i < theta.length; i++) {
@@ -94,7 +110,12 @@ public final class GradCheck {
     }
 
     public static double[] analyticCpuDouble(Problem p) {
-        try (DoublePath d = new DoublePath(p)) {
+        return analyticCpuDouble(p, null);
+    }
+
+    /** The CPU path's analytic gradients in double with dropout {@code mask} (null: none). */
+    public static double[] analyticCpuDouble(Problem p, DropoutMask mask) {
+        try (DoublePath d = new DoublePath(p, mask)) {
             d.loss(p.theta());
             return d.cpu.readDouble(d.net.gradientBuffer());
         }
@@ -157,9 +178,11 @@ public final class GradCheck {
         final CpuBackend cpu = new CpuBackend(CpuBackend.Precision.DOUBLE);
         final Network net;
         final Tensor x, labels, targets, loss;
+        final DropoutMask mask;
 
-        DoublePath(Problem p) {
-            net = new Network(cpu, p.spec(), p.rows());
+        DoublePath(Problem p, DropoutMask mask) {
+            this.mask = mask;
+            net = new Network(cpu, p.spec(), p.rows(), mask == null ? 0 : p.rows());
             x = cpu.allocate(p.rows(), p.spec().inputs());
             labels = cpu.allocateInt(p.rows());
             targets = cpu.allocate(p.rows(), p.spec().outputs());
@@ -171,7 +194,7 @@ public final class GradCheck {
 
         double loss(double[] theta) {
             cpu.writeDouble(net.parameterBuffer(), theta);
-            net.computeGradients(x, labels, targets, loss, 0);
+            net.computeGradients(x, labels, targets, loss, 0, mask);
             return cpu.readDouble(loss)[0];
         }
 

@@ -44,6 +44,10 @@ import java.util.function.Supplier;
  *       |p|+2η(1+μ)²max|g′|; Adam, two steps: moments 8·u relative to max|g′| and g′², parameters 32·u
  *       relative to |p| + the step (derivation at {@link #adamUpdate}).</li>
  *   <li>transpose, gather, argmax: exact copies or comparisons; tol 0.</li>
+ *   <li>dropout forward and backward: the mask is integer arithmetic on both sides, so it must be identical
+ *       (tol 0: any element kept on one side and dropped on the other fails the case); a kept value is one
+ *       float product a·(1/(1−P)), correctly rounded on both sides (OpenCL C requires it of *), so expected
+ *       equal; tol 2·u relative to |r| (one ulp), for a device that rounds a product differently.</li>
  * </ul>
  */
 public final class KernelCrossCheck implements AutoCloseable {
@@ -116,6 +120,11 @@ public final class KernelCrossCheck implements AutoCloseable {
             out.add(new Case("gather_rows", cost, () -> gatherRows(r, c, r + 5)));
             out.add(new Case("gather_rows[int]", cost, () -> gatherRowsInt(r * c, r * c + 3)));
             out.add(new Case("argmax_rows", cost, () -> argmaxRows(r, c)));
+            // Rates on both sides of ½, so thresholds above 2³¹ (negative as Java ints) are compared unsigned.
+            for (double p : new double[]{0.3, 0.7}) {
+                out.add(new Case("dropout_forward[p=" + p + "]", cost, () -> dropout(r, c, p, false)));
+                out.add(new Case("dropout_backward[p=" + p + "]", cost, () -> dropout(r, c, p, true)));
+            }
         }
         return out;
     }
@@ -542,6 +551,45 @@ public final class KernelCrossCheck implements AutoCloseable {
         device.argmaxRows(X[0], oDev);
         host.argmaxRows(X[1], oHost);
         return done(compareInt("argmax_rows", rows + "x" + cols, device.readInt(oDev), host.readInt(oHost)));
+    }
+
+    /**
+     * dropout_forward (out = a ⊙ m·s into another buffer) or dropout_backward (in place, as training uses
+     * it) with a random seed, step and layer, so steps beyond 2³¹ (unsigned as the kernel takes them) occur.
+     * Inputs are never zero, so a zero output is exactly a dropped element: the masks are compared element by
+     * element (tol 0), then the values (see the class comment).
+     */
+    public CheckResult dropout(int rows, int cols, double p, boolean backward) {
+        String name = (backward ? "dropout_backward" : "dropout_forward") + "[p=" + p + "]";
+        float[] a = uniform(rows * cols, 1);
+        for (int i = 0; i < a.length; i++) {
+            a[i] = a[i] == 0 ? 0.5f : a[i];
+        }
+        io.clprop.nn.DropoutMask mask = new io.clprop.nn.Dropout(p, rng.nextLong()).mask(rng.nextInt());
+        int layer = rng.nextInt(4);
+        Tensor[] A = pair(a, rows, cols), O = backward ? A : alloc(rows, cols);
+        if (backward) {
+            device.dropoutBackward(A[0], mask, layer, A[0]);
+            host.dropoutBackward(A[1], mask, layer, A[1]);
+        } else {
+            device.dropout(A[0], O[0], mask, layer);
+            host.dropout(A[1], O[1], mask, layer);
+        }
+        float[] d = device.read(O[0]), h = host.read(O[1]);
+        int mismatches = 0;
+        double[] bound = new double[h.length];
+        for (int i = 0; i < h.length; i++) {
+            if ((d[i] == 0) != (h[i] == 0)) {
+                mismatches++;
+            }
+            bound[i] = Math.max(Math.abs(h[i]), Float.MIN_NORMAL);
+        }
+        String shape = rows + "x" + cols + " layer " + layer + " step " + Integer.toUnsignedString(mask.step());
+        if (mismatches > 0) {
+            return done(new CheckResult(name, shape + " (" + mismatches + " mask elements differ)", mismatches,
+                    Double.POSITIVE_INFINITY, 0));
+        }
+        return done(compare(name, shape, O, bound, 2 * U));
     }
 
     // ---- plumbing -------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ import io.clprop.backend.Backend;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.cpu.CpuBackend;
 import io.clprop.nn.Activation;
+import io.clprop.nn.Dropout;
+import io.clprop.nn.DropoutMask;
 import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
@@ -31,7 +33,10 @@ public final class StepCrossCheck {
     private StepCrossCheck() {
     }
 
-    /** The step for every hidden activation × loss pair. */
+    /** Dropout rate of the dropout steps: both backends draw the mask from the hash, so they drop the same units. */
+    static final double DROPOUT = 0.3;
+
+    /** The step for every hidden activation × loss pair, then each loss with dropout on the hidden layers. */
     public static List<CheckResult> allPairs(Backend device, long seed) {
         List<CheckResult> out = new ArrayList<>();
         for (Activation f : new Activation[]{Activation.RELU, Activation.SIGMOID, Activation.TANH}) {
@@ -39,10 +44,20 @@ public final class StepCrossCheck {
                 out.add(run(device, NetworkSpec.mlp(INPUTS, HIDDEN, f, OUTPUTS, loss), ROWS, seed));
             }
         }
+        DropoutMask mask = new Dropout(DROPOUT, seed).mask(seed);
+        out.add(run(device, NetworkSpec.mlp(INPUTS, HIDDEN, Activation.RELU, OUTPUTS, LossKind.SOFTMAX_CE), ROWS, seed,
+                mask));
+        out.add(run(device, NetworkSpec.mlp(INPUTS, HIDDEN, Activation.SIGMOID, OUTPUTS, LossKind.MSE), ROWS, seed,
+                mask));
         return out;
     }
 
     public static CheckResult run(Backend device, NetworkSpec spec, int rows, long seed) {
+        return run(device, spec, rows, seed, null);
+    }
+
+    /** One step with dropout {@code mask} on the hidden layers (null: none) on both backends. */
+    public static CheckResult run(Backend device, NetworkSpec spec, int rows, long seed, DropoutMask mask) {
         RandomGenerator rng = new Well19937c(seed);
         float[] theta = Init.AUTO.parameters(spec, rng);
         for (int l = 0; l < spec.layers().size(); l++) {
@@ -60,10 +75,10 @@ public final class StepCrossCheck {
             labels[r] = rng.nextInt(spec.outputs());
             targets[r * spec.outputs() + labels[r]] = 1;
         }
-        float[][] dev = step(device, spec, theta, x, labels, targets);
+        float[][] dev = step(device, spec, theta, x, labels, targets, mask);
         float[][] ref;
         try (CpuBackend cpu = new CpuBackend()) {
-            ref = step(cpu, spec, theta, x, labels, targets);
+            ref = step(cpu, spec, theta, x, labels, targets, mask);
         }
         List<ParameterDiff> diffs = new ArrayList<>();
         for (ParameterDiff d : ParameterDiff.perTensor(spec, dev[0], ref[0])) {
@@ -72,16 +87,17 @@ public final class StepCrossCheck {
         diffs.addAll(ParameterDiff.perTensor(spec, dev[1], ref[1]));
         ParameterDiff worst = ParameterDiff.worst(diffs);
         String act = spec.layers().get(0).activation().cliName();
-        return new CheckResult("train_step[" + act + "/" + spec.loss().cliName + "]",
+        return new CheckResult("train_step[" + act + "/" + spec.loss().cliName
+                + (mask == null ? "" : ", dropout " + DROPOUT) + "]",
                 spec.describe().split(" ")[0] + " x" + rows + " worst " + worst.tensor(),
                 worst.maxAbs(), worst.relative(), ParameterDiff.stepTolerance(spec, rows));
     }
 
     /** Returns {gradients, updated parameters} after one step on {@code b}. */
     private static float[][] step(Backend b, NetworkSpec spec, float[] theta, float[] x, int[] labels,
-                                  float[] targets) {
+                                  float[] targets, DropoutMask mask) {
         int rows = labels.length;
-        try (Network net = new Network(b, spec, rows)) {
+        try (Network net = new Network(b, spec, rows, mask == null ? 0 : rows)) {
             Tensor tx = b.allocate(rows, spec.inputs());
             Tensor ty = b.allocateInt(rows);
             Tensor tt = b.allocate(rows, spec.outputs());
@@ -91,7 +107,7 @@ public final class StepCrossCheck {
                 b.writeInt(ty, labels);
                 b.write(tt, targets);
                 net.setParameters(theta);
-                net.computeGradients(tx, ty, tt, loss, 0);
+                net.computeGradients(tx, ty, tt, loss, 0, mask);
                 new Sgd(b, 0).step(net, LR);
                 return new float[][]{net.gradients(), net.parameters()};
             } finally {

@@ -37,13 +37,14 @@ class VerificationCommandsTest {
         CliTest.Result r = run("verify", "--cases", "40", "--json", json.toString());
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().matches("(?s).*options  gemm\\.cl: -cl-std=CL1\\.2 -DRM=\\d -DVW=\\d+ -DNV=\\d\n.*"), r.out());
-        assertTrue(r.out().contains("46 passed, 0 failed"), r.out()); // 40 kernel cases + 6 training steps
+        // 40 kernel cases + 8 training steps (6 activation × loss pairs, 2 of them again with dropout)
+        assertTrue(r.out().contains("48 passed, 0 failed"), r.out());
         JsonObject j = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
-        assertEquals(46, j.get("passed").getAsInt());
+        assertEquals(48, j.get("passed").getAsInt());
         assertEquals(0, j.get("failed").getAsInt());
         assertTrue(j.get("driver_version").getAsString().length() > 0);
         JsonArray cases = j.getAsJsonArray("cases");
-        assertEquals(46, cases.size());
+        assertEquals(48, cases.size());
         JsonObject c = cases.get(0).getAsJsonObject();
         for (String key : new String[]{"kernel", "shape", "max_abs", "max_rel", "tol", "pass"}) {
             assertTrue(c.has(key), key);

@@ -6,6 +6,7 @@ import io.clprop.backend.Tensor;
 import io.clprop.backend.Tensor.DType;
 import io.clprop.backend.TransferStats;
 import io.clprop.nn.Activation;
+import io.clprop.nn.DropoutMask;
 
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -282,6 +283,32 @@ public final class CpuBackend implements Backend {
                 s += DZ[dZ.offset() + r * dZ.cols() + c];
             }
             DB[db.offset() + c] = round(s);
+        }
+    }
+
+    // ---- dropout --------------------------------------------------------------------------------------
+
+    // The mask is DropoutMask's hash, the integer function the kernels compute; a kept value is a·scale, one
+    // product of two floats (exact in double), rounded once: the float product a device computes.
+
+    @Override
+    public void dropout(Tensor a, Tensor out, DropoutMask mask, int layer) {
+        Shapes.checkSame(a, out);
+        applyMask(f(a), a.offset(), f(out), out.offset(), a.size(), mask, layer);
+    }
+
+    @Override
+    public void dropoutBackward(Tensor dOut, DropoutMask mask, int layer, Tensor dA) {
+        Shapes.checkSame(dOut, dA);
+        applyMask(f(dOut), dOut.offset(), f(dA), dA.offset(), dOut.size(), mask, layer);
+    }
+
+    private void applyMask(double[] src, int srcOff, double[] dst, int dstOff, int n, DropoutMask mask, int layer) {
+        int key = mask.key(layer);
+        double scale = mask.scale();
+        for (int i = 0; i < n; i++) {
+            boolean keep = Integer.compareUnsigned(DropoutMask.hash(key, i), mask.threshold()) < 0;
+            dst[dstOff + i] = keep ? round(src[srcOff + i] * scale) : 0;
         }
     }
 

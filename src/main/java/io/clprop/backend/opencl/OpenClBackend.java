@@ -7,6 +7,7 @@ import io.clprop.backend.Tensor;
 import io.clprop.backend.Tensor.DType;
 import io.clprop.backend.TransferStats;
 import io.clprop.nn.Activation;
+import io.clprop.nn.DropoutMask;
 import io.clprop.util.UserError;
 import org.jocl.CL;
 import org.jocl.CLException;
@@ -91,7 +92,7 @@ public final class OpenClBackend implements Backend {
             }
             buildOptions.put(t.file(), PLAIN_OPTIONS + " " + t.buildOptions());
         }
-        for (String f : List.of("activation.cl", "reduce.cl", "loss.cl", "optimizer.cl", "data.cl")) {
+        for (String f : List.of("activation.cl", "reduce.cl", "loss.cl", "optimizer.cl", "data.cl", "dropout.cl")) {
             buildOptions.put(f, PLAIN_OPTIONS);
         }
         for (Map.Entry<String, String> e : extraBuildOptions.entrySet()) {
@@ -122,6 +123,7 @@ public final class OpenClBackend implements Backend {
             addKernels("loss.cl", "mse_loss", "softmax_ce", "softmax_rows");
             addKernels("optimizer.cl", "sgd_update", "momentum_update", "adam_update");
             addKernels("data.cl", "gather_rows", "argmax_rows");
+            addKernels("dropout.cl", "dropout_forward", "dropout_backward");
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -444,6 +446,22 @@ public final class OpenClBackend implements Backend {
     public void biasGrad(Tensor dZ, Tensor db) {
         Shapes.checkBias(dZ, db);
         launch("bias_grad", new long[]{dZ.cols()}, dZ.rows(), dZ.cols(), dZ, db);
+    }
+
+    // ---- dropout --------------------------------------------------------------------------------------
+
+    @Override
+    public void dropout(Tensor a, Tensor out, DropoutMask mask, int layer) {
+        Shapes.checkSame(a, out);
+        launch("dropout_forward", new long[]{a.size()}, a.size(), mask.seed(), mask.step(), layer, mask.threshold(),
+                mask.scale(), a, out);
+    }
+
+    @Override
+    public void dropoutBackward(Tensor dOut, DropoutMask mask, int layer, Tensor dA) {
+        Shapes.checkSame(dOut, dA);
+        launch("dropout_backward", new long[]{dOut.size()}, dOut.size(), mask.seed(), mask.step(), layer,
+                mask.threshold(), mask.scale(), dOut, dA);
     }
 
     // ---- losses ---------------------------------------------------------------------------------------
