@@ -49,6 +49,42 @@ class GradCheckTest {
         }
     }
 
+    /**
+     * With inverted dropout on both hidden layers: the mask of a fixed step is a fixed function, so the loss
+     * is a function of θ again and the differences check the dropout backward pass (mask and scale applied
+     * to the gradient, f′ taken from the activation before dropout — f′ from the dropped one is wrong for
+     * sigmoid and tanh, and the scale alone is wrong for all). 7 rows of widths 6 and 5 at P = 0.4: the
+     * mask drops some units and keeps others in each layer, checked below so the case tests something.
+     */
+    @ParameterizedTest(name = "dropout {0} + {1}")
+    @MethodSource("pairs")
+    void dropoutGradientsMatchFiniteDifferences(Activation f, LossKind loss) {
+        NetworkSpec spec = NetworkSpec.mlp(5, new int[]{6, 5}, f, 3, loss);
+        int rows = 7;
+        DropoutMask mask = new Dropout(0.4, 3).mask(11);
+        for (int layer = 0; layer < 2; layer++) {
+            int kept = 0, n = rows * spec.layers().get(layer).units();
+            for (int i = 0; i < n; i++) {
+                kept += mask.keep(layer, i) ? 1 : 0;
+            }
+            assertTrue(kept > 0 && kept < n, "layer " + layer + " keeps " + kept + " of " + n);
+        }
+        List<TensorError> errors = GradCheck.cpuDouble(spec, rows, 7, mask);
+        assertEquals(6, errors.size());
+        for (TensorError e : errors) {
+            assertTrue(e.pass(), "dropout " + f + "/" + loss + " " + e.tensor() + ": error " + e.maxError());
+        }
+        // And dropout changes the gradients (a network that ignored the mask would pass the line above only
+        // if the mask did nothing).
+        GradCheck.Problem p = GradCheck.problem(spec, rows, 7);
+        double[] with = GradCheck.analyticCpuDouble(p, mask), without = GradCheck.analyticCpuDouble(p);
+        double diff = 0;
+        for (int i = 0; i < with.length; i++) {
+            diff = Math.max(diff, Math.abs(with[i] - without[i]));
+        }
+        assertTrue(diff > 1e-3, "dropout changed the gradients by only " + diff);
+    }
+
     @Test
     void aWrongGradientIsFlagged() {
         NetworkSpec spec = NetworkSpec.mlp(2, new int[]{2}, Activation.TANH, 2, LossKind.MSE);

@@ -39,7 +39,11 @@ class CheckpointResumeTest {
     }
 
     private static float[] uninterrupted(Supplier<Backend> backend, List<EpochMetrics> history) {
-        try (Backend b = backend.get(); Trainer t = new Trainer(b, CONFIG, DATA, TEST)) {
+        return uninterrupted(backend, CONFIG, history);
+    }
+
+    private static float[] uninterrupted(Supplier<Backend> backend, TrainConfig config, List<EpochMetrics> history) {
+        try (Backend b = backend.get(); Trainer t = new Trainer(b, config, DATA, TEST)) {
             t.fit(m -> { });
             history.addAll(t.history());
             return t.network().parameters();
@@ -47,7 +51,12 @@ class CheckpointResumeTest {
     }
 
     private static float[] interruptedAndResumed(Supplier<Backend> backend, Path file, int k, List<EpochMetrics> history) {
-        try (Backend b = backend.get(); Trainer t = new Trainer(b, CONFIG, DATA, TEST)) {
+        return interruptedAndResumed(backend, CONFIG, file, k, history);
+    }
+
+    private static float[] interruptedAndResumed(Supplier<Backend> backend, TrainConfig config, Path file, int k,
+                                                 List<EpochMetrics> history) {
+        try (Backend b = backend.get(); Trainer t = new Trainer(b, config, DATA, TEST)) {
             t.setCheckpoint(file);
             assertThrows(Interrupt.class, () -> t.fit(m -> {
                 if (m.epoch() == k) {
@@ -55,7 +64,7 @@ class CheckpointResumeTest {
                 }
             }));
         }
-        try (Backend b = backend.get(); Trainer t = new Trainer(b, CONFIG, DATA, TEST)) {
+        try (Backend b = backend.get(); Trainer t = new Trainer(b, config, DATA, TEST)) {
             t.resume(file);
             assertEquals(k, t.epochsDone());
             t.setCheckpoint(file);
@@ -78,6 +87,23 @@ class CheckpointResumeTest {
                 assertEquals(whole.get(e).trainLoss(), resumed.get(e).trainLoss(), "epoch " + (e + 1) + " loss");
                 assertEquals(whole.get(e).validationLoss(), resumed.get(e).validationLoss());
             }
+        }
+    }
+
+    /**
+     * With dropout the masks are drawn from the global step, which the checkpoint carries: a resumed run
+     * drops the same units as the uninterrupted one and ends with the same weights, bit for bit.
+     */
+    @Test
+    void resumedRunWithDropoutEqualsUninterruptedOnTheCpuPathExactly(@TempDir Path dir) {
+        TrainConfig config = CONFIG.toBuilder().dropout(0.3).build();
+        float[] expected = uninterrupted(CpuBackend::new, config, new java.util.ArrayList<>());
+        float[] withoutDropout = uninterrupted(CpuBackend::new, new java.util.ArrayList<>());
+        assertTrue(!java.util.Arrays.equals(expected, withoutDropout), "dropout changed nothing");
+        for (int k = 1; k <= 2; k++) {
+            float[] actual = interruptedAndResumed(CpuBackend::new, config, dir.resolve("drop" + k + ".ckpt"), k,
+                    new java.util.ArrayList<>());
+            assertArrayEquals(expected, actual, "interrupted after epoch " + k);
         }
     }
 
@@ -113,6 +139,11 @@ class CheckpointResumeTest {
         try (Backend b = new CpuBackend(); Trainer t = new Trainer(b, otherNet, DATA, TEST)) {
             UserError e = assertThrows(UserError.class, () -> t.resume(file));
             assertTrue(e.getMessage().contains("17-23-11-4"), e.getMessage());
+        }
+        // Dropout shapes every step's gradients: a resumed run keeps it.
+        try (Backend b = new CpuBackend(); Trainer t = new Trainer(b, CONFIG.toBuilder().dropout(0.2).build(), DATA, TEST)) {
+            UserError e = assertThrows(UserError.class, () -> t.resume(file));
+            assertTrue(e.getMessage().contains("dropout 0.0, this run has 0.2"), e.getMessage());
         }
         // More epochs are allowed and not reported: the run continues exactly.
         try (Backend b = new CpuBackend(); Trainer t = new Trainer(b, CONFIG.withEpochs(7), DATA, TEST)) {

@@ -74,6 +74,18 @@ class MemoryPlanTest {
         assertPlanIsWhatTheTrainerAllocates(c, train, test);
     }
 
+    /** Dropout adds one buffer of batch rows per hidden layer (the dropped outputs), and nothing when off. */
+    @ParameterizedTest(name = "{0} batch={1}")
+    @CsvSource({"SOFTMAX_CE, 16", "MSE, 7"})
+    void countsDropoutBuffers(LossKind loss, int batch) {
+        Dataset train = SyntheticData.blobs(301, 13, 4, 0.3, 1);
+        Dataset test = SyntheticData.blobs(1103, 13, 4, 0.3, 2);
+        TrainConfig c = config(loss, batch).toBuilder().dropout(0.25).build();
+        assertPlanIsWhatTheTrainerAllocates(c, train, test);
+        MemoryPlan with = plan(c, train, test, 1000), without = plan(config(loss, batch), train, test, 1000);
+        assertEquals(4L * batch * (9 + 6), with.totalBytes() - without.totalBytes());
+    }
+
     @Test
     void tooSmallDeviceIsRefusedBeforeAnyAllocation() {
         Dataset train = SyntheticData.blobs(200, 13, 4, 0.3, 1);

@@ -61,6 +61,20 @@ class TrainingCrossCheckTest {
         compare(kind.cliName, config, data);
     }
 
+    /**
+     * With dropout 0.3 on both hidden layers: the device and the CPU path draw each step's mask from the same
+     * hash of (seed, step, layer, element), so they drop the same units and the weights agree as without
+     * dropout (measured ratio printed).
+     */
+    @ParameterizedTest(name = "dropout 0.3 {0} + {1}")
+    @MethodSource("pairs")
+    void deviceAndHostAgreeWithDropout(Activation f, LossKind loss) {
+        Dataset data = SyntheticData.blobs(1600, 61, 7, 0.3, 11);
+        TrainConfig config = new TrainConfig(new int[]{37, 19}, f, loss, 0.5f, 32, 1, 0, 5, Init.AUTO).toBuilder()
+                .dropout(0.3).build();
+        compare("dropout 0.3 " + f.cliName() + "/" + loss.cliName, config, data);
+    }
+
     static Stream<OptimizerConfig.Kind> optimizers() {
         return Stream.of(OptimizerConfig.Kind.values());
     }
