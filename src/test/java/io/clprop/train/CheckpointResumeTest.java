@@ -107,6 +107,29 @@ class CheckpointResumeTest {
         }
     }
 
+    /** A checkpoint written before dropout existed has no "dropout" setting: it was taken without dropout. */
+    @Test
+    void aCheckpointWithoutTheDropoutSettingResumesWithoutDropout(@TempDir Path dir) {
+        Path file = dir.resolve("old.ckpt");
+        try (Backend b = new CpuBackend(); Trainer t = new Trainer(b, CONFIG, DATA, TEST)) {
+            t.setCheckpoint(file);
+            assertThrows(Interrupt.class, () -> t.fit(m -> {
+                throw new Interrupt();
+            }));
+        }
+        io.clprop.model.ClpropFile f = io.clprop.model.ClpropFile.read(file, Checkpoint.MAGIC, "checkpoint");
+        com.google.gson.JsonObject header = f.header().deepCopy();
+        assertTrue(header.getAsJsonObject("config").remove("dropout") != null);
+        new io.clprop.model.ClpropFile(Checkpoint.MAGIC, header, f.f32Sections(), f.i32Sections()).write(file);
+        try (Backend b = new CpuBackend(); Trainer t = new Trainer(b, CONFIG, DATA, TEST)) {
+            assertEquals(List.of(), t.resume(file));
+        }
+        try (Backend b = new CpuBackend(); Trainer t = new Trainer(b, CONFIG.toBuilder().dropout(0.1).build(), DATA, TEST)) {
+            UserError e = assertThrows(UserError.class, () -> t.resume(file));
+            assertTrue(e.getMessage().contains("dropout 0.0, this run has 0.1"), e.getMessage());
+        }
+    }
+
     @Test
     void resumedRunMatchesUninterruptedOnTheDevice(@TempDir Path dir) {
         TestDevices.openCl().close();
