@@ -25,7 +25,8 @@ class GemmConfigCliTest {
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().contains("options  gemm_tiled.cl: -cl-std=CL1.2 -DTSM=16 -DTSN=16 -DTSK=8 -DWPTM=2 -DWPTN=2\n"),
                 r.out());
-        assertTrue(r.out().contains("46 passed, 0 failed"), r.out()); // 40 kernel cases + 6 training steps
+        // 40 kernel cases + 8 training steps (6 activation × loss pairs, 2 of them again with dropout)
+        assertTrue(r.out().contains("48 passed, 0 failed"), r.out());
     }
 
     @Test
