@@ -84,24 +84,52 @@ public final class KernelCrossCheck implements AutoCloseable {
             {128, 256},
     };
 
-    /** A case of the suite, run on demand; {@code cost} orders cases from cheapest (for small selections). */
-    public record Case(String kernel, long cost, Supplier<CheckResult> run) {
+    /**
+     * A case of the suite, run on demand. A small selection ({@link #select}) takes each kernel's cases by
+     * {@code pass}, then {@code cost}, cheapest first: variants of one shape beyond the first (the fused dense
+     * kernels' other activations) have later passes, so a selection spreads over shapes before repeating one.
+     */
+    public record Case(String kernel, long cost, int pass, Supplier<CheckResult> run) {
+        public Case(String kernel, long cost, Supplier<CheckResult> run) {
+            this(kernel, cost, 0, run);
+        }
     }
+
+    /**
+     * The activations in the order the fused dense cases of one shape take them: the hidden ones first, so
+     * the first pass over the shapes (what a small selection runs) rotates through them.
+     */
+    private static final List<Activation> FUSED_ORDER = java.util.stream.Stream.concat(
+            Activation.HIDDEN.stream(), java.util.stream.Stream.of(Activation.IDENTITY)).toList();
 
     /** Every kernel over every shape of the suite, not yet run. */
     public List<Case> suite() {
         List<Case> out = new ArrayList<>();
-        for (int[] s : MATMUL_SHAPES) {
+        // Each shape's rank by cost: the rotation of the fused cases' activations starts from it.
+        Integer[] byCost = new Integer[MATMUL_SHAPES.length];
+        for (int i = 0; i < byCost.length; i++) {
+            byCost[i] = i;
+        }
+        java.util.Arrays.sort(byCost, java.util.Comparator.comparingLong(i -> (long) MATMUL_SHAPES[i][0]
+                * MATMUL_SHAPES[i][1] * MATMUL_SHAPES[i][2]));
+        int[] rank = new int[byCost.length];
+        for (int r = 0; r < byCost.length; r++) {
+            rank[byCost[r]] = r;
+        }
+        for (int i = 0; i < MATMUL_SHAPES.length; i++) {
+            int[] s = MATMUL_SHAPES[i];
             long cost = (long) s[0] * s[1] * s[2];
             out.add(new Case("gemm_nn", cost, () -> matmul(s[0], s[1], s[2], false, false)));
             out.add(new Case("gemm_tn", cost, () -> matmul(s[0], s[1], s[2], true, false)));
             out.add(new Case("gemm_nt", cost, () -> matmul(s[0], s[1], s[2], false, true)));
             // Every activation on every shape: the fused epilogues have a float16 body, float4 and scalar
             // edges (gemm.cl) and a scalar tile (gemm_tiled.cl), and which of them a column takes depends
-            // on the shape.
-            for (Activation f : Activation.values()) {
-                out.add(new Case("dense_forward", cost, () -> denseForward(s[0], s[1], s[2], f)));
-                out.add(new Case("dense_backward_input", cost, () -> denseBackwardInput(s[0], s[1], s[2], f)));
+            // on the shape. The r-th cheapest shape starts at activation r (mod 7), so pass 0, cheapest
+            // first, rotates through the hidden activations.
+            for (int pass = 0; pass < FUSED_ORDER.size(); pass++) {
+                Activation f = FUSED_ORDER.get((rank[i] + pass) % FUSED_ORDER.size());
+                out.add(new Case("dense_forward", cost, pass, () -> denseForward(s[0], s[1], s[2], f)));
+                out.add(new Case("dense_backward_input", cost, pass, () -> denseBackwardInput(s[0], s[1], s[2], f)));
             }
             out.add(new Case("dense_backward_weights", cost, () -> denseBackwardWeights(s[0], s[1], s[2])));
         }
@@ -134,8 +162,8 @@ public final class KernelCrossCheck implements AutoCloseable {
     }
 
     /**
-     * At most {@code n} cases that cover every kernel before repeating one: each kernel's cases cheapest
-     * first, taken round-robin across kernels.
+     * At most {@code n} cases that cover every kernel before repeating one: each kernel's cases by pass, then
+     * cheapest first, taken round-robin across kernels.
      */
     public static List<Case> select(List<Case> all, int n) {
         java.util.Map<String, java.util.Deque<Case>> byKernel = new java.util.LinkedHashMap<>();
@@ -144,7 +172,7 @@ public final class KernelCrossCheck implements AutoCloseable {
         }
         for (java.util.Map.Entry<String, java.util.Deque<Case>> e : byKernel.entrySet()) {
             List<Case> sorted = new ArrayList<>(e.getValue());
-            sorted.sort(java.util.Comparator.comparingLong(Case::cost));
+            sorted.sort(java.util.Comparator.comparingInt(Case::pass).thenComparingLong(Case::cost));
             e.setValue(new java.util.ArrayDeque<>(sorted));
         }
         List<Case> out = new ArrayList<>();
