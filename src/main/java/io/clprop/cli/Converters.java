@@ -21,7 +21,7 @@ final class Converters {
                 }
                 return a;
             } catch (IllegalArgumentException e) {
-                throw new TypeConversionException("unknown activation '" + value + "' (expected relu, sigmoid or tanh)");
+                throw new TypeConversionException("unknown activation '" + value + "' (expected " + Activation.hiddenNames() + ")");
             }
         }
     }

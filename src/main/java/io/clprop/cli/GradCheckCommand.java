@@ -32,7 +32,7 @@ final class GradCheckCommand implements Callable<Integer> {
     int[] hidden = {8, 6};
 
     @Option(names = "--activation", split = ",", paramLabel = "F[,F…]", converter = Converters.ActivationConverter.class,
-            description = "Hidden activation(s) (default: relu).")
+            description = "Hidden activation(s): relu, sigmoid, tanh, leaky-relu, elu or softplus (default: relu).")
     List<Activation> activation = List.of(Activation.RELU);
 
     @Option(names = "--loss", converter = Converters.LossConverter.class, description = "softmax-ce or mse (default: softmax-ce).")

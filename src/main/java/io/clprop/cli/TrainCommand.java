@@ -48,7 +48,8 @@ final class TrainCommand implements Callable<Integer> {
     int[] hidden = TrainConfig.DEFAULT_HIDDEN;
 
     @Option(names = "--activation", split = ",", paramLabel = "F[,F…]", converter = Converters.ActivationConverter.class,
-            description = "Hidden activation, relu, sigmoid or tanh: one for all hidden layers or one per layer "
+            description = "Hidden activation, relu, sigmoid, tanh, leaky-relu (slope 0.01), elu (alpha 1) or softplus: "
+                    + "one for all hidden layers or one per layer "
                     + "(default: relu).")
     List<Activation> activation = List.of(Activation.RELU);
 
@@ -109,7 +110,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed for initial weights and shuffling (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
-    @Option(names = "--init", description = "Initial weights: auto (He before ReLU, Xavier otherwise), he or xavier "
+    @Option(names = "--init", description = "Initial weights: auto (He before relu, leaky-relu, elu and softplus, Xavier otherwise), he or "
+            + "xavier "
             + "(default: ${DEFAULT-VALUE}).")
     String init = "auto";
 

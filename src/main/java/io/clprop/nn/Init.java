@@ -11,7 +11,12 @@ import java.util.Locale;
  * <ul>
  *   <li>HE: normal with variance 2/in, which keeps activation variance steady through rectifiers.</li>
  *   <li>XAVIER: Glorot uniform ±√(6/(in+out)), variance 2/(in+out), balanced for forward and backward.</li>
- *   <li>AUTO: He before ReLU, Xavier before sigmoid, tanh and the linear output.</li>
+ *   <li>AUTO: He before the rectifier-like activations (relu, leaky-relu, elu, softplus), Xavier before
+ *       sigmoid, tanh and the linear output. He's argument (half the input variance is lost where the unit
+ *       is flat) holds for leaky-relu up to its 0.01 slope (the exact gain, 2/(1 + 0.01²), differs by
+ *       1e-4); elu and softplus have slope 1 for large z and slope → 0 for very negative z, so they are
+ *       rectifiers with a rounded corner, and Xavier's variance, about 2/(in+out), would shrink the signal
+ *       layer by layer through them as it does through ReLU.</li>
  * </ul>
  */
 public enum Init {
@@ -36,7 +41,7 @@ public enum Init {
             int in = spec.inputsOf(l);
             int out = spec.layers().get(l).units();
             int off = spec.weightOffset(l);
-            boolean he = this == HE || (this == AUTO && spec.layers().get(l).activation() == Activation.RELU);
+            boolean he = this == HE || (this == AUTO && spec.layers().get(l).activation().rectifierLike());
             if (he) {
                 NormalDistribution d = new NormalDistribution(rng, 0.0, Math.sqrt(2.0 / in));
                 for (int i = 0; i < in * out; i++) {

@@ -22,10 +22,19 @@ import java.util.function.Supplier;
  *   <li>matmul: a K-term dot product in float has |error| ≤ γ_K·Σ|a||b| ≈ K·u·Σ|a||b| in any summation
  *       order, with or without fused multiply-add; tol = (K+2)·u relative to Σ|a_ik||b_kj|.</li>
  *   <li>column sums and the batch mean: the same bound over n terms, relative to Σ|x|; tol = (n+2)·u.</li>
- *   <li>exp/tanh-based activations: OpenCL C allows exp 3 ulp, tanh 5 ulp, division 2.5 ulp (1 ulp ≤ 2u
- *       relative); with the add, sigmoid is within about 12u of |f(z)|; tol = 16·u relative to |r|.</li>
- *   <li>activation derivative dA·f′(a): three roundings, and 1−a² cancels, so the bound is relative to
- *       |dA|·(1+a²); tol = 4·u.</li>
+ *   <li>exp/tanh-based activations: OpenCL C allows exp and expm1 3 ulp, tanh 5 ulp, log1p 2 ulp,
+ *       division 2.5 ulp (1 ulp ≤ 2u relative); with the add, sigmoid is within about 12u of |f(z)|. elu
+ *       below 0 is expm1(z): 6u. softplus = max(z,0) + log1p(e^−|z|): exp's 6u passes through log1p with a
+ *       factor x/((1+x)·log1p x) ≤ 1, log1p adds 4u, the add with max(z,0) (same sign) u: 11u. leaky-relu
+ *       is one rounding of 0.01f·z (0.01f is 0.01 within 2.3e-9, 0.04u). Each plus the reference's u:
+ *       tol = 16·u relative to |r| for all. Every element in 7 is drawn from ±30 instead of ±6, so
+ *       saturated sigmoid/tanh and softplus's and elu's far tails (eᶻ near 1e-13) are checked.</li>
+ *   <li>activation derivative dA·f′(a) (see {@link #derivativeScale}): sigmoid, tanh, relu, identity:
+ *       three roundings, and 1−a² cancels, so the bound is relative to |dA|·(1+a²); tol = 4·u.
+ *       leaky-relu, elu, softplus: f′ is computed without cancellation (a constant; a+1, exact for
+ *       a ≤ −½ by Sterbenz and one rounding above; −expm1(−a), 6u), so the bound is relative to
+ *       |dA·f′(a)| itself, which catches a 1 − e^−a that cancels to 0 for tiny a: with the product's and
+ *       the reference's roundings tol = 4·u (leaky-relu, elu) and 8·u (softplus).</li>
  *   <li>softmax-CE: exp and log each within 3 ulp, C-term sum, then log Σ − z[label] cancels; the error is
  *       below u·(C + 12 + 8·ln C + 3·max|z|), bounded here by 16·u·(C + 1 + 2·max|z|) per row (grad: that over B).</li>
  *   <li>softmax probabilities p = exp(z−m)/Σexp(z−m), m the row maximum: z−m rounds by u·|z−m|, which exp
@@ -79,21 +88,53 @@ public final class KernelCrossCheck implements AutoCloseable {
             {128, 256},
     };
 
-    /** A case of the suite, run on demand; {@code cost} orders cases from cheapest (for small selections). */
-    public record Case(String kernel, long cost, Supplier<CheckResult> run) {
+    /**
+     * A case of the suite, run on demand. A small selection ({@link #select}) takes each kernel's cases by
+     * {@code pass}, then {@code cost}, cheapest first: variants of one shape beyond the first (the fused dense
+     * kernels' other activations) have later passes, so a selection spreads over shapes before repeating one.
+     */
+    public record Case(String kernel, long cost, int pass, Supplier<CheckResult> run) {
+        public Case(String kernel, long cost, Supplier<CheckResult> run) {
+            this(kernel, cost, 0, run);
+        }
     }
+
+    /**
+     * The activations in the order the fused dense cases of one shape take them: the hidden ones first, so
+     * the first pass over the shapes (what a small selection runs) rotates through them.
+     */
+    private static final List<Activation> FUSED_ORDER = java.util.stream.Stream.concat(
+            Activation.HIDDEN.stream(), java.util.stream.Stream.of(Activation.IDENTITY)).toList();
 
     /** Every kernel over every shape of the suite, not yet run. */
     public List<Case> suite() {
         List<Case> out = new ArrayList<>();
-        for (int[] s : MATMUL_SHAPES) {
+        // Each shape's rank by cost: the rotation of the fused cases' activations starts from it.
+        Integer[] byCost = new Integer[MATMUL_SHAPES.length];
+        for (int i = 0; i < byCost.length; i++) {
+            byCost[i] = i;
+        }
+        java.util.Arrays.sort(byCost, java.util.Comparator.comparingLong(i -> (long) MATMUL_SHAPES[i][0]
+                * MATMUL_SHAPES[i][1] * MATMUL_SHAPES[i][2]));
+        int[] rank = new int[byCost.length];
+        for (int r = 0; r < byCost.length; r++) {
+            rank[byCost[r]] = r;
+        }
+        for (int i = 0; i < MATMUL_SHAPES.length; i++) {
+            int[] s = MATMUL_SHAPES[i];
             long cost = (long) s[0] * s[1] * s[2];
             out.add(new Case("gemm_nn", cost, () -> matmul(s[0], s[1], s[2], false, false)));
             out.add(new Case("gemm_tn", cost, () -> matmul(s[0], s[1], s[2], true, false)));
             out.add(new Case("gemm_nt", cost, () -> matmul(s[0], s[1], s[2], false, true)));
-            Activation f = Activation.values()[Math.floorMod(s[0] + s[1] + s[2], Activation.values().length)];
-            out.add(new Case("dense_forward", cost, () -> denseForward(s[0], s[1], s[2], f)));
-            out.add(new Case("dense_backward_input", cost, () -> denseBackwardInput(s[0], s[1], s[2], f)));
+            // Every activation on every shape: the fused epilogues have a float16 body, float4 and scalar
+            // edges (gemm.cl) and a scalar tile (gemm_tiled.cl), and which of them a column takes depends
+            // on the shape. The r-th cheapest shape starts at activation r (mod 7), so pass 0, cheapest
+            // first, rotates through the hidden activations.
+            for (int pass = 0; pass < FUSED_ORDER.size(); pass++) {
+                Activation f = FUSED_ORDER.get((rank[i] + pass) % FUSED_ORDER.size());
+                out.add(new Case("dense_forward", cost, pass, () -> denseForward(s[0], s[1], s[2], f)));
+                out.add(new Case("dense_backward_input", cost, pass, () -> denseBackwardInput(s[0], s[1], s[2], f)));
+            }
             out.add(new Case("dense_backward_weights", cost, () -> denseBackwardWeights(s[0], s[1], s[2])));
         }
         for (int[] s : MATRIX_SHAPES) {
@@ -130,8 +171,8 @@ public final class KernelCrossCheck implements AutoCloseable {
     }
 
     /**
-     * At most {@code n} cases that cover every kernel before repeating one: each kernel's cases cheapest
-     * first, taken round-robin across kernels.
+     * At most {@code n} cases that cover every kernel before repeating one: each kernel's cases by pass, then
+     * cheapest first, taken round-robin across kernels.
      */
     public static List<Case> select(List<Case> all, int n) {
         java.util.Map<String, java.util.Deque<Case>> byKernel = new java.util.LinkedHashMap<>();
@@ -140,7 +181,7 @@ public final class KernelCrossCheck implements AutoCloseable {
         }
         for (java.util.Map.Entry<String, java.util.Deque<Case>> e : byKernel.entrySet()) {
             List<Case> sorted = new ArrayList<>(e.getValue());
-            sorted.sort(java.util.Comparator.comparingLong(Case::cost));
+            sorted.sort(java.util.Comparator.comparingInt(Case::pass).thenComparingLong(Case::cost));
             e.setValue(new java.util.ArrayDeque<>(sorted));
         }
         List<Case> out = new ArrayList<>();
@@ -195,7 +236,8 @@ public final class KernelCrossCheck implements AutoCloseable {
 
     /**
      * out = f(x·wᵀ + b), x m×k, w n×k. The dot product and bias carry (k+2)·u·(Σ|x||w| + |b|), every
-     * activation is 1-Lipschitz so that passes through, and f itself adds up to 16·u·|r| (see activate),
+     * activation is 1-Lipschitz (leaky-relu's slopes are 1 and 0.01, elu's and softplus's derivatives eᶻ and
+     * σ(z) are at most 1) so that passes through, and f itself adds up to 16·u·|r| (see activate),
      * plus the reference's rounding: tol (k+20)·u relative to Σ|x||w| + |b| + |r|.
      */
     public CheckResult denseForward(int m, int n, int k, Activation f) {
@@ -219,11 +261,13 @@ public final class KernelCrossCheck implements AutoCloseable {
 
     /**
      * dzPrev = (dz·w) ⊙ f′(aPrev), dz m×k, w k×n. Dot product (k+2)·u·Σ|dz||w| scaled by |f′| ≤ 1, and f′
-     * computed from a with three roundings where 1−a² cancels (as activation_backward): tol (k+6)·u
-     * relative to Σ|dz||w|·(1 + a²).
+     * computed from a as activation_backward does (within {@link #derivativeUlps} − 2 units of u of
+     * {@link #derivativeScale}, there relative to (1 + a²) where 1−a² cancels, else to |f′|), then the product's
+     * and the reference's roundings: tol (k + 2 + derivativeUlps)·u relative to Σ|dz||w|·derivativeScale(a):
+     * (k+6)·u, softplus (k+10)·u.
      */
     public CheckResult denseBackwardInput(int m, int n, int k, Activation f) {
-        float[] dz = uniform(m * k, 1), w = uniform(k * n, 1), z = uniform(m * n, 4);
+        float[] dz = uniform(m * k, 1), w = uniform(k * n, 1), z = activationInputs(m * n, 4);
         float[] a = new float[z.length];
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) f.apply(z[i]);
@@ -238,11 +282,11 @@ public final class KernelCrossCheck implements AutoCloseable {
                 for (int kk = 0; kk < k; kk++) {
                     s += Math.abs(dz[i * k + kk] * w[kk * n + j]);
                 }
-                double av = a[i * n + j];
-                bound[i * n + j] = Math.max(s * (1 + av * av), Float.MIN_NORMAL);
+                bound[i * n + j] = Math.max(s * derivativeScale(f, a[i * n + j]), Float.MIN_NORMAL);
             }
         }
-        return done(compare("dense_backward_input[" + f.cliName() + "]", m + "x" + n + "x" + k, O, bound, (k + 6) * U));
+        return done(compare("dense_backward_input[" + f.cliName() + "]", m + "x" + n + "x" + k, O, bound,
+                (k + 2 + derivativeUlps(f)) * U));
     }
 
     /**
@@ -293,7 +337,7 @@ public final class KernelCrossCheck implements AutoCloseable {
     }
 
     public CheckResult activate(Activation f, int rows, int cols) {
-        Tensor[] Z = pair(uniform(rows * cols, 6), rows, cols), A = alloc(rows, cols);
+        Tensor[] Z = pair(activationInputs(rows * cols, 6), rows, cols), A = alloc(rows, cols);
         device.activate(f, Z[0], A[0]);
         host.activate(f, Z[1], A[1]);
         float[] r = host.read(A[1]);
@@ -305,7 +349,7 @@ public final class KernelCrossCheck implements AutoCloseable {
     }
 
     public CheckResult activationBackward(Activation f, int rows, int cols) {
-        float[] z = uniform(rows * cols, 4), dA = uniform(rows * cols, 1);
+        float[] z = activationInputs(rows * cols, 4), dA = uniform(rows * cols, 1);
         float[] a = new float[z.length];
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) f.apply(z[i]);
@@ -315,9 +359,35 @@ public final class KernelCrossCheck implements AutoCloseable {
         host.activationBackward(f, A[1], DA[1], DZ[1]);
         double[] bound = new double[a.length];
         for (int i = 0; i < a.length; i++) {
-            bound[i] = Math.max(Math.abs(dA[i]) * (1 + (double) a[i] * a[i]), Float.MIN_NORMAL);
+            bound[i] = Math.max(Math.abs(dA[i]) * derivativeScale(f, a[i]), Float.MIN_NORMAL);
         }
-        return done(compare("activation_backward[" + f.cliName() + "]", rows + "x" + cols, DZ, bound, 4 * U));
+        return done(compare("activation_backward[" + f.cliName() + "]", rows + "x" + cols, DZ, bound,
+                derivativeUlps(f) * U));
+    }
+
+    /**
+     * What f′(a)'s error is measured against. Sigmoid, tanh, relu, identity: 1 + a², since tanh′ = 1 − a²
+     * cancels (a² carries u·a²). Leaky-relu, elu, softplus: |f′(a)| itself, as their f′ is computed with no
+     * cancellation (see {@link #derivativeUlps}), so a form that cancels (1 − e^−a for tiny a) is caught.
+     */
+    static double derivativeScale(Activation f, double a) {
+        switch (f) {
+            case LEAKY_RELU, ELU, SOFTPLUS:
+                return Math.abs(f.derivativeFromOutput(a));
+            default:
+                return 1 + a * a;
+        }
+    }
+
+    /**
+     * Units of u between the device's dA·f′(a) and the reference, relative to |dA|·{@link #derivativeScale}:
+     * the existing four, 4 (three roundings). leaky-relu: the product and the reference (0.01f is 0.01
+     * within 0.04u): 4. elu: a + 1 is exact for a ≤ −½ (Sterbenz) and one rounding above, with the product
+     * and the reference 3: 4. softplus: −expm1(−a) is 3 ulp ≤ 6u of f′, with the product and the
+     * reference: 8.
+     */
+    static int derivativeUlps(Activation f) {
+        return f == Activation.SOFTPLUS ? 8 : 4;
     }
 
     public CheckResult biasGrad(int rows, int cols) {
@@ -631,6 +701,19 @@ public final class KernelCrossCheck implements AutoCloseable {
     private static CheckResult worse(CheckResult a, CheckResult b) {
         return a.maxRel() / Math.max(a.tol(), Double.MIN_VALUE) >= b.maxRel() / Math.max(b.tol(), Double.MIN_VALUE)
                 ? a : b;
+    }
+
+    /**
+     * Pre-activations: uniform in ±scale, but every 7th element (7 is prime, so the wide ones fall in every
+     * column of the suite's shapes) uniform in ±30, where sigmoid and tanh saturate, elu is −1 + eᶻ with eᶻ
+     * near 1e-13 and softplus is eᶻ alone (30, not more: sigmoid's e^−z stays finite in float).
+     */
+    private float[] activationInputs(int n, double scale) {
+        float[] z = uniform(n, scale);
+        for (int i = 3; i < n; i += 7) {
+            z[i] = (float) ((2 * rng.nextDouble() - 1) * 30);
+        }
+        return z;
     }
 
     private float[] uniform(int n, double scale) {

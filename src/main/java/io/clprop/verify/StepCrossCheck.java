@@ -39,7 +39,7 @@ public final class StepCrossCheck {
     /** The step for every hidden activation × loss pair, then each loss with dropout on the hidden layers. */
     public static List<CheckResult> allPairs(Backend device, long seed) {
         List<CheckResult> out = new ArrayList<>();
-        for (Activation f : new Activation[]{Activation.RELU, Activation.SIGMOID, Activation.TANH}) {
+        for (Activation f : Activation.HIDDEN) {
             for (LossKind loss : LossKind.values()) {
                 out.add(run(device, NetworkSpec.mlp(INPUTS, HIDDEN, f, OUTPUTS, loss), ROWS, seed));
             }

@@ -4,6 +4,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.clprop.TestDevices;
 import io.clprop.data.IdxFiles;
+import io.clprop.nn.Activation;
+import io.clprop.nn.LossKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,8 +27,9 @@ class GemmConfigCliTest {
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().contains("options  gemm_tiled.cl: -cl-std=CL1.2 -DTSM=16 -DTSN=16 -DTSK=8 -DWPTM=2 -DWPTN=2\n"),
                 r.out());
-        // 40 kernel cases + 8 training steps (6 activation × loss pairs, 2 of them again with dropout)
-        assertTrue(r.out().contains("48 passed, 0 failed"), r.out());
+        // 40 kernel cases + one training step per hidden activation × loss pair, and 2 more with dropout.
+        int steps = Activation.HIDDEN.size() * LossKind.values().length + 2;
+        assertTrue(r.out().contains((40 + steps) + " passed, 0 failed"), r.out());
     }
 
     @Test

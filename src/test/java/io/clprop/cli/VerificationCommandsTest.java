@@ -4,6 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.clprop.TestDevices;
+import io.clprop.nn.Activation;
+import io.clprop.nn.LossKind;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,14 +39,21 @@ class VerificationCommandsTest {
         CliTest.Result r = run("verify", "--cases", "40", "--json", json.toString());
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().matches("(?s).*options  gemm\\.cl: -cl-std=CL1\\.2 -DRM=\\d -DVW=\\d+ -DNV=\\d\n.*"), r.out());
-        // 40 kernel cases + 8 training steps (6 activation × loss pairs, 2 of them again with dropout)
-        assertTrue(r.out().contains("48 passed, 0 failed"), r.out());
+        // 40 kernel cases + one training step per hidden activation × loss pair, and 2 more with dropout.
+        int steps = Activation.HIDDEN.size() * LossKind.values().length + 2;
+        assertTrue(r.out().contains((40 + steps) + " passed, 0 failed"), r.out());
+        for (Activation f : Activation.HIDDEN) {
+            for (LossKind loss : LossKind.values()) {
+                String row = "train_step[" + f.cliName() + "/" + loss.cliName + "]";
+                assertTrue(r.out().lines().anyMatch(l -> l.startsWith(row) && l.endsWith("PASS")), row + ": " + r.out());
+            }
+        }
         JsonObject j = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
-        assertEquals(48, j.get("passed").getAsInt());
+        assertEquals(40 + steps, j.get("passed").getAsInt());
         assertEquals(0, j.get("failed").getAsInt());
         assertTrue(j.get("driver_version").getAsString().length() > 0);
         JsonArray cases = j.getAsJsonArray("cases");
-        assertEquals(48, cases.size());
+        assertEquals(40 + steps, cases.size());
         JsonObject c = cases.get(0).getAsJsonObject();
         for (String key : new String[]{"kernel", "shape", "max_abs", "max_rel", "tol", "pass"}) {
             assertTrue(c.has(key), key);
@@ -94,7 +103,9 @@ class VerificationCommandsTest {
     void gradcheckPassesOnBothPaths() {
         for (String[] args : new String[][]{{"gradcheck"}, {"gradcheck", "--device", "cpu"},
                 {"gradcheck", "--activation", "sigmoid", "--loss", "mse", "--hidden", "5,3,4"},
-                {"gradcheck", "--activation", "tanh", "--rows", "7", "--hidden", "33"}}) {
+                {"gradcheck", "--activation", "tanh", "--rows", "7", "--hidden", "33"},
+                {"gradcheck", "--activation", "leaky-relu,elu,softplus", "--hidden", "6,5,4"},
+                {"gradcheck", "--activation", "softplus", "--loss", "mse", "--device", "cpu"}}) {
             CliTest.Result r = run(args);
             assertEquals(0, r.status(), String.join(" ", args) + "\n" + r.out() + r.err());
             assertTrue(r.out().contains("gradcheck passed"), r.out());

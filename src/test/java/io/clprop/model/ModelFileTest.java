@@ -63,6 +63,26 @@ class ModelFileTest {
     }
 
     @Test
+    void theNewerActivationsRoundTripUnderTheirCliNames() {
+        NetworkSpec spec = NetworkSpec.mlp(3, new int[]{4, 3, 2},
+                new Activation[]{Activation.LEAKY_RELU, Activation.ELU, Activation.SOFTPLUS}, 2, LossKind.SOFTMAX_CE);
+        float[] p = new float[spec.parameterCount()];
+        for (int k = 0; k < p.length; k++) {
+            p[k] = (float) Math.cos(k) * 0.5f;
+        }
+        Path f = dir.resolve("newer.clprop");
+        new ModelFile(spec, p, null, List.of(), List.of(), new JsonObject()).write(f);
+        List<String> names = ClpropFile.read(f, ModelFile.MAGIC, ModelFile.WHAT).header().getAsJsonObject("network")
+                .getAsJsonArray("layers").asList().stream()
+                .map(l -> l.getAsJsonObject().get("activation").getAsString()).toList();
+        assertEquals(List.of("leaky-relu", "elu", "softplus", "identity"), names);
+        ModelFile back = ModelFile.read(f);
+        assertEquals(spec, back.spec());
+        assertEquals("3-4-3-2-2 leaky-relu/elu/softplus/identity softmax-ce", back.spec().describe());
+        assertArrayEquals(p, back.parameters());
+    }
+
+    @Test
     void roundTripWithFeatureNames() {
         ModelFile m = sample(true, List.of("no", "yes"), FEATURES);
         Path f = dir.resolve("named.clprop");

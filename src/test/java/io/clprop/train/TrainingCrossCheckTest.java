@@ -24,16 +24,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>Tolerance: each step's gradients differ by rounding only (the kernel cross-check bounds them at a few
  * units of K·u relative to Σ|a||b|), and training propagates those differences through 50 updates of
- * η·gradient. Measured on PoCL, the largest difference after 50 steps is 1.4e-7 to 6e-7 of the largest weight
- * over the six activation × loss pairs (printed by the test); the bound 1e-4 · max|w| leaves more than two
- * orders of magnitude for other devices' rounding (fused multiply-add, other summation orders) while a
- * wrong kernel moves weights by 1e-2 or more.
+ * η·gradient. Measured on PoCL, the largest difference after 50 steps is 1.3e-7 to 3.5e-7 of the largest
+ * weight for the relu, sigmoid, tanh and leaky-relu pairs, and up to 3.2e-6 for the exp-based elu and
+ * softplus with softmax-CE (elu 3.2e-6, softplus 1.5e-6: the device's exp/expm1/log1p and Java's differ by
+ * an ulp here and there, and 50 steps at η = 0.5 amplify that), printed by the test; the bound 1e-4 · max|w|
+ * leaves a factor 30 or more for other devices' rounding (fused multiply-add, other summation orders) while
+ * a wrong kernel moves weights by 1e-2 or more.
  */
 class TrainingCrossCheckTest {
     static final double TOLERANCE = 1e-4;
 
     static Stream<Arguments> pairs() {
-        return Stream.of(Activation.RELU, Activation.SIGMOID, Activation.TANH)
+        return Activation.HIDDEN.stream()
                 .flatMap(f -> Stream.of(LossKind.values()).map(l -> Arguments.of(f, l)));
     }
 
