@@ -370,7 +370,9 @@ public final class CsvReader {
                 }
                 if (header[c].isEmpty()) {
                     throw new UserError(file + ":" + lineNo + ":" + (c + 1) + ": a feature column without a name in "
-                            + "the header; features are matched by name, so each needs one");
+                            + "the header; features are matched by name, so each needs one" + (c == 0
+                            ? " (an unnamed first column is often a pandas index: write it with to_csv(..., index=False))"
+                            : ""));
                 }
                 Integer before = seen.putIfAbsent(header[c], c);
                 if (before != null) {

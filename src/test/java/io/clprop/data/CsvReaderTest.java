@@ -155,6 +155,8 @@ class CsvReaderTest {
                 twice + ":1:3: column name \"a\" appears twice in the header (columns 1 and 3)");
         assertUserError(() -> CsvReader.readLabelled(unnamed, Options.defaults(), null, CsvReader.HeaderCheck.NAMES_USABLE),
                 unnamed + ":1:1: a feature column without a name in the header");
+        assertUserError(() -> CsvReader.readLabelled(unnamed, Options.defaults(), null, CsvReader.HeaderCheck.NAMES_USABLE),
+                "(an unnamed first column is often a pandas index: write it with to_csv(..., index=False))");
         // Without a check, such headers are read as before: by position.
         assertEquals(List.of("a", "b", "a"), CsvReader.readLabelled(twice, Options.defaults()).featureNames());
         assertEquals(List.of("", "b"), CsvReader.readFeatures(unnamed, opts(HeaderMode.AUTO, "label")).featureNames());
