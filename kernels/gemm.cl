@@ -250,7 +250,7 @@ __kernel void dense_backward_weights(const int M, const int N, const int K,
 #define NT_TAILFMA(r, c) s_##r##_##c += xs_##r * ys_##c;
 #define NT_TAILROW(r) FOR4C(NT_TAILFMA, r)
 #define NT_STORE(r, c) if (i0 + r < M && j0 + c < N) { \
-    C[(i0 + r) * N + j0 + c] = withBias ? act_apply(act, s_##r##_##c + bias[j0 + c]) : s_##r##_##c; }
+    C[(i0 + r) * N + j0 + c] = withBias ? s_##r##_##c + bias[j0 + c] : s_##r##_##c; }
 #define NT_STOREROW(r) FOR4C(NT_STORE, r)
 
 inline float hsum16(const float16 v) {
@@ -285,6 +285,21 @@ inline void gemm_nt_block(const int withBias, const int act, const int M, const 
         FOR4(NT_TAILROW)
     }
     FOR4(NT_STOREROW)
+    if (withBias && act != ACT_IDENTITY) {
+        // The activation in a pass over the stored block, the switch outside the loop, rather than in each of
+        // the 16 stores above: with all seven activations inlined sixteen times, dense_forward ran about 17%
+        // slower on PoCL.
+        const int rows = min(4, M - i0), cols = min(4, N - j0);
+        __global float* o = C + i0 * N + j0;
+        switch (act) {
+#define ACT_BLOCK(code) case code: \
+            for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) o[r * N + c] = act_apply(code, o[r * N + c]); \
+            break;
+            ACT_BLOCK(ACT_SIGMOID) ACT_BLOCK(ACT_TANH) ACT_BLOCK(ACT_RELU) ACT_BLOCK(ACT_LEAKY_RELU)
+            ACT_BLOCK(ACT_ELU) ACT_BLOCK(ACT_SOFTPLUS)
+#undef ACT_BLOCK
+        }
+    }
 }
 
 // C (M×N) = A (M×K) · Bᵀ with B stored N×K. Global size: (ceil(N / 4), ceil(M / 4)).
