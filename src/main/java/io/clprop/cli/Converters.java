@@ -1,6 +1,7 @@
 package io.clprop.cli;
 
 import io.clprop.backend.opencl.GemmConfig;
+import io.clprop.data.FeatureFill;
 import io.clprop.nn.Activation;
 import io.clprop.nn.LossKind;
 import picocli.CommandLine.ITypeConverter;
@@ -45,6 +46,18 @@ final class Converters {
                 return GemmConfig.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException("'" + value + "': " + e.getMessage());
+            }
+        }
+    }
+
+    /** --missing: error, mean or zero. */
+    static final class MissingConverter implements ITypeConverter<FeatureFill.Policy> {
+        @Override
+        public FeatureFill.Policy convert(String value) {
+            try {
+                return FeatureFill.Policy.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
             }
         }
     }

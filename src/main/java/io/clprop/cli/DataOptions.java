@@ -2,6 +2,7 @@ package io.clprop.cli;
 
 import io.clprop.data.CsvReader;
 import io.clprop.data.Dataset;
+import io.clprop.data.FeatureFill;
 import io.clprop.data.FeatureOrder;
 import io.clprop.data.MnistFolder;
 import io.clprop.data.Standardizer;
@@ -14,8 +15,9 @@ import java.util.List;
 
 /**
  * The training data options of `train`: an MNIST-layout IDX folder, or CSV files (a training file and
- * optionally a test file), with optional per-feature standardisation fitted on the training set (to be
- * stored in the model file). Mixed into a command with {@code @Mixin DataOptions data;}.
+ * optionally a test file), with missing CSV cells filled and optional per-feature standardisation, both
+ * fitted on the training set (to be stored in the model file). Mixed into a command with
+ * {@code @Mixin DataOptions data;}.
  */
 public final class DataOptions {
     @Mixin
@@ -30,6 +32,12 @@ public final class DataOptions {
                     + "the model file (default: on for csv, off for idx).")
     Boolean standardize;
 
+    @Option(names = "--missing", paramLabel = "error|mean|zero", converter = Converters.MissingConverter.class,
+            description = "csv: what a missing feature cell (empty, or NA) is: an error (default), or filled with "
+                    + "the feature's mean over the training set, or with 0; the fill values are stored in the model "
+                    + "file for eval and predict.")
+    FeatureFill.Policy missing = FeatureFill.Policy.ERROR;
+
     /**
      * What `train` needs.
      *
@@ -41,9 +49,12 @@ public final class DataOptions {
      * @param testColumns  how the test CSV's columns were matched to the training set's (POSITIONAL when there
      *                     is no test CSV or the training set has no names)
      * @param source       one line saying where the data came from
+     * @param fill         null unless --missing mean or zero; to be saved in the model file
+     * @param filled       one line saying how many cells were filled in which file; null without a fill
      */
     public record TrainingData(Dataset train, Dataset test, Standardizer standardizer, List<String> classNames,
-                               List<String> featureNames, FeatureOrder.Outcome testColumns, String source) {
+                               List<String> featureNames, FeatureOrder.Outcome testColumns, String source,
+                               FeatureFill fill, String filled) {
     }
 
     public DataSource.Format format() {
@@ -52,16 +63,21 @@ public final class DataOptions {
 
     /**
      * Loads the training set (and test set), keeps the first {@code trainLimit}/{@code testLimit} samples when
-     * given (--train-limit, --test-limit; null for all), then fits the standardiser on the training samples
-     * kept and applies it to both.
+     * given (--train-limit, --test-limit; null for all), then fits the fill values for missing cells
+     * (--missing) and then the standardiser on the training samples kept, and applies them to both.
      */
     public TrainingData loadTraining(Integer trainLimit, Integer testLimit) {
         Dataset train, test;
         List<String> names, features = List.of();
         FeatureOrder.Outcome testColumns = FeatureOrder.Outcome.POSITIONAL;
         String where;
+        Path trainFile = null;
+        List<String> columns = List.of();
         if (source.format() == DataSource.Format.IDX) {
             Path dir = source.idxFolder();
+            if (missing != FeatureFill.Policy.ERROR) {
+                throw new UserError("--missing applies to --format csv; IDX images have no missing values");
+            }
             if (testData != null) {
                 throw new UserError("--test-data applies to --format csv; an IDX folder holds its own test files");
             }
@@ -72,12 +88,15 @@ public final class DataOptions {
             where = dir.toString();
         } else {
             Path file = source.csvFile("the training set");
-            CsvReader.Options options = source.csv.toOptions();
+            trainFile = file;
+            CsvReader.Options options = source.csv.toOptions().withMissing(missing == FeatureFill.Policy.ERROR
+                    ? CsvReader.Missing.REFUSED : CsvReader.Missing.ALLOWED);
             // The names are stored in the model to match later data by, so they must be usable as keys.
             CsvReader.Labelled l = CsvReader.readLabelled(file, options, null, CsvReader.HeaderCheck.NAMES_USABLE);
             train = l.data();
             names = l.classes().names();
             features = l.featureNames();
+            columns = l.featureColumns();
             test = null;
             where = file.toString();
             if (testData != null) {
@@ -100,13 +119,27 @@ public final class DataOptions {
         } else if (testLimit != null) {
             throw new UserError("--test-limit: there is no test set (give --test-data)");
         }
+        FeatureFill fill = null;
+        String filled = null;
+        if (missing != FeatureFill.Policy.ERROR) {
+            // Fitted on the samples kept, as the standardiser is, and before it: it standardises filled data.
+            fill = FeatureFill.fit(missing, train, columns, trainFile);
+            FeatureFill.FilledSet ft = fill.apply(train);
+            train = ft.data();
+            filled = "missing " + ft.cells() + " cells filled with " + fill.describe() + " (" + trainFile + ")";
+            if (test != null) {
+                FeatureFill.FilledSet fs = fill.apply(test);
+                test = fs.data();
+                filled += ", " + fs.cells() + " (" + testData + ")";
+            }
+        }
         Standardizer s = null;
         if (standardize != null ? standardize : source.format() == DataSource.Format.CSV) {
             s = Standardizer.fit(train);
             train = s.apply(train);
             test = test == null ? null : s.apply(test);
         }
-        return new TrainingData(train, test, s, names, features, testColumns, where);
+        return new TrainingData(train, test, s, names, features, testColumns, where, fill, filled);
     }
 
     private static Dataset limit(Dataset d, Integer n, String option) {

@@ -2,6 +2,7 @@ package io.clprop.cli;
 
 import io.clprop.data.CsvReader;
 import io.clprop.data.Dataset;
+import io.clprop.data.FeatureFill;
 import io.clprop.data.FeatureOrder;
 import io.clprop.data.MnistFolder;
 import io.clprop.model.ModelFile;
@@ -53,10 +54,11 @@ public final class DataSource {
     CsvOptions csv = new CsvOptions();
 
     /**
-     * The data that eval evaluates a model on, its standardisation applied, where it came from, and how its
-     * columns were matched to the model's feature names (POSITIONAL for IDX data and models without names).
+     * The data that eval evaluates a model on, its missing cells filled and its standardisation applied, where
+     * it came from, how its columns were matched to the model's feature names (POSITIONAL for IDX data and
+     * models without names), and a line saying how many cells were filled (null when the model has no fill).
      */
-    public record EvaluationData(Dataset data, String source, FeatureOrder.Outcome columns) {
+    public record EvaluationData(Dataset data, String source, FeatureOrder.Outcome columns, String filled) {
     }
 
     /** What the message about columns that are not the model's features adds (eval and predict). */
@@ -78,6 +80,20 @@ public final class DataSource {
 
     public Format format() {
         return format;
+    }
+
+    /**
+     * How a CSV file for {@code model} treats missing cells: read, to be filled with the model's values, or
+     * refused with a message saying the model has none.
+     */
+    static CsvReader.Missing missingFor(ModelFile model, Path modelFile) {
+        return model.fill() != null ? CsvReader.Missing.ALLOWED : CsvReader.Missing.refused("but model " + modelFile
+                + " has no fill values (it was trained with --missing error)");
+    }
+
+    /** The report line of a fill: "missing  3 cells filled with the training means (new.csv)" (eval, predict). */
+    static String filledLine(FeatureFill fill, long cells, Object file) {
+        return "missing  " + cells + " cells filled with " + fill.describe() + " (" + file + ")";
     }
 
     /** The IDX folder: --data, or the Fashion-MNIST package's. */
@@ -103,6 +119,7 @@ public final class DataSource {
         Dataset d;
         Path source;
         FeatureOrder.Outcome columns = FeatureOrder.Outcome.POSITIONAL;
+        String filled = null;
         if (format == Format.IDX) {
             source = idxFolder();
             d = MnistFolder.loadTest(source);
@@ -115,8 +132,8 @@ public final class DataSource {
             CsvReader.Classes classes = new CsvReader.Classes(outputs, model.classNames(),
                     "the classes of model " + modelFile);
             String whose = "model " + modelFile;
-            CsvReader.Labelled l = CsvReader.readLabelled(source, csv.toOptions(), classes,
-                    FeatureOrder.check(model.featureNames(), source, whose, UNKNOWN_COLUMNS_HINT));
+            CsvReader.Labelled l = CsvReader.readLabelled(source, csv.toOptions().withMissing(missingFor(model, modelFile)),
+                    classes, FeatureOrder.check(model.featureNames(), source, whose, UNKNOWN_COLUMNS_HINT));
             FeatureOrder order = FeatureOrder.match(model.featureNames(), l.featureNames(), source, whose,
                     UNKNOWN_COLUMNS_HINT);
             d = order.apply(l.data());
@@ -126,9 +143,15 @@ public final class DataSource {
             throw new UserError(source + ": samples have " + d.featureCount() + " features but model " + modelFile
                     + " takes " + inputs);
         }
+        if (format == Format.CSV && model.fill() != null) {
+            // In the model's feature order (after any reordering) and units, before its standardisation.
+            FeatureFill.FilledSet f = model.fill().apply(d);
+            d = f.data();
+            filled = filledLine(model.fill(), f.cells(), source);
+        }
         if (model.standardizer() != null) {
             d = model.standardizer().apply(d);
         }
-        return new EvaluationData(d, source.toString(), columns);
+        return new EvaluationData(d, source.toString(), columns, filled);
     }
 }

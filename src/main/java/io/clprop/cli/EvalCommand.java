@@ -64,6 +64,9 @@ final class EvalCommand implements Callable<Integer> {
             out.println("device   " + backend.description());
             out.println("data     " + ed.source() + ": " + n + " samples");
             DataSource.reportColumns(ed.columns(), ed.source(), out, spec.commandLine().getErr());
+            if (ed.filled() != null) {
+                out.println(ed.filled());
+            }
             out.printf("accuracy %.4f%n", e.accuracy());
             out.printf("loss     %.6f (%s)%n", e.loss(), m.spec().loss().cliName);
             out.println();

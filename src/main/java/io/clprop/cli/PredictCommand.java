@@ -3,6 +3,7 @@ package io.clprop.cli;
 import io.clprop.backend.Backend;
 import io.clprop.backend.Backends;
 import io.clprop.data.CsvReader;
+import io.clprop.data.FeatureFill;
 import io.clprop.data.FeatureOrder;
 import io.clprop.data.IdxReader;
 import io.clprop.model.ModelFile;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -52,6 +54,11 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "FILE", description = "The CSV file to write.")
     Path output;
 
+    @Option(names = "--keep-columns", split = ",", paramLabel = "NAME[,NAME…]",
+            description = "csv with a header: columns copied unchanged from the input to the output, as its first "
+                    + "columns (an id, say); they are not features.")
+    List<String> keepColumns = List.of();
+
     @Option(names = "--device", description = "opencl (the first device), opencl:N or cpu (default: ${DEFAULT-VALUE}).")
     String device = "opencl";
 
@@ -63,15 +70,23 @@ final class PredictCommand implements Callable<Integer> {
         float[] features;
         int rows, width;
         FeatureOrder.Outcome columns = FeatureOrder.Outcome.POSITIONAL;
+        List<String> keptNames = List.of();
+        String[] kept = null;
+        String filled = null;
         if (format == DataSource.Format.IDX) {
             csv.rejectFor("idx");
+            if (!keepColumns.isEmpty()) {
+                throw new UserError("--keep-columns applies to --format csv with a header, not idx");
+            }
             IdxReader.Images images = IdxReader.readImages(input);
             features = images.pixels();
             rows = images.count();
             width = images.pixelsPerImage();
         } else {
             String whose = "model " + model;
-            CsvReader.Features f = CsvReader.readFeatures(input, csv.toOptions(),
+            CsvReader.Options options = csv.toOptions().withMissing(DataSource.missingFor(m, model))
+                    .withKeepColumns(keepColumns);
+            CsvReader.Features f = CsvReader.readFeatures(input, options,
                     FeatureOrder.check(m.featureNames(), input, whose, DataSource.UNKNOWN_COLUMNS_HINT));
             FeatureOrder order = FeatureOrder.match(m.featureNames(), f.featureNames(), input, whose,
                     DataSource.UNKNOWN_COLUMNS_HINT);
@@ -79,11 +94,19 @@ final class PredictCommand implements Callable<Integer> {
             columns = order.outcome();
             rows = f.rows();
             width = f.featureCount();
+            keptNames = f.keptNames();
+            kept = f.kept();
         }
         if (width != m.spec().inputs()) {
             throw new UserError(input + ": samples have " + width + " features but model " + model + " takes "
                     + m.spec().inputs() + (format == DataSource.Format.CSV && csv.labelColumn == null
                     ? " (if the file has a label column, name it with --label-column)" : ""));
+        }
+        if (format == DataSource.Format.CSV && m.fill() != null) {
+            // In the model's feature order and units, before its standardisation, as training filled.
+            FeatureFill.Filled f = m.fill().apply(features);
+            features = f.values();
+            filled = DataSource.filledLine(m.fill(), f.cells(), input);
         }
         if (m.standardizer() != null) {
             features = m.standardizer().apply(features);
@@ -95,11 +118,14 @@ final class PredictCommand implements Callable<Integer> {
             deviceName = backend.description();
             p = Predictor.predict(backend, net, features, rows);
         }
-        AtomicFiles.writeString(output, toCsv(m, p));
+        AtomicFiles.writeString(output, toCsv(m, p, keptNames, kept));
         out.println("model    " + model + ": " + m.spec().describe());
         out.println("device   " + deviceName);
         out.println("input    " + input + ": " + rows + " samples");
         DataSource.reportColumns(columns, input.toString(), out, spec.commandLine().getErr());
+        if (filled != null) {
+            out.println(filled);
+        }
         out.println("written  " + output + " (" + (m.spec().loss() == LossKind.SOFTMAX_CE
                 ? "class probabilities" : "sigmoid outputs, not probabilities: an mse model") + ")");
         return 0;
@@ -111,15 +137,31 @@ final class PredictCommand implements Callable<Integer> {
      * decimal that reads back as the same float.
      */
     static String toCsv(ModelFile m, Predictor.Prediction p) {
+        return toCsv(m, p, List.of(), null);
+    }
+
+    /**
+     * {@link #toCsv(ModelFile, Predictor.Prediction)} with the kept columns first: their names in the header,
+     * their cells ({@code rows × keptNames.size()}, row-major) in each row, as the input had them.
+     */
+    static String toCsv(ModelFile m, Predictor.Prediction p, List<String> keptNames, String[] kept) {
         String prefix = m.spec().loss() == LossKind.SOFTMAX_CE ? "p_" : "out_";
-        int c = p.classCount();
-        StringBuilder sb = new StringBuilder("predicted");
+        int c = p.classCount(), k0 = keptNames.size();
+        StringBuilder sb = new StringBuilder();
+        for (String name : keptNames) {
+            sb.append(quote(name)).append(',');
+        }
+        sb.append("predicted");
         for (int k = 0; k < c; k++) {
             sb.append(',').append(quote(prefix + m.className(k)));
         }
         sb.append('\n');
         float[] o = p.outputs();
         for (int i = 0; i < p.classes().length; i++) {
+            for (int j = 0; j < k0; j++) {
+                String cell = kept[i * k0 + j];
+                sb.append(cell.isEmpty() ? "" : quote(cell)).append(','); // an empty cell stays empty
+            }
             sb.append(quote(m.className(p.classes()[i])));
             for (int k = 0; k < c; k++) {
                 sb.append(',').append(o[i * c + k]);

@@ -223,6 +223,9 @@ final class TrainCommand implements Callable<Integer> {
                     + (trainer.validationSize() > 0 ? trainer.validationSize() + " validation, " : "")
                     + (test == null ? 0 : test.size()) + " test samples"
                     + (td.standardizer() != null ? ", standardised" : ""));
+            if (td.filled() != null) {
+                out.println(td.filled());
+            }
             if (td.testColumns() == FeatureOrder.Outcome.REORDERED) {
                 out.println("columns " + data.testData + " reordered to the training set's feature order");
             } else if (td.testColumns() == FeatureOrder.Outcome.UNCHECKED) {
@@ -267,7 +270,7 @@ final class TrainCommand implements Callable<Integer> {
                 trained.add("test_accuracy", MetricsJson.number(finalAccuracy));
                 trained.addProperty("device", backend.description());
                 new ModelFile(trainer.spec(), trainer.network().parameters(), td.standardizer(), td.classNames(),
-                        td.featureNames(), trained).write(save);
+                        td.featureNames(), td.fill(), trained).write(save);
                 out.println("model written to " + save);
             }
         }

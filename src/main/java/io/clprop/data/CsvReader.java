@@ -2,7 +2,6 @@ package io.clprop.data;
 
 import io.clprop.util.UserError;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.CharacterCodingException;
@@ -18,13 +17,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * Numeric CSV data: comma-separated feature columns and (for labelled data) one label column, UTF-8, one
- * sample per line. Blank lines are skipped; cells may be double-quoted ("" inside quotes is a quote) but may
- * not span lines. Every problem is a one-line {@link UserError} "file:line:column: problem", with the column
- * counted from 1 (the cell number, not the character position).
+ * sample per record. Records end at line breaks (LF, CRLF or CR) outside quotes; blank lines between records
+ * are skipped. Cells may be double-quoted (RFC 4180): "" inside quotes is a quote, and a quoted cell may hold
+ * line breaks, which are part of its text. Every problem is a one-line {@link UserError}
+ * "file:line:column: problem", the line being the one the record starts on and the column counted from 1
+ * (the cell number, not the character position).
+ *
+ * <p>A missing feature cell (empty, or the literal NA) is refused, or read as NaN for a {@link FeatureFill}
+ * when the options allow it; NaN written as text stays an error, so a NaN in the result is a missing cell.
  *
  * <p>Labels: when every label is a non-negative integer ("3", or "3.0") the classes are 0..max; otherwise
  * the distinct label strings, sorted, are the classes and their names. A second file (a test set, or data
@@ -34,6 +39,15 @@ public final class CsvReader {
     /** More output units than this is almost certainly an ID column chosen as the label. */
     public static final int MAX_CLASSES = 65536;
 
+    /**
+     * The longest record a quoted cell may stretch over several lines to, in characters: beyond it the quote
+     * is taken as never closed, rather than reading the rest of a large file into memory to find that out.
+     */
+    public static final int MAX_MULTILINE_RECORD = 1 << 24;
+
+    /** The text of a cell that is a missing value, as R and many exports write it (an empty cell is too). */
+    public static final String MISSING_WORD = "NA";
+
     public enum HeaderMode { AUTO, PRESENT, ABSENT }
 
     /**
@@ -41,10 +55,45 @@ public final class CsvReader {
      *                    non-empty and not a number, or when the label column is given by name
      * @param labelColumn a header name, or a 0-based index (digits); null: the last column for labelled data,
      *                    none for {@link #readFeatures}
+     * @param missing     whether a missing feature cell is read (as NaN) or refused
+     * @param keepColumns header names of columns that are neither features nor the label, whose cells are
+     *                    kept as text ({@link Features#kept}); they make the first row a header
      */
-    public record Options(HeaderMode header, String labelColumn) {
+    public record Options(HeaderMode header, String labelColumn, Missing missing, List<String> keepColumns) {
+        public Options {
+            missing = missing == null ? Missing.REFUSED : missing;
+            keepColumns = List.copyOf(keepColumns);
+        }
+
+        public Options(HeaderMode header, String labelColumn) {
+            this(header, labelColumn, Missing.REFUSED, List.of());
+        }
+
         public static Options defaults() {
             return new Options(HeaderMode.AUTO, null);
+        }
+
+        public Options withMissing(Missing m) {
+            return new Options(header, labelColumn, m, keepColumns);
+        }
+
+        public Options withKeepColumns(List<String> names) {
+            return new Options(header, labelColumn, missing, names);
+        }
+    }
+
+    /**
+     * What a missing feature cell (empty, or {@value #MISSING_WORD}) is: read as NaN, to be filled by a
+     * {@link FeatureFill} (allowed), or an error at its position whose message goes on with {@code refusal}.
+     */
+    public record Missing(boolean allowed, String refusal) {
+        public static final Missing ALLOWED = new Missing(true, "");
+        public static final Missing REFUSED = new Missing(false,
+                "which --missing error (the default) refuses; train with --missing mean or zero to fill it");
+
+        /** Refused, the message going on with {@code refusal} (e.g. "but model m.clprop has no fill values"). */
+        public static Missing refused(String refusal) {
+            return new Missing(false, refusal);
         }
     }
 
@@ -70,19 +119,22 @@ public final class CsvReader {
                 return count == 1 ? "0" : "0.." + (count - 1);
             }
             List<String> shown = names.size() <= 10 ? names : names.subList(0, 10);
-            return String.join(", ", shown) + (names.size() > shown.size() ? ", … (" + names.size() + " in all)" : "");
+            return oneLine(String.join(", ", shown)) + (names.size() > shown.size() ? ", … (" + names.size() + " in all)" : "");
         }
     }
 
     /**
      * Labelled samples and the classes their labels were mapped to.
      *
-     * @param featureNames the header's names of the feature columns, in column order, the label column left
-     *                     out; empty when the file has no header
+     * @param featureNames   the header's names of the feature columns, in column order, the label column left
+     *                       out; empty when the file has no header
+     * @param featureColumns one description per feature, for messages: {@code column 3 ("petal_width")}, or
+     *                       {@code column 3} without a header
      */
-    public record Labelled(Dataset data, Classes classes, List<String> featureNames) {
+    public record Labelled(Dataset data, Classes classes, List<String> featureNames, List<String> featureColumns) {
         public Labelled {
             featureNames = List.copyOf(featureNames);
+            featureColumns = List.copyOf(featureColumns);
         }
     }
 
@@ -90,10 +142,14 @@ public final class CsvReader {
      * Unlabelled samples (for prediction): {@code rows × featureCount} values, row-major.
      *
      * @param featureNames as in {@link Labelled}: the header's feature column names, empty without a header
+     * @param keptNames    the columns of {@link Options#keepColumns}, in that order (empty: none)
+     * @param kept         {@code rows × keptNames.size()} cells of those columns, row-major, as text
      */
-    public record Features(float[] values, int rows, int featureCount, List<String> featureNames) {
+    public record Features(float[] values, int rows, int featureCount, List<String> featureNames,
+                           List<String> keptNames, String[] kept) {
         public Features {
             featureNames = List.copyOf(featureNames);
+            keptNames = List.copyOf(keptNames);
         }
     }
 
@@ -133,7 +189,8 @@ public final class CsvReader {
         for (int i = 0; i < t.rows; i++) {
             labels[i] = classOf(t, i, c);
         }
-        return new Labelled(new Dataset(t.features(), labels, t.featureCount, c.count()), c, t.featureNames());
+        return new Labelled(new Dataset(t.features(), labels, t.featureCount, c.count()), c, t.featureNames(),
+                t.featureColumns());
     }
 
     /** Features only; a label column, if one is named in the options, is left out. */
@@ -144,7 +201,8 @@ public final class CsvReader {
     /** {@link #readFeatures(Path, Options)} with a check of the header's feature names (null: none). */
     public static Features readFeatures(Path file, Options options, HeaderCheck check) {
         Table t = Table.read(file, options, options.labelColumn() != null, check);
-        return new Features(t.features(), t.rows, t.featureCount, t.featureNames());
+        return new Features(t.features(), t.rows, t.featureCount, t.featureNames(), t.options.keepColumns(),
+                t.kept.toArray(new String[0]));
     }
 
     // ---- labels ---------------------------------------------------------------------------------------
@@ -181,14 +239,14 @@ public final class CsvReader {
         if (c.named()) {
             int k = c.names().indexOf(label);
             if (k < 0) {
-                throw t.error(t.lines[row], t.labelIndex, "label \"" + label + "\" is not one of " + c.whose() + ": "
+                throw t.error(t.lines[row], t.labelIndex, "label \"" + oneLine(label) + "\" is not one of " + c.whose() + ": "
                         + c.describe());
             }
             return k;
         }
         long k = classIndex(label);
         if (k < 0 || k >= c.count()) {
-            throw t.error(t.lines[row], t.labelIndex, "label \"" + label + "\" is not one of " + c.whose() + ": "
+            throw t.error(t.lines[row], t.labelIndex, "label \"" + oneLine(label) + "\" is not one of " + c.whose() + ": "
                     + c.describe());
         }
         return (int) k;
@@ -325,9 +383,10 @@ public final class CsvReader {
 
     // ---- the table ------------------------------------------------------------------------------------
 
-    /** One pass over the file: features parsed as they come, label cells kept as strings. */
+    /** One pass over the file: features parsed as they come, label (and kept) cells kept as strings. */
     private static final class Table {
         final Path file;
+        final Options options;
         String[] header;
         int columns;
         int labelIndex = -1;
@@ -338,34 +397,57 @@ public final class CsvReader {
         final List<String> labels = new ArrayList<>();
         /** Every column is a feature (readFeatures without a label column): a text cell may be a label. */
         boolean featuresOnly;
+        /** keptSlot[c]: column c's place in options.keepColumns, or −1; null when no column is kept. */
+        int[] keptSlot;
+        /** The kept columns' cells, row by row, in options.keepColumns order. */
+        final List<String> kept = new ArrayList<>();
+        /** Where records come from: a quoted cell that spans lines reads on from here. */
+        CsvLines source;
 
-        Table(Path file) {
+        Table(Path file, Options options) {
             this.file = file;
+            this.options = options;
         }
 
         float[] features() {
             return Arrays.copyOf(values, rows * featureCount);
         }
 
-        /** The header's cells without the label's; empty without a header. */
+        private boolean isFeature(int c) {
+            return c != labelIndex && (keptSlot == null || keptSlot[c] < 0);
+        }
+
+        /** The header's cells of the feature columns (not the label's, not the kept ones); empty without a header. */
         List<String> featureNames() {
             if (header == null) {
                 return List.of();
             }
             List<String> names = new ArrayList<>(featureCount);
             for (int c = 0; c < header.length; c++) {
-                if (c != labelIndex) {
+                if (isFeature(c)) {
                     names.add(header[c]);
                 }
             }
             return names;
         }
 
+        /** For messages about a feature: "column 3 ("b")", or "column 3" without a header. */
+        List<String> featureColumns() {
+            List<String> out = new ArrayList<>(featureCount);
+            for (int c = 0; c < columns; c++) {
+                if (isFeature(c)) {
+                    out.add("column " + (c + 1) + (header != null && !header[c].isEmpty()
+                            ? " (\"" + header[c] + "\")" : ""));
+                }
+            }
+            return out;
+        }
+
         /** Feature names that are to be matched by name must each be there and be distinct. */
         private void checkFeatureNames(int lineNo) {
             Map<String, Integer> seen = new HashMap<>();
             for (int c = 0; c < header.length; c++) {
-                if (c == labelIndex) {
+                if (!isFeature(c)) {
                     continue;
                 }
                 if (header[c].isEmpty()) {
@@ -376,7 +458,7 @@ public final class CsvReader {
                 }
                 Integer before = seen.putIfAbsent(header[c], c);
                 if (before != null) {
-                    throw new UserError(file + ":" + lineNo + ":" + (c + 1) + ": column name \"" + header[c]
+                    throw new UserError(file + ":" + lineNo + ":" + (c + 1) + ": column name \"" + oneLine(header[c])
                             + "\" appears twice in the header (columns " + (before + 1) + " and " + (c + 1)
                             + "); features are matched by name, so each needs its own");
                 }
@@ -384,7 +466,7 @@ public final class CsvReader {
         }
 
         static Table read(Path file, Options options, boolean withLabel, HeaderCheck check) {
-            Table t = new Table(file);
+            Table t = new Table(file, options);
             try {
                 if (Files.isDirectory(file)) {
                     throw new UserError(file + ": is a folder, expected a CSV file");
@@ -392,9 +474,9 @@ public final class CsvReader {
                 var decoder = StandardCharsets.UTF_8.newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT);
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder),
-                        1 << 16)) {
-                    t.parse(in, options, withLabel, check);
+                try (InputStreamReader in = new InputStreamReader(Files.newInputStream(file), decoder)) {
+                    t.source = new CsvLines(in);
+                    t.parse(withLabel, check);
                 }
             } catch (NoSuchFileException e) {
                 throw new UserError(file + ": file not found", e);
@@ -408,8 +490,7 @@ public final class CsvReader {
             return t;
         }
 
-        private void parse(BufferedReader in, Options options, boolean withLabel, HeaderCheck check)
-                throws IOException {
+        private void parse(boolean withLabel, HeaderCheck check) throws IOException {
             String label = options.labelColumn() == null ? null : options.labelColumn().trim();
             boolean byName = label != null && !label.chars().allMatch(CsvReader::isAsciiDigitInt);
             if (label != null && label.isEmpty()) {
@@ -419,12 +500,13 @@ public final class CsvReader {
                 throw new UserError("--label-column " + label + ": a column name needs a header row, but --no-header "
                         + "was given; use a 0-based index");
             }
-            int lineNo = 0;
+            checkKeepColumns();
+            boolean keeping = !options.keepColumns().isEmpty();
             String line;
             String[] first = null;
             int firstLine = 0;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
+            while ((line = source.next()) != null) {
+                int lineNo = source.number(); // the record's first line, also when a quoted cell takes it further
                 if (lineNo == 1 && line.startsWith("\uFEFF")) {
                     line = line.substring(1); // a byte-order mark some spreadsheet programs write
                 }
@@ -445,12 +527,15 @@ public final class CsvReader {
                     boolean isHeader = switch (options.header()) {
                         case PRESENT -> true;
                         case ABSENT -> false;
-                        case AUTO -> byName || looksLikeHeader(cells);
+                        case AUTO -> byName || keeping || looksLikeHeader(cells);
                     };
                     if (isHeader) {
                         header = cells;
                         if (byName) {
                             labelIndex = indexOfName(label, lineNo);
+                        }
+                        if (keeping) {
+                            resolveKeptColumns(lineNo);
                         }
                         if (check != null) {
                             checkFeatureNames(lineNo);
@@ -472,6 +557,63 @@ public final class CsvReader {
             }
             if (rows == 0) {
                 throw new UserError(file + ": no data rows (only the header on line " + firstLine + ")");
+            }
+        }
+
+        /** The kept columns' names as given, before the file is read: a header to find them by, none twice. */
+        private void checkKeepColumns() {
+            List<String> keep = options.keepColumns();
+            if (keep.isEmpty()) {
+                return;
+            }
+            if (options.header() == HeaderMode.ABSENT) {
+                throw new UserError("--keep-columns: columns are kept by their header names, but --no-header was given");
+            }
+            Set<String> seen = new java.util.HashSet<>();
+            for (String name : keep) {
+                if (name.isEmpty()) {
+                    throw new UserError("--keep-columns: an empty column name");
+                }
+                if (!seen.add(name)) {
+                    throw new UserError("--keep-columns: \"" + name + "\" is given twice");
+                }
+            }
+        }
+
+        /** Finds the kept columns in the header: every name once, none the label column. */
+        private void resolveKeptColumns(int lineNo) {
+            List<String> keep = options.keepColumns();
+            keptSlot = new int[columns];
+            Arrays.fill(keptSlot, -1);
+            List<String> unknown = new ArrayList<>();
+            for (int k = 0; k < keep.size(); k++) {
+                String name = keep.get(k);
+                int at = -1;
+                for (int c = 0; c < header.length; c++) {
+                    if (header[c].equals(name)) {
+                        if (at >= 0) {
+                            throw error(lineNo, c, "column name \"" + name + "\" appears twice in the header (columns "
+                                    + (at + 1) + " and " + (c + 1) + "), so --keep-columns cannot tell which to keep");
+                        }
+                        at = c;
+                    }
+                }
+                if (at < 0) {
+                    unknown.add("\"" + name + "\"");
+                } else if (at == labelIndex) {
+                    throw new UserError("--keep-columns " + name + ": it is the --label-column; a kept column is "
+                            + "left out of the features already, so name it only in --keep-columns");
+                } else {
+                    keptSlot[at] = k;
+                }
+            }
+            if (!unknown.isEmpty()) {
+                throw new UserError("--keep-columns: no column " + String.join(", ", unknown) + " in " + file
+                        + " (header: " + oneLine(String.join(", ", header)) + ")");
+            }
+            featureCount -= keep.size();
+            if (featureCount == 0) {
+                throw error(lineNo, 0, "no feature columns left once the label and the --keep-columns are left out");
             }
         }
 
@@ -504,15 +646,16 @@ public final class CsvReader {
             }
             if (at < 0) {
                 throw new UserError("--label-column " + name + ": no such column in " + file + " (header: "
-                        + String.join(", ", header) + ")");
+                        + oneLine(String.join(", ", header)) + ")");
             }
             return at;
         }
 
+        /** A first row is a header when a feature cell holds text: not a number, and not a missing value. */
         private boolean looksLikeHeader(String[] cells) {
             for (int c = 0; c < cells.length; c++) {
                 String s = cells[c];
-                if (c != labelIndex && !s.isEmpty() && !isNumber(s) && !isNonFiniteWord(s)) {
+                if (c != labelIndex && !s.isEmpty() && !isNumber(s) && !isNonFiniteWord(s) && !s.equals(MISSING_WORD)) {
                     return true;
                 }
             }
@@ -533,15 +676,21 @@ public final class CsvReader {
                 values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(need, 2L * values.length)));
             }
             int at = rows * featureCount;
+            String[] keptCells = keptSlot == null ? null : new String[options.keepColumns().size()];
             for (int c = 0; c < cells.length; c++) {
                 if (c == labelIndex) {
                     if (cells[c].isEmpty()) {
                         throw error(lineNo, c, "empty label");
                     }
                     labels.add(cells[c]);
+                } else if (keptCells != null && keptSlot[c] >= 0) {
+                    keptCells[keptSlot[c]] = cells[c];
                 } else {
                     values[at++] = feature(cells[c], lineNo, c);
                 }
+            }
+            if (keptCells != null) {
+                kept.addAll(Arrays.asList(keptCells));
             }
             if (rows == lines.length) {
                 lines = Arrays.copyOf(lines, 2 * rows);
@@ -554,7 +703,7 @@ public final class CsvReader {
          * and a String per cell would cost more than parsing them. Anything unusual (a wrong cell count, a
          * cell that is not a plain decimal) goes through the general path, so messages are the same.
          */
-        private void addPlainRow(String line, int lineNo) {
+        private void addPlainRow(String line, int lineNo) throws IOException {
             int cells = 1;
             for (int i = line.indexOf(','); i >= 0; i = line.indexOf(',', i + 1)) {
                 cells++;
@@ -566,6 +715,7 @@ public final class CsvReader {
             }
             int at = rows * featureCount, start = 0, n = line.length();
             String label = null;
+            String[] keptCells = keptSlot == null ? null : new String[options.keepColumns().size()];
             for (int c = 0; c < columns; c++) {
                 int comma = line.indexOf(',', start);
                 int end = comma < 0 ? n : comma;
@@ -581,6 +731,8 @@ public final class CsvReader {
                     if (label.isEmpty()) {
                         throw error(lineNo, c, "empty label");
                     }
+                } else if (keptCells != null && keptSlot[c] >= 0) {
+                    keptCells[keptSlot[c]] = line.substring(s0, e0);
                 } else {
                     double v = fastDecimal(line, s0, e0);
                     values[at++] = Double.isNaN(v) ? feature(line.substring(s0, e0), lineNo, c) : (float) v;
@@ -590,21 +742,29 @@ public final class CsvReader {
             if (label != null) {
                 labels.add(label);
             }
+            if (keptCells != null) {
+                kept.addAll(Arrays.asList(keptCells));
+            }
             if (rows == lines.length) {
                 lines = Arrays.copyOf(lines, 2 * rows);
             }
             lines[rows++] = lineNo;
         }
 
+        /** A feature cell's value; NaN for a missing one when the options allow it. */
         private float feature(String s, int lineNo, int c) {
-            if (s.isEmpty()) {
-                throw error(lineNo, c, "empty cell (missing values are not supported)");
+            if (s.isEmpty() || s.equals(MISSING_WORD)) {
+                if (options.missing().allowed()) {
+                    return Float.NaN;
+                }
+                throw error(lineNo, c, (s.isEmpty() ? "empty cell" : "\"" + s + "\"") + ": a missing value, "
+                        + options.missing().refusal());
             }
             if (isNonFiniteWord(s)) {
                 throw error(lineNo, c, "\"" + s + "\": NaN and infinite features are not allowed");
             }
             if (!isNumber(s)) {
-                UserError e = error(lineNo, c, "\"" + abbreviate(s) + "\" is not a number");
+                UserError e = error(lineNo, c, "\"" + oneLine(abbreviate(s)) + "\" is not a number");
                 throw featuresOnly ? new UserError(e.getMessage() + "; if this is a label column, name it with "
                         + "--label-column to leave it out") : e;
             }
@@ -621,12 +781,16 @@ public final class CsvReader {
         /** "file:line:col: problem (column "name")"; col is 0-based here, printed from 1; 0 for a whole row. */
         UserError error(int lineNo, int col, String problem) {
             String name = header != null && col < header.length && !header[col].isEmpty()
-                    ? " (column \"" + header[col] + "\")" : "";
+                    ? " (column \"" + oneLine(header[col]) + "\")" : "";
             return new UserError(file + ":" + lineNo + ":" + (col + 1) + ": " + problem + name);
         }
 
-        /** Cells of one line: split on commas, double quotes honoured, surrounding spaces trimmed. */
-        private String[] split(String line, int lineNo) {
+        /**
+         * Cells of one record starting with {@code line} (line {@code lineNo}): split on commas, double quotes
+         * honoured, surrounding spaces trimmed. A quoted cell still open at the end of the line goes on over
+         * the next lines of {@link #source}, with their line breaks as part of its text.
+         */
+        private String[] split(String line, int lineNo) throws IOException {
             if (line.indexOf('"') < 0) {
                 String[] cells = line.split(",", -1);
                 for (int i = 0; i < cells.length; i++) {
@@ -637,15 +801,33 @@ public final class CsvReader {
             List<String> out = new ArrayList<>();
             StringBuilder cell = new StringBuilder();
             int i = 0, n = line.length();
+            long recordChars = n;
             while (true) {
                 while (i < n && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
                     i++;
                 }
                 if (i < n && line.charAt(i) == '"') {
                     i++;
+                    int quoteLine = source.number();
                     while (true) {
                         if (i >= n) {
-                            throw error(lineNo, out.size(), "unterminated quoted cell (cells may not span lines)");
+                            String lineBreak = source.lastBreak();
+                            String more = source.next();
+                            if (more == null) {
+                                throw error(lineNo, out.size(), "unterminated quoted cell: the quote opened on line "
+                                        + quoteLine + " is not closed before the end of the file");
+                            }
+                            recordChars += lineBreak.length() + more.length();
+                            if (recordChars > MAX_MULTILINE_RECORD) {
+                                throw error(lineNo, out.size(), "unterminated quoted cell: the quote opened on line "
+                                        + quoteLine + " is still open after " + MAX_MULTILINE_RECORD
+                                        + " characters (is its closing quote missing?)");
+                            }
+                            cell.append(lineBreak);
+                            line = more;
+                            i = 0;
+                            n = line.length();
+                            continue;
                         }
                         char ch = line.charAt(i++);
                         if (ch == '"') {
@@ -696,5 +878,10 @@ public final class CsvReader {
 
     private static String abbreviate(String s) {
         return s.length() <= 40 ? s : s.substring(0, 37) + "…";
+    }
+
+    /** Text from a cell as a message shows it: a quoted cell's line breaks as \n and \r, so the message stays one line. */
+    static String oneLine(String s) {
+        return s.indexOf('\n') < 0 && s.indexOf('\r') < 0 ? s : s.replace("\r", "\\r").replace("\n", "\\n");
     }
 }

@@ -135,7 +135,7 @@ public final class FeatureOrder {
     private static String show(List<String> names) {
         StringBuilder sb = new StringBuilder();
         for (int k = 0; k < Math.min(SHOWN, names.size()); k++) {
-            sb.append(k == 0 ? "" : ", ").append('"').append(names.get(k)).append('"');
+            sb.append(k == 0 ? "" : ", ").append('"').append(CsvReader.oneLine(names.get(k))).append('"');
         }
         return names.size() > SHOWN ? sb + ", … (" + names.size() + " in all)" : sb.toString();
     }

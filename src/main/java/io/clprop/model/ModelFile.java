@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.clprop.backend.Backend;
+import io.clprop.data.FeatureFill;
 import io.clprop.data.Standardizer;
 import io.clprop.nn.Activation;
 import io.clprop.nn.LossKind;
@@ -27,21 +28,27 @@ import java.util.Set;
  *   "features": ["sepal_length", …]     (optional: the input columns' names, input order)
  *   "classes": ["cat", "dog", …]          (optional: class names, index order)
  *   "standardized": true | false           (whether the feature_mean/feature_std sections are present)
+ *   "missing": "error" | "mean" | "zero"   (optional, "error" when absent: how missing CSV cells are filled;
+ *                                            the feature_fill section is present unless "error")
  *   "trained": {…}                          (free-form provenance: configuration, epochs, accuracy)
  * </pre>
  *
  * and whose sections are "parameters" (f32, the network's buffer [W1, b1, W2, b2, …], each W out × in
- * row-major) and, when the inputs are standardised, "feature_mean" and "feature_std" (f32, one per input).
+ * row-major), when the inputs are standardised, "feature_mean" and "feature_std" (f32, one per input), and
+ * when missing cells are filled, "feature_fill" (f32, one per input, in the original units: filling comes
+ * before standardisation).
  *
  * @param standardizer null when features are used as they are
  * @param classNames   empty when classes are the indices 0..outputs−1
  * @param featureNames the names of the inputs, in input order (a CSV training set's header), so that data can
  *                     be matched to them by name; empty when inputs are known only by position (IDX data, a
  *                     CSV file without a header, a model file written before names were stored)
+ * @param fill         the values missing CSV cells are filled with; null when they are refused (--missing
+ *                     error, and model files written before fills were stored)
  * @param trained      provenance (NaN and infinities in it are stored as null)
  */
 public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer standardizer, List<String> classNames,
-                        List<String> featureNames, JsonObject trained) {
+                        List<String> featureNames, FeatureFill fill, JsonObject trained) {
     public static final String MAGIC = "CLPROPMF";
     static final String WHAT = "model";
 
@@ -68,14 +75,24 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
         if (new HashSet<>(featureNames).size() != featureNames.size() || featureNames.contains("")) {
             throw new IllegalArgumentException("feature names must be distinct and non-empty: " + featureNames);
         }
+        if (fill != null && fill.featureCount() != spec.inputs()) {
+            throw new IllegalArgumentException("fill values for " + fill.featureCount() + " features, network takes "
+                    + spec.inputs());
+        }
         parameters = parameters.clone();
         trained = trained == null ? new JsonObject() : finiteOrNull(trained).getAsJsonObject();
+    }
+
+    /** A model whose missing cells are refused (no fill values). */
+    public ModelFile(NetworkSpec spec, float[] parameters, Standardizer standardizer, List<String> classNames,
+                     List<String> featureNames, JsonObject trained) {
+        this(spec, parameters, standardizer, classNames, featureNames, null, trained);
     }
 
     /** A model whose inputs are known only by position (no feature names). */
     public ModelFile(NetworkSpec spec, float[] parameters, Standardizer standardizer, List<String> classNames,
                      JsonObject trained) {
-        this(spec, parameters, standardizer, classNames, List.of(), trained);
+        this(spec, parameters, standardizer, classNames, List.of(), null, trained);
     }
 
     /**
@@ -156,12 +173,16 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
             h.add("classes", names);
         }
         h.addProperty("standardized", standardizer != null);
+        h.addProperty("missing", fill == null ? FeatureFill.Policy.ERROR.cliName() : fill.policy().cliName());
         h.add("trained", trained.deepCopy());
         LinkedHashMap<String, float[]> f32 = new LinkedHashMap<>();
         f32.put("parameters", parameters);
         if (standardizer != null) {
             f32.put("feature_mean", standardizer.mean());
             f32.put("feature_std", standardizer.std());
+        }
+        if (fill != null) {
+            f32.put("feature_fill", fill.values());
         }
         return new ClpropFile(MAGIC, h, f32, new LinkedHashMap<>());
     }
@@ -253,11 +274,12 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
             throw err.of("header says standardized=" + std.getAsBoolean() + " but the feature_mean/feature_std "
                     + "sections are " + (standardizer != null ? "present" : "absent"));
         }
+        FeatureFill fill = fill(err, c, h, inputs);
         JsonElement trained = h.get("trained");
         if (trained != null && !trained.isJsonObject()) {
             throw err.of("\"trained\" must be an object");
         }
-        return new ModelFile(spec, params, standardizer, names, features,
+        return new ModelFile(spec, params, standardizer, names, features, fill,
                 trained == null ? null : trained.getAsJsonObject());
     }
 
@@ -307,6 +329,45 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
             return new Standardizer(mean, std);
         } catch (IllegalArgumentException e) {
             throw err.of("standardisation: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The optional "missing" policy and its "feature_fill" section: both absent (a file from before fills were
+     * stored) or "error" without the section means missing cells are refused; "mean" or "zero" needs one
+     * finite value per input (zeros for "zero").
+     */
+    private static FeatureFill fill(Errors err, ClpropFile c, JsonObject h, int inputs) {
+        float[] values = c.f32("feature_fill");
+        JsonElement m = h.get("missing");
+        FeatureFill.Policy policy = FeatureFill.Policy.ERROR;
+        if (m != null && !m.isJsonNull()) {
+            if (!m.isJsonPrimitive() || !m.getAsJsonPrimitive().isString()) {
+                throw err.of("\"missing\" must be \"error\", \"mean\" or \"zero\"");
+            }
+            try {
+                policy = FeatureFill.Policy.parse(m.getAsString());
+            } catch (IllegalArgumentException e) {
+                throw err.of("\"missing\": " + e.getMessage());
+            }
+        }
+        if (policy == FeatureFill.Policy.ERROR) {
+            if (values != null) {
+                throw err.of("has a feature_fill section but the header says missing=" + (m == null ? "(absent)"
+                        : "error") + "; a fill needs \"missing\": \"mean\" or \"zero\"");
+            }
+            return null;
+        }
+        if (values == null) {
+            throw err.of("header says missing=" + policy.cliName() + " but there is no feature_fill section");
+        }
+        if (values.length != inputs) {
+            throw err.of("feature_fill holds " + values.length + " values for " + inputs + " inputs");
+        }
+        try {
+            return new FeatureFill(policy, values);
+        } catch (IllegalArgumentException e) {
+            throw err.of("feature_fill: " + e.getMessage());
         }
     }
 

@@ -166,6 +166,146 @@ class CsvReaderTest {
                 CsvReader.HeaderCheck.NAMES_USABLE).featureNames());
     }
 
+    // ---- quoted cells over several lines (RFC 4180) -----------------------------------------------------
+
+    @Test
+    void quotedCellsMaySpanLinesWithLfOrCrlf() throws IOException {
+        // Header: lines 1–2 (a name with a line break). Records: 3–4 (CRLF inside), 5–6, a blank line 7, then 8.
+        String text = "x,\"first\nname\",label\r\n"
+                + "1,2,\"a\r\nb\"\r\n"
+                + "3,4,\"say \"\"hi\"\"\nthere\"\n"
+                + "\n"
+                + "5,6,c\n";
+        CsvReader.Labelled l = CsvReader.readLabelled(csv(text), Options.defaults());
+        assertEquals(List.of("x", "first\nname"), l.featureNames(), "the break is part of the name");
+        assertEquals(List.of("a\r\nb", "c", "say \"hi\"\nthere"), l.classes().names(),
+                "each line break kept as it was written, CRLF or LF");
+        assertArrayEquals(new float[]{1, 2, 3, 4, 5, 6}, l.data().features());
+        assertArrayEquals(new int[]{0, 2, 1}, l.data().labels());
+
+        // Errors name the line a record starts on: the record after the multi-line ones, and a bad cell within one.
+        Path after = csv(text + "7,oops,d\n");
+        assertUserError(() -> CsvReader.readLabelled(after, Options.defaults()),
+                after + ":9:2: \"oops\" is not a number (column \"first\\nname\")");
+        Path within = csv("a,b,label\n1,2,x\n3,\"4\n5\",\"y\nz\"\n6,7,w\n");
+        String m = assertUserError(() -> CsvReader.readLabelled(within, Options.defaults()),
+                within + ":3:2: \"4\\n5\" is not a number (column \"b\")");
+        assertEquals(1, m.lines().count(), "a cell's line break is shown as \\n, the message stays one line");
+        Path labelLater = csv("a,b\n1,\"x\ny\"\n2,\"\"\n");
+        assertUserError(() -> CsvReader.readLabelled(labelLater, Options.defaults()), labelLater + ":4:2: empty label");
+    }
+
+    @Test
+    void aLoneCarriageReturnEndsALineAsBefore() throws IOException {
+        CsvReader.Labelled l = CsvReader.readLabelled(csv("1,2,0\r3,4,1\r"), Options.defaults());
+        assertArrayEquals(new float[]{1, 2, 3, 4}, l.data().features());
+        assertUserError(() -> CsvReader.readLabelled(csv("1,2,0\r3,x,1\r"), Options.defaults()), ":2:2: \"x\" is not a number");
+    }
+
+    @Test
+    void anUnterminatedQuoteNamesTheLineItOpenedOn() throws IOException {
+        Path simple = csv("a,label\n1,x\n2,\"y\n3,z\n");
+        assertUserError(() -> CsvReader.readLabelled(simple, Options.defaults()), simple + ":3:2: unterminated quoted cell: "
+                + "the quote opened on line 3 is not closed before the end of the file");
+        // The record starts on line 2; its second cell closes on line 3, where its third cell opens a quote for good.
+        Path later = csv("a,b,label\n1,\"2\n\",\"x\n4,5,y\n");
+        assertUserError(() -> CsvReader.readLabelled(later, Options.defaults()),
+                later + ":2:3: unterminated quoted cell: the quote opened on line 3 is not closed before the end of the file");
+        Path noFinalBreak = csv("a,label\n1,\"x");
+        assertUserError(() -> CsvReader.readLabelled(noFinalBreak, Options.defaults()), ":2:2: unterminated quoted cell");
+    }
+
+    @Test
+    void aQuoteLeftOpenDoesNotReadTheWholeFileIntoOneCell() throws IOException {
+        Path p = dir.resolve("runaway.csv");
+        int lines = CsvReader.MAX_MULTILINE_RECORD / 4 + 10; // 4 characters a line with its break: past the limit
+        try (var w = Files.newBufferedWriter(p)) {
+            w.write("a,label\n1,\"x\n");
+            for (int i = 0; i < lines; i++) {
+                w.write("2,y\n");
+            }
+            w.write("3,\"z\"\n"); // a closing quote at last, too late
+        }
+        assertUserError(() -> CsvReader.readLabelled(p, Options.defaults()), p + ":2:2: unterminated quoted cell: the quote "
+                + "opened on line 2 is still open after " + CsvReader.MAX_MULTILINE_RECORD + " characters");
+    }
+
+    // ---- missing values -------------------------------------------------------------------------------
+
+    @Test
+    void missingCellsAreNaNWhenAllowedAndNamedWhenRefused() throws IOException {
+        Path p = csv("a,b,label\n1,,x\nNA,2,y\n 3 , NA ,z\n4,\"\",x\n");
+        Options allowed = Options.defaults().withMissing(CsvReader.Missing.ALLOWED);
+        CsvReader.Labelled l = CsvReader.readLabelled(p, allowed);
+        float nan = Float.NaN;
+        assertArrayEquals(new float[]{1, nan, nan, 2, 3, nan, 4, nan}, l.data().features(),
+                "empty, NA, NA with spaces and a quoted empty cell are missing");
+        assertEquals(List.of("column 1 (\"a\")", "column 2 (\"b\")"), l.featureColumns());
+        assertUserError(() -> CsvReader.readLabelled(p, Options.defaults()), p + ":2:2: empty cell: a missing value, "
+                + "which --missing error (the default) refuses; train with --missing mean or zero to fill it (column \"b\")");
+        Path na = csv("a,b,label\nNA,2,y\n");
+        assertUserError(() -> CsvReader.readLabelled(na, Options.defaults()), na + ":2:1: \"NA\": a missing value");
+        Options model = Options.defaults().withMissing(CsvReader.Missing.refused("but model m has no fill values"));
+        assertUserError(() -> CsvReader.readFeatures(p, model.withKeepColumns(List.of("label"))),
+                p + ":2:2: empty cell: a missing value, but model m has no fill values (column \"b\")");
+    }
+
+    @Test
+    void missingIsOnlyEmptyOrNaAndNeverALabel() throws IOException {
+        Options allowed = Options.defaults().withMissing(CsvReader.Missing.ALLOWED);
+        for (String word : new String[]{"NaN", "nan", "Inf"}) {
+            assertUserError(() -> CsvReader.readLabelled(csv("1," + word + ",0\n"), allowed),
+                    ":1:2: \"" + word + "\": NaN and infinite features are not allowed");
+        }
+        // Only the literal NA is missing, not other spellings.
+        assertUserError(() -> CsvReader.readLabelled(csv("1,2,0\n3,na,1\n"), allowed), ":2:2: \"na\" is not a number");
+        assertUserError(() -> CsvReader.readLabelled(csv("1,2,0\n1,2,\n"), allowed), ":2:3: empty label");
+        CsvReader.Labelled l = CsvReader.readLabelled(csv("1,2,NA\n3,4,b\n"), allowed);
+        assertEquals(List.of("NA", "b"), l.classes().names(), "NA in the label column is a class like any other");
+        // A first row with NA is data, not a header (NA is not a column name's sign).
+        assertEquals(2, CsvReader.readLabelled(csv("NA,2,0\n3,4,1\n"), allowed).data().size());
+    }
+
+    // ---- kept columns ---------------------------------------------------------------------------------
+
+    @Test
+    void keptColumnsAreTextLeftOutOfTheFeatures() throws IOException {
+        Path p = csv("id,a,note,b\ns1,1,\"x, \"\"y\"\"\nz\",2\n s2 ,3,,4\n");
+        CsvReader.Features f = CsvReader.readFeatures(p, Options.defaults().withKeepColumns(List.of("note", "id")));
+        assertArrayEquals(new float[]{1, 2, 3, 4}, f.values());
+        assertEquals(2, f.featureCount());
+        assertEquals(List.of("a", "b"), f.featureNames(), "kept columns are not features");
+        assertEquals(List.of("note", "id"), f.keptNames(), "in the order asked for");
+        assertArrayEquals(new String[]{"x, \"y\"\nz", "s1", "", "s2"}, f.kept(), "row by row, as text");
+        // Names make the first row a header even when it looks like data.
+        CsvReader.Features numeric = CsvReader.readFeatures(csv("7,1,2\n5,3,4\n"),
+                Options.defaults().withKeepColumns(List.of("7")));
+        assertArrayEquals(new String[]{"5"}, numeric.kept());
+        assertEquals(List.of("1", "2"), numeric.featureNames());
+        // Without kept columns, nothing is kept.
+        CsvReader.Features none = CsvReader.readFeatures(csv("a,b\n1,2\n"), Options.defaults());
+        assertEquals(0, none.kept().length);
+    }
+
+    @Test
+    void keptColumnsMustBeFoundOnceInAHeader() throws IOException {
+        Path p = csv("id,a,label\ns1,1,x\n");
+        assertUserError(() -> CsvReader.readFeatures(p, Options.defaults().withKeepColumns(List.of("id", "zz", "yy"))),
+                "--keep-columns: no column \"zz\", \"yy\" in " + p + " (header: id, a, label)");
+        assertUserError(() -> CsvReader.readFeatures(p, opts(HeaderMode.ABSENT, null).withKeepColumns(List.of("id"))),
+                "--keep-columns: columns are kept by their header names, but --no-header was given");
+        assertUserError(() -> CsvReader.readFeatures(p, opts(HeaderMode.AUTO, "label").withKeepColumns(List.of("label"))),
+                "--keep-columns label: it is the --label-column");
+        assertUserError(() -> CsvReader.readFeatures(p, Options.defaults().withKeepColumns(List.of("id", "id"))),
+                "--keep-columns: \"id\" is given twice");
+        Path twice = csv("id,a,id\ns1,1,s2\n");
+        assertUserError(() -> CsvReader.readFeatures(twice, Options.defaults().withKeepColumns(List.of("id"))),
+                twice + ":1:3: column name \"id\" appears twice in the header");
+        Path only = csv("id,label\ns1,x\n");
+        assertUserError(() -> CsvReader.readFeatures(only, opts(HeaderMode.AUTO, "label").withKeepColumns(List.of("id"))),
+                only + ":1:1: no feature columns left");
+    }
+
     @ParameterizedTest(name = "{2}")
     @CsvSource(delimiter = '|', value = {
             "''                           | -       | empty file",

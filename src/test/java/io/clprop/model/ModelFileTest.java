@@ -1,6 +1,7 @@
 package io.clprop.model;
 
 import com.google.gson.JsonObject;
+import io.clprop.data.FeatureFill;
 import io.clprop.data.Standardizer;
 import io.clprop.nn.Activation;
 import io.clprop.nn.LossKind;
@@ -205,6 +206,92 @@ class ModelFileTest {
                 .endsWith("\"features\" must be an array of names"));
         assertTrue(errorAfter(h -> h.addProperty("features", "sepal length"), same)
                 .endsWith("\"features\" must be an array of names"));
+    }
+
+    // ---- fill values for missing cells ----------------------------------------------------------------
+
+    static ModelFile withFill(FeatureFill fill) {
+        ModelFile m = sample(true, List.of("no", "yes"), FEATURES);
+        return new ModelFile(m.spec(), m.parameters(), m.standardizer(), m.classNames(), m.featureNames(), fill,
+                m.trained());
+    }
+
+    @Test
+    void fillValuesRoundTrip() {
+        for (FeatureFill fill : List.of(new FeatureFill(FeatureFill.Policy.MEAN, new float[]{1.25f, -3e-7f, 1e30f}),
+                new FeatureFill(FeatureFill.Policy.ZERO, new float[3]))) {
+            Path f = dir.resolve(fill.policy().cliName() + ".clprop");
+            withFill(fill).write(f);
+            ModelFile back = ModelFile.read(f);
+            assertEquals(fill, back.fill());
+            ClpropFile c = ClpropFile.read(f, ModelFile.MAGIC, ModelFile.WHAT);
+            assertEquals(fill.policy().cliName(), c.header().get("missing").getAsString());
+            assertArrayEquals(fill.values(), c.f32("feature_fill"));
+            assertEquals(withFill(fill).standardizer(), back.standardizer(), "the other sections as they were");
+        }
+        Path none = dir.resolve("none.clprop");
+        sample(true, List.of()).write(none);
+        assertNull(ModelFile.read(none).fill());
+        ClpropFile c = ClpropFile.read(none, ModelFile.MAGIC, ModelFile.WHAT);
+        assertEquals("error", c.header().get("missing").getAsString());
+        assertNull(c.f32("feature_fill"));
+    }
+
+    @Test
+    void aModelFromBeforeFillsLoadsWithoutThem() {
+        // A file written before the field existed: no "missing" field and no section (sample's container, edited).
+        ClpropFile c = sample(true, List.of("no", "yes"), FEATURES).toContainer();
+        JsonObject h = c.header();
+        h.remove("missing");
+        Path f = dir.resolve("old.clprop");
+        new ClpropFile(ModelFile.MAGIC, h, c.f32Sections(), new LinkedHashMap<>()).write(f);
+        assertNull(ModelFile.read(f).fill());
+    }
+
+    /** {@link #errorAfter} for a model with mean fills. */
+    String fillErrorAfter(Consumer<JsonObject> editHeader, Consumer<LinkedHashMap<String, float[]>> editSections) {
+        ClpropFile c = withFill(new FeatureFill(FeatureFill.Policy.MEAN, new float[]{1, 2, 3})).toContainer();
+        JsonObject h = c.header();
+        editHeader.accept(h);
+        LinkedHashMap<String, float[]> f32 = c.f32Sections();
+        editSections.accept(f32);
+        Path f = dir.resolve("edited-fill.clprop");
+        new ClpropFile(ModelFile.MAGIC, h, f32, new LinkedHashMap<>()).write(f);
+        UserError e = assertThrows(UserError.class, () -> ModelFile.read(f));
+        assertTrue(e.getMessage().startsWith(f + ": "), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        return e.getMessage();
+    }
+
+    @Test
+    void invalidFillSectionsAreRefused() {
+        Consumer<JsonObject> keep = h -> { };
+        Consumer<LinkedHashMap<String, float[]>> same = s -> { };
+        assertTrue(fillErrorAfter(keep, s -> s.put("feature_fill", new float[]{1, 2}))
+                .endsWith("feature_fill holds 2 values for 3 inputs"));
+        assertTrue(fillErrorAfter(keep, s -> s.put("feature_fill", new float[]{1, 2, 3, 4}))
+                .endsWith("feature_fill holds 4 values for 3 inputs"));
+        assertTrue(fillErrorAfter(keep, s -> s.put("feature_fill", new float[]{1, Float.NaN, 3}))
+                .endsWith("feature_fill: feature 1: fill value NaN is not finite"));
+        assertTrue(fillErrorAfter(keep, s -> s.put("feature_fill", new float[]{1, 2, Float.NEGATIVE_INFINITY}))
+                .contains("is not finite"));
+        assertTrue(fillErrorAfter(h -> h.addProperty("missing", "zero"), same)
+                .endsWith("feature_fill: feature 0: fill value 1.0 for policy zero"));
+        assertTrue(fillErrorAfter(keep, s -> s.remove("feature_fill"))
+                .endsWith("header says missing=mean but there is no feature_fill section"));
+        assertTrue(fillErrorAfter(h -> h.addProperty("missing", "error"), same).contains("has a feature_fill section but "
+                + "the header says missing=error"));
+        assertTrue(fillErrorAfter(h -> h.remove("missing"), same).contains("has a feature_fill section but "
+                + "the header says missing=(absent)"));
+        assertTrue(fillErrorAfter(h -> h.addProperty("missing", "median"), same)
+                .contains("\"missing\": unknown missing-value policy 'median'"));
+        assertTrue(fillErrorAfter(h -> h.addProperty("missing", 1), same).contains("\"missing\" must be"));
+    }
+
+    @Test
+    void fillValuesForAnotherWidthAreRejectedWhenBuilt() {
+        assertThrows(IllegalArgumentException.class,
+                () -> withFill(new FeatureFill(FeatureFill.Policy.ZERO, new float[2])));
     }
 
     @Test
