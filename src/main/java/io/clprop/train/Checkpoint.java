@@ -17,6 +17,7 @@ import java.util.Map;
 /**
  * A training run's state at an epoch boundary as a file: a {@link ClpropFile} with magic "CLPROPCK".
  * Header: {"kind":"checkpoint", "network": spec, "config": {…as --metrics-json…}, "train_samples": n,
+ * "train_crc32" (the training samples' {@link io.clprop.data.Dataset#fingerprint()}),
  * "epochs_done", "global_step", "optimizer_steps", "rng" (the generator, Java-serialized, base64),
  * "best_validation_loss" (null when none), "best_epoch", "epochs_since_best", "history": [epoch metrics]}.
  * Sections: "parameters" (f32), one f32 section per optimizer state buffer ("velocity"; "adam_m",
@@ -32,12 +33,14 @@ public final class Checkpoint {
     private Checkpoint() {
     }
 
-    public static void write(Path file, TrainerState s, TrainConfig config, NetworkSpec spec) {
+    /** @param trainFingerprint {@link io.clprop.data.Dataset#fingerprint()} of the samples the run trains on */
+    public static void write(Path file, TrainerState s, TrainConfig config, NetworkSpec spec, long trainFingerprint) {
         JsonObject h = new JsonObject();
         h.addProperty("kind", "checkpoint");
         h.addProperty("network", spec.describe());
         h.add("config", ConfigJson.toJson(config));
         h.addProperty("train_samples", s.order().length);
+        h.addProperty("train_crc32", trainFingerprint);
         h.addProperty("epochs_done", s.epochsDone());
         h.addProperty("global_step", s.globalStep());
         h.addProperty("optimizer_steps", s.optimizerSteps());
@@ -86,7 +89,8 @@ public final class Checkpoint {
      * Reads a checkpoint for a run of {@code config} on {@code spec}: every setting must match except those
      * of {@link #MAY_CHANGE}, or a one-line error names the first difference.
      */
-    public static Loaded read(Path file, TrainConfig config, NetworkSpec spec, int trainSamples) {
+    public static Loaded read(Path file, TrainConfig config, NetworkSpec spec, int trainSamples,
+                              long trainFingerprint) {
         ClpropFile f = ClpropFile.read(file, MAGIC, "checkpoint");
         JsonObject h = f.header();
         try {
@@ -117,6 +121,14 @@ public final class Checkpoint {
             if (samples != trainSamples) {
                 throw new UserError(file + ": the checkpoint's run trained on " + samples + " samples, this one on "
                         + trainSamples);
+            }
+            // Absent in checkpoints written before it was recorded: those are taken on trust, as they were.
+            JsonElement crc = h.get("train_crc32");
+            if (crc != null && crc.getAsLong() != trainFingerprint) {
+                throw new UserError(file + ": the checkpoint's run trained on other data (same sample count, other "
+                        + "values: CRC-32 " + Long.toHexString(crc.getAsLong()) + ", this run's "
+                        + Long.toHexString(trainFingerprint) + "); resume with the same --data, --train-limit, "
+                        + "--standardize and --missing");
             }
             List<String> stateNames = new ArrayList<>();
             List<float[]> state = new ArrayList<>();

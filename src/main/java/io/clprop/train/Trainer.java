@@ -67,6 +67,8 @@ public final class Trainer implements AutoCloseable {
     private final Tensor bestParams;
     private final int[] order;
     private final Dataset trainData;
+    /** {@link Dataset#fingerprint()} of trainData, null until a checkpoint needs it. */
+    private Long trainFingerprint;
     private final List<EpochMetrics> history = new ArrayList<>();
     /** Null unless shadow checking is on. */
     private ShadowCheck shadow;
@@ -248,12 +250,20 @@ public final class Trainer implements AutoCloseable {
         while (!finished()) {
             EpochMetrics m = trainEpoch();
             if (checkpoint != null) {
-                Checkpoint.write(checkpoint, snapshot(), config, spec);
+                Checkpoint.write(checkpoint, snapshot(), config, spec, trainFingerprint());
             }
             all.add(m);
             listener.accept(m);
         }
         return all;
+    }
+
+    /** The training samples' fingerprint, computed once (a pass over the data) when a checkpoint first needs it. */
+    private long trainFingerprint() {
+        if (trainFingerprint == null) {
+            trainFingerprint = trainData.fingerprint();
+        }
+        return trainFingerprint;
     }
 
     /** Write {@code file} (atomically) at the end of every epoch of {@link #fit}; null turns it off. */
@@ -268,7 +278,7 @@ public final class Trainer implements AutoCloseable {
      * the epoch count (empty: the run continues exactly as if never interrupted).
      */
     public List<String> resume(java.nio.file.Path file) {
-        Checkpoint.Loaded loaded = Checkpoint.read(file, config, spec, train.size);
+        Checkpoint.Loaded loaded = Checkpoint.read(file, config, spec, train.size, trainFingerprint());
         restore(loaded.state());
         return loaded.changes();
     }
