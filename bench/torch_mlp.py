@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """PyTorch peer of `clprop bench`: the same workload (784-256-128-10 ReLU MLP, softmax cross-entropy,
-SGD lr 0.1, Fashion-MNIST) on the CPU, and torch.mm GFLOP/s for the same matrix shapes.
+SGD lr 0.1, Fashion-MNIST) on the CPU (or a CUDA GPU with --device cuda), and torch.mm GFLOP/s for the same
+matrix shapes.
 
 Run with /usr/bin/python3 (Debian's python3-torch).  The BLAS thread count is read by OpenBLAS when the
 process starts, so set OPENBLAS_NUM_THREADS (and OMP_NUM_THREADS) in the environment, not here.
@@ -70,10 +71,11 @@ def model():
 
 
 def train_epoch(net, opt, loss_fn, x, y, batch, gen):
-    """One epoch over a fresh permutation; the loss is summed on the side and read once at the end."""
+    """One epoch over a fresh permutation; the loss is summed on the side and read once at the end. On a GPU
+    the data already lives there and the permutation is uploaded once, as clprop does."""
     n = x.shape[0]
-    perm = torch.randperm(n, generator=gen)
-    total = torch.zeros(())
+    perm = torch.randperm(n, generator=gen).to(x.device)
+    total = torch.zeros((), device=x.device)
     t0 = time.perf_counter()
     for s in range(0, n, batch):  # the last partial batch is kept
         idx = perm[s:s + batch]
@@ -99,11 +101,12 @@ def accuracy(net, x, y):
 
 def run_train(args):
     torch.manual_seed(args.seed)
-    x, y = load(args.data, "train")
-    xt, yt = load(args.data, "t10k") if args.eval else (None, None)
+    dev = torch.device(args.device)
+    x, y = (t.to(dev) for t in load(args.data, "train"))
+    xt, yt = (t.to(dev) for t in load(args.data, "t10k")) if args.eval else (None, None)
     n = x.shape[0]
     steps = (n + args.batch - 1) // args.batch
-    net = model()
+    net = model().to(dev)
     opt = torch.optim.SGD(net.parameters(), lr=args.lr)
     loss_fn = nn.CrossEntropyLoss()
     gen = torch.Generator().manual_seed(args.seed)
@@ -133,19 +136,23 @@ def run_train(args):
     }
 
 
-def time_mm(m, n, k, min_trial=0.2, trials=5):
+def time_mm(m, n, k, device="cpu", min_trial=0.2, trials=5):
     g = torch.Generator().manual_seed(1)
-    a = torch.rand(m, k, generator=g) - 0.5
-    b = torch.rand(k, n, generator=g) - 0.5
-    c = torch.empty(m, n)
+    a = (torch.rand(m, k, generator=g) - 0.5).to(device)
+    b = (torch.rand(k, n, generator=g) - 0.5).to(device)
+    c = torch.empty(m, n, device=device)
+    # GPU kernels are asynchronous: wait for them before reading the clock.
+    sync = torch.cuda.synchronize if str(device).startswith("cuda") else (lambda: None)
     for _ in range(2):
         torch.mm(a, b, out=c)
+    sync()
     # calibrate: double the repetitions until one trial takes at least min_trial seconds
     reps = 1
     while True:
         t0 = time.perf_counter()
         for _ in range(reps):
             torch.mm(a, b, out=c)
+        sync()
         dt = time.perf_counter() - t0
         if dt >= min_trial:
             break
@@ -156,6 +163,7 @@ def time_mm(m, n, k, min_trial=0.2, trials=5):
         t0 = time.perf_counter()
         for _ in range(reps):
             torch.mm(a, b, out=c)
+        sync()
         res.append(flops * reps / (time.perf_counter() - t0) / 1e9)
     return statistics.median(res), reps
 
@@ -181,11 +189,14 @@ def main():
     p.add_argument("--shapes", type=parse_shapes, default=DEFAULT_SHAPES,
                    help="--gemm shapes as MxNxK,MxNxK,... (default: the reference shapes and 1024^3)")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    p.add_argument("--device", default="cpu", help="cpu (default) or cuda[:N]")
     args = p.parse_args()
     if args.epochs < 1 or args.batch < 1:
         p.error("--epochs and --batch must be positive")
     if args.threads is not None:
         torch.set_num_threads(args.threads)
+    if args.device.startswith("cuda") and not torch.cuda.is_available():
+        p.error(f"--device {args.device}: this torch has no CUDA device")
 
     out = {
         "peer": "pytorch",
@@ -193,11 +204,12 @@ def main():
         "threads": torch.get_num_threads(),
         "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
         "omp_threads": os.environ.get("OMP_NUM_THREADS"),
+        "device": args.device if not args.device.startswith("cuda") else torch.cuda.get_device_name(args.device),
     }
     if args.gemm:
         rows = []
         for m, n, k in args.shapes:
-            gf, reps = time_mm(m, n, k)
+            gf, reps = time_mm(m, n, k, args.device)
             print(f"torch.mm {m:5d} x {n:5d} x {k:5d}  {gf:8.1f} GFLOP/s  ({reps} calls/trial)", flush=True)
             rows.append({"m": m, "n": n, "k": k, "gflops": gf})
         out["gemm"] = rows

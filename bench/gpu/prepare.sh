@@ -7,6 +7,7 @@
 #   ocl/        the ICD loader (libOpenCL.so.1, and libOpenCL.so for JOCL) unpacked from Debian's .deb
 #   data/       Fashion-MNIST cut to its first TRAIN (default 20000) training and all 10000 test samples,
 #               gzipped, so the kit stays under the device tool's 64 MiB carry limit
+#   torch_mlp.py the PyTorch peer, run there on the GPU if the machine has python3 with CUDA torch
 # then run bench/gpu/run.sh there. Usage: bench/gpu/prepare.sh [TRAIN]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -42,5 +43,5 @@ def cut(name, count, header):
 cut("train-images-idx3-ubyte", n, 16); cut("train-labels-idx1-ubyte", n, 8)
 cut("t10k-images-idx3-ubyte", 10000, 16); cut("t10k-labels-idx1-ubyte", 10000, 8)
 PY
-cp bench/gpu/run.sh "$kit/"
+cp bench/gpu/run.sh bench/torch_mlp.py "$kit/"
 du -sh "$kit"

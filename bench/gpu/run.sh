@@ -35,6 +35,16 @@ if [ -d "$data" ]; then
   clprop bench --data "$data" --json "$out/bench.json" > "$out/bench.txt" 2>&1; echo "bench: exit $?"
   clprop bench --data "$data" --gemm-config block --batches 128 --json "$out/bench-block.json" \
     > "$out/bench-block.txt" 2>&1; echo "bench (register blocks): exit $?"
+  # The peer on the same GPU, on the same data, when the machine has PyTorch with CUDA (issue 4).
+  if command -v python3 >/dev/null && python3 -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)" \
+       2>/dev/null; then
+    python3 "$kit/torch_mlp.py" --device cuda --data "$data" --json "$out/torch-train.json" > "$out/torch-train.txt" 2>&1
+    echo "pytorch (cuda) training: exit $?"
+    python3 "$kit/torch_mlp.py" --device cuda --gemm --json "$out/torch-gemm.json" > "$out/torch-gemm.txt" 2>&1
+    echo "pytorch (cuda) gemm: exit $?"
+  else
+    echo "run.sh: no python3 with CUDA torch here; the PyTorch peer is skipped" | tee "$out/torch-skipped.txt"
+  fi
 else
   echo "run.sh: no data set at $data (set CLPROP_DATA, or carry the IDX files); bench skipped"
 fi
