@@ -4,7 +4,9 @@ import io.clprop.data.CsvReader;
 import io.clprop.util.UserError;
 import picocli.CommandLine.Option;
 
-/** How a CSV file is read: which column is the label, and whether the first row is a header. */
+import java.util.List;
+
+/** How a CSV file is read: which column is the label, whether the first row is a header, which columns to leave out. */
 public final class CsvOptions {
     @Option(names = "--label-column", paramLabel = "NAME|INDEX",
             description = "CSV: the label column, by header name or 0-based index (default: the last column; "
@@ -16,15 +18,19 @@ public final class CsvOptions {
                     + "(default: it is when one of its feature cells is not a number, or when --label-column is a name).")
     Boolean header;
 
+    @Option(names = "--ignore-columns", split = ",", paramLabel = "NAME[,NAME…]",
+            description = "CSV: header columns that are neither features nor the label (an id, a note), left out.")
+    List<String> ignoreColumns = List.of();
+
     public CsvReader.Options toOptions() {
         CsvReader.HeaderMode mode = header == null ? CsvReader.HeaderMode.AUTO
                 : header ? CsvReader.HeaderMode.PRESENT : CsvReader.HeaderMode.ABSENT;
-        return new CsvReader.Options(mode, labelColumn);
+        return new CsvReader.Options(mode, labelColumn).withKeepColumns(ignoreColumns, "--ignore-columns");
     }
 
     /** Whether any CSV-only option was given (an error with IDX data, which has neither). */
     boolean given() {
-        return labelColumn != null || header != null;
+        return labelColumn != null || header != null || !ignoreColumns.isEmpty();
     }
 
     void rejectFor(String format) {
@@ -33,6 +39,9 @@ public final class CsvOptions {
         }
         if (header != null) {
             throw new UserError("--" + (header ? "" : "no-") + "header applies to --format csv, not " + format);
+        }
+        if (!ignoreColumns.isEmpty()) {
+            throw new UserError("--ignore-columns applies to --format csv, not " + format);
         }
     }
 }

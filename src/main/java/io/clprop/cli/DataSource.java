@@ -62,8 +62,9 @@ public final class DataSource {
     }
 
     /** What the message about columns that are not the model's features adds (eval and predict). */
-    static final String UNKNOWN_COLUMNS_HINT = " (remove the columns that are not features of the model; a label "
-            + "column is named with --label-column)";
+    static final String UNKNOWN_COLUMNS_HINT = " (leave the columns that are not features of the model out with "
+            + "--ignore-columns, or copy them to predict's output with --keep-columns; a label column is named with "
+            + "--label-column)";
 
     /**
      * Says how a CSV file's columns were matched to a model's feature names: a line on {@code out} when they

@@ -84,8 +84,14 @@ final class PredictCommand implements Callable<Integer> {
             width = images.pixelsPerImage();
         } else {
             String whose = "model " + model;
+            // Kept and ignored columns are both left out of the features; only the kept ones reach the output
+            // (they come first in the reader's list, so each row's first keepColumns.size() cells).
+            List<String> leftOut = new java.util.ArrayList<>(keepColumns);
+            leftOut.addAll(csv.ignoreColumns);
+            String named = csv.ignoreColumns.isEmpty() ? "--keep-columns"
+                    : keepColumns.isEmpty() ? "--ignore-columns" : "--keep-columns/--ignore-columns";
             CsvReader.Options options = csv.toOptions().withMissing(DataSource.missingFor(m, model))
-                    .withKeepColumns(keepColumns);
+                    .withKeepColumns(leftOut, named);
             CsvReader.Features f = CsvReader.readFeatures(input, options,
                     FeatureOrder.check(m.featureNames(), input, whose, DataSource.UNKNOWN_COLUMNS_HINT));
             FeatureOrder order = FeatureOrder.match(m.featureNames(), f.featureNames(), input, whose,
@@ -94,8 +100,8 @@ final class PredictCommand implements Callable<Integer> {
             columns = order.outcome();
             rows = f.rows();
             width = f.featureCount();
-            keptNames = f.keptNames();
-            kept = f.kept();
+            keptNames = keepColumns;
+            kept = firstColumns(f.kept(), f.keptNames().size(), keepColumns.size(), rows);
         }
         if (width != m.spec().inputs()) {
             throw new UserError(input + ": samples have " + width + " features but model " + model + " takes "
@@ -169,6 +175,18 @@ final class PredictCommand implements Callable<Integer> {
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /** The first {@code k} of each row's {@code width} cells ({@code rows × width}, row-major). */
+    private static String[] firstColumns(String[] cells, int width, int k, int rows) {
+        if (cells == null || k == width) {
+            return cells;
+        }
+        String[] out = new String[rows * k];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(cells, i * width, out, i * k, k);
+        }
+        return out;
     }
 
     /** A CSV cell: quoted when it holds a comma, quote, line break or surrounding space. */

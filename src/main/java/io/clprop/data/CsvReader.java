@@ -58,15 +58,18 @@ public final class CsvReader {
      * @param missing     whether a missing feature cell is read (as NaN) or refused
      * @param keepColumns header names of columns that are neither features nor the label, whose cells are
      *                    kept as text ({@link Features#kept}); they make the first row a header
+     * @param keepOption  the option that named them, for messages ("--keep-columns", "--ignore-columns")
      */
-    public record Options(HeaderMode header, String labelColumn, Missing missing, List<String> keepColumns) {
+    public record Options(HeaderMode header, String labelColumn, Missing missing, List<String> keepColumns,
+                          String keepOption) {
         public Options {
             missing = missing == null ? Missing.REFUSED : missing;
             keepColumns = List.copyOf(keepColumns);
+            keepOption = keepOption == null ? "--keep-columns" : keepOption;
         }
 
         public Options(HeaderMode header, String labelColumn) {
-            this(header, labelColumn, Missing.REFUSED, List.of());
+            this(header, labelColumn, Missing.REFUSED, List.of(), null);
         }
 
         public static Options defaults() {
@@ -74,11 +77,16 @@ public final class CsvReader {
         }
 
         public Options withMissing(Missing m) {
-            return new Options(header, labelColumn, m, keepColumns);
+            return new Options(header, labelColumn, m, keepColumns, keepOption);
         }
 
         public Options withKeepColumns(List<String> names) {
-            return new Options(header, labelColumn, missing, names);
+            return new Options(header, labelColumn, missing, names, keepOption);
+        }
+
+        /** Columns left out of the features, named by {@code option} in messages. */
+        public Options withKeepColumns(List<String> names, String option) {
+            return new Options(header, labelColumn, missing, names, option);
         }
     }
 
@@ -567,15 +575,15 @@ public final class CsvReader {
                 return;
             }
             if (options.header() == HeaderMode.ABSENT) {
-                throw new UserError("--keep-columns: columns are kept by their header names, but --no-header was given");
+                throw new UserError(options.keepOption() + ": columns are named by their header names, but --no-header was given");
             }
             Set<String> seen = new java.util.HashSet<>();
             for (String name : keep) {
                 if (name.isEmpty()) {
-                    throw new UserError("--keep-columns: an empty column name");
+                    throw new UserError(options.keepOption() + ": an empty column name");
                 }
                 if (!seen.add(name)) {
-                    throw new UserError("--keep-columns: \"" + name + "\" is given twice");
+                    throw new UserError(options.keepOption() + ": \"" + name + "\" is given twice");
                 }
             }
         }
@@ -593,7 +601,7 @@ public final class CsvReader {
                     if (header[c].equals(name)) {
                         if (at >= 0) {
                             throw error(lineNo, c, "column name \"" + name + "\" appears twice in the header (columns "
-                                    + (at + 1) + " and " + (c + 1) + "), so --keep-columns cannot tell which to keep");
+                                    + (at + 1) + " and " + (c + 1) + "), so " + options.keepOption() + " cannot tell which is meant");
                         }
                         at = c;
                     }
@@ -601,19 +609,19 @@ public final class CsvReader {
                 if (at < 0) {
                     unknown.add("\"" + name + "\"");
                 } else if (at == labelIndex) {
-                    throw new UserError("--keep-columns " + name + ": it is the --label-column; a kept column is "
-                            + "left out of the features already, so name it only in --keep-columns");
+                    throw new UserError(options.keepOption() + " " + name + ": it is the --label-column; the label is "
+                            + "left out of the features already, so name it only with --label-column");
                 } else {
                     keptSlot[at] = k;
                 }
             }
             if (!unknown.isEmpty()) {
-                throw new UserError("--keep-columns: no column " + String.join(", ", unknown) + " in " + file
+                throw new UserError(options.keepOption() + ": no column " + String.join(", ", unknown) + " in " + file
                         + " (header: " + oneLine(String.join(", ", header)) + ")");
             }
             featureCount -= keep.size();
             if (featureCount == 0) {
-                throw error(lineNo, 0, "no feature columns left once the label and the --keep-columns are left out");
+                throw error(lineNo, 0, "no feature columns left once the label and the " + options.keepOption() + " are left out");
             }
         }
 

@@ -209,9 +209,10 @@ class FeatureNamesCliTest {
         // A row name column, not numbers: refused by its name before its cells are read.
         Path withId = write("with-id.csv", testSet, List.of("id", "a", "b", "kind", "c", "d", "e"), true);
         Path pred = Files.writeString(out.resolve("pred.csv"), "old\n");
-        Map<Path, String> expected = Map.of(renamed, "missing \"c\"; unknown \"z\" (remove the columns that are not "
-                + "features of the model; a label column is named with --label-column)", fewer, "missing \"d\"",
-                withId, ": unknown \"id\" (remove the columns that are not features of the model");
+        Map<Path, String> expected = Map.of(renamed, "missing \"c\"; unknown \"z\" (leave the columns that are not "
+                + "features of the model out with --ignore-columns, or copy them to predict's output with "
+                + "--keep-columns; a label column is named with --label-column)", fewer, "missing \"d\"",
+                withId, ": unknown \"id\" (leave the columns that are not features of the model out with --ignore-columns");
         for (var bad : expected.entrySet()) {
             String f = bad.getKey().toString();
             String head = f + ": the columns do not match the features of model " + model + ": ";

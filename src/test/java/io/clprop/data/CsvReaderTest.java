@@ -293,7 +293,7 @@ class CsvReaderTest {
         assertUserError(() -> CsvReader.readFeatures(p, Options.defaults().withKeepColumns(List.of("id", "zz", "yy"))),
                 "--keep-columns: no column \"zz\", \"yy\" in " + p + " (header: id, a, label)");
         assertUserError(() -> CsvReader.readFeatures(p, opts(HeaderMode.ABSENT, null).withKeepColumns(List.of("id"))),
-                "--keep-columns: columns are kept by their header names, but --no-header was given");
+                "--keep-columns: columns are named by their header names, but --no-header was given");
         assertUserError(() -> CsvReader.readFeatures(p, opts(HeaderMode.AUTO, "label").withKeepColumns(List.of("label"))),
                 "--keep-columns label: it is the --label-column");
         assertUserError(() -> CsvReader.readFeatures(p, Options.defaults().withKeepColumns(List.of("id", "id"))),
