@@ -32,7 +32,8 @@ public final class ConfusionMatrix {
         int n = m.length;
         String[] label = new String[n];
         for (int k = 0; k < n; k++) {
-            label[k] = names.isEmpty() ? Integer.toString(k) : names.get(k);
+            // One line per class whatever its name holds (a CSV label may span lines).
+            label[k] = names.isEmpty() ? Integer.toString(k) : names.get(k).replace("\r", "\\r").replace("\n", "\\n");
         }
         String corner = "true \\ predicted";
         int rowHead = corner.length();

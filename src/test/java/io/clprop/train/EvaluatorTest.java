@@ -195,5 +195,10 @@ class EvaluatorTest {
         }
         String indices = ConfusionMatrix.format(m, List.of());
         assertTrue(indices.lines().toList().get(1).startsWith("0 "), indices);
+        // A class name holding a line break (a quoted CSV label) stays on its row, written \n.
+        String broken = ConfusionMatrix.format(m, List.of("cat", "do\ng", "mouse", "ele\r\nphant"));
+        assertEquals(5, broken.lines().count(), broken);
+        assertTrue(broken.lines().toList().get(2).startsWith("do\\ng "), broken);
+        assertTrue(broken.lines().toList().get(4).startsWith("ele\\r\\nphant "), broken);
     }
 }
