@@ -49,6 +49,11 @@ public record DropoutMask(int seed, int step, int threshold, float scale) {
 
     /** Whether element {@code index} of hidden layer {@code layer} is kept in this step. */
     public boolean keep(int layer, int index) {
-        return Integer.compareUnsigned(hash(key(layer), index), threshold) < 0;
+        return keepUnderKey(key(layer), index);
+    }
+
+    /** {@link #keep} with the layer's {@link #key} computed once by the caller, for a loop over a layer. */
+    public boolean keepUnderKey(int key, int index) {
+        return Integer.compareUnsigned(hash(key, index), threshold) < 0;
     }
 }

@@ -307,8 +307,7 @@ public final class CpuBackend implements Backend {
         int key = mask.key(layer);
         double scale = mask.scale();
         for (int i = 0; i < n; i++) {
-            boolean keep = Integer.compareUnsigned(DropoutMask.hash(key, i), mask.threshold()) < 0;
-            dst[dstOff + i] = keep ? round(src[srcOff + i] * scale) : 0;
+            dst[dstOff + i] = mask.keepUnderKey(key, i) ? round(src[srcOff + i] * scale) : 0;
         }
     }
 
