@@ -92,9 +92,23 @@ public final class DataSource {
                 + " has no fill values (it was trained with --missing error)");
     }
 
-    /** The report line of a fill: "missing  3 cells filled with the training means (new.csv)" (eval, predict). */
-    static String filledLine(FeatureFill fill, long cells, Object file) {
-        return "missing  " + cells + " cells filled with " + fill.describe() + " (" + file + ")";
+    /** Features as a model takes them, and the report line of its fill (null when the model has no fill values). */
+    record ModelInput(float[] values, String filled) {
+    }
+
+    /**
+     * What a model does to the samples it is given (eval and predict alike), {@code x} already in its feature
+     * order: CSV data's missing cells filled with the model's values, in the file's units, then the model's
+     * standardisation. IDX data has no missing cells.
+     */
+    static ModelInput modelInput(ModelFile model, float[] x, boolean csv, Object file) {
+        String filled = null;
+        if (csv && model.fill() != null) {
+            FeatureFill.Filled f = model.fill().apply(x);
+            x = f.values();
+            filled = "missing  " + f.cells() + " cells filled with " + model.fill().describe() + " (" + file + ")";
+        }
+        return new ModelInput(model.standardizer() != null ? model.standardizer().apply(x) : x, filled);
     }
 
     /** The IDX folder: --data, or the Fashion-MNIST package's. */
@@ -120,7 +134,6 @@ public final class DataSource {
         Dataset d;
         Path source;
         FeatureOrder.Outcome columns = FeatureOrder.Outcome.POSITIONAL;
-        String filled = null;
         if (format == Format.IDX) {
             source = idxFolder();
             d = MnistFolder.loadTest(source);
@@ -144,15 +157,10 @@ public final class DataSource {
             throw new UserError(source + ": samples have " + d.featureCount() + " features but model " + modelFile
                     + " takes " + inputs);
         }
-        if (format == Format.CSV && model.fill() != null) {
-            // In the model's feature order (after any reordering) and units, before its standardisation.
-            FeatureFill.FilledSet f = model.fill().apply(d);
-            d = f.data();
-            filled = filledLine(model.fill(), f.cells(), source);
+        ModelInput in = modelInput(model, d.features(), format == Format.CSV, source);
+        if (in.values() != d.features()) {
+            d = new Dataset(in.values(), d.labels(), d.featureCount(), d.numClasses());
         }
-        if (model.standardizer() != null) {
-            d = model.standardizer().apply(d);
-        }
-        return new EvaluationData(d, source.toString(), columns, filled);
+        return new EvaluationData(d, source.toString(), columns, in.filled());
     }
 }

@@ -3,7 +3,6 @@ package io.clprop.cli;
 import io.clprop.backend.Backend;
 import io.clprop.backend.Backends;
 import io.clprop.data.CsvReader;
-import io.clprop.data.FeatureFill;
 import io.clprop.data.FeatureOrder;
 import io.clprop.data.IdxReader;
 import io.clprop.model.ModelFile;
@@ -72,7 +71,6 @@ final class PredictCommand implements Callable<Integer> {
         FeatureOrder.Outcome columns = FeatureOrder.Outcome.POSITIONAL;
         List<String> keptNames = List.of();
         String[] kept = null;
-        String filled = null;
         if (format == DataSource.Format.IDX) {
             csv.rejectFor("idx");
             if (!keepColumns.isEmpty()) {
@@ -108,15 +106,9 @@ final class PredictCommand implements Callable<Integer> {
                     + m.spec().inputs() + (format == DataSource.Format.CSV && csv.labelColumn == null
                     ? " (if the file has a label column, name it with --label-column)" : ""));
         }
-        if (format == DataSource.Format.CSV && m.fill() != null) {
-            // In the model's feature order and units, before its standardisation, as training filled.
-            FeatureFill.Filled f = m.fill().apply(features);
-            features = f.values();
-            filled = DataSource.filledLine(m.fill(), f.cells(), input);
-        }
-        if (m.standardizer() != null) {
-            features = m.standardizer().apply(features);
-        }
+        DataSource.ModelInput in = DataSource.modelInput(m, features, format == DataSource.Format.CSV, input);
+        features = in.values();
+        String filled = in.filled();
         Predictor.Prediction p;
         String deviceName;
         try (Backend backend = Backends.open(device);
