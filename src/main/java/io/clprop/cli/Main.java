@@ -35,6 +35,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        Interrupts.install();
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
