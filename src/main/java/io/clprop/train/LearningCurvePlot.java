@@ -104,8 +104,10 @@ public final class LearningCurvePlot {
             g.dispose();
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, "png", bytes)) {
+        // Encoded in memory: ImageIO.write to a plain stream would buffer through a cache file in java.io.tmpdir,
+        // which fails on a full /tmp and is left behind when the process is killed.
+        try (javax.imageio.stream.MemoryCacheImageOutputStream png = new javax.imageio.stream.MemoryCacheImageOutputStream(bytes)) {
+            if (!ImageIO.write(image, "png", png)) {
                 throw new IllegalStateException("this Java has no PNG writer");
             }
         } catch (IOException e) {

@@ -137,4 +137,26 @@ class LearningCurvePlotTest {
             assertTrue(e.getMessage().startsWith("--plot " + bad), e.getMessage());
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void thePngIsEncodedInMemoryWithoutATemporaryFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // ImageIO's default stream caches through a file in java.io.tmpdir: with that folder unusable (a full or
+        // missing /tmp) the plot must still be drawn, and nothing may be left there when the process is killed.
+        // A JVM of its own, since the temporary folder is read once per JVM.
+        java.nio.file.Path png = dir.resolve("curve.png");
+        Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + dir.resolve("no-such-folder"), "-cp", System.getProperty("java.class.path"),
+                PlotMain.class.getName(), png.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        org.junit.jupiter.api.Assertions.assertEquals(0, p.waitFor(), out);
+        org.junit.jupiter.api.Assertions.assertTrue(java.nio.file.Files.size(png) > 1000, out);
+    }
+
+    /** Draws a plot of made-up epochs into the file named by its argument. */
+    static final class PlotMain {
+        public static void main(String[] args) {
+            LearningCurvePlot.write(java.nio.file.Path.of(args[0]), epochs(3, true, true), "t");
+        }
+    }
 }
