@@ -24,6 +24,12 @@ public final class Main implements Runnable {
     public static final int EXIT_CHECK_FAILED = 3;
     /** Training diverged: the loss or a weight became NaN or infinite. */
     public static final int EXIT_DIVERGED = 4;
+    /**
+     * The longest message printed, in characters. Messages quote file content cut short where they build it;
+     * this is the backstop for any that does not (or that echoes a huge option value): no path prints a line
+     * of megabytes. The start is kept, since it names the file or option.
+     */
+    static final int MAX_MESSAGE = 500;
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces for errors.")
@@ -47,7 +53,7 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
             String cmd = ex.getCommandLine().getCommandName();
-            err.println("clprop" + (cmd.equals("clprop") ? "" : " " + cmd) + ": " + oneLine(ex.getMessage())
+            err.println("clprop" + (cmd.equals("clprop") ? "" : " " + cmd) + ": " + shown(ex.getMessage())
                     + " (see --help)");
             return EXIT_USAGE;
         });
@@ -57,18 +63,18 @@ public final class Main implements Runnable {
                 ex.printStackTrace(err);
             }
             if (ex instanceof CheckFailure) {
-                err.println("clprop: check failed: " + oneLine(ex.getMessage()));
+                err.println("clprop: check failed: " + shown(ex.getMessage()));
                 return EXIT_CHECK_FAILED;
             }
             if (ex instanceof io.clprop.train.TrainingDiverged) {
-                err.println("clprop: " + oneLine(ex.getMessage()));
+                err.println("clprop: " + shown(ex.getMessage()));
                 return EXIT_DIVERGED;
             }
             if (ex instanceof UserError) {
-                err.println("clprop: error: " + ex.getMessage());
+                err.println("clprop: error: " + shown(ex.getMessage()));
                 return EXIT_USAGE;
             }
-            err.println("clprop: internal error: " + ex.getClass().getSimpleName() + ": " + oneLine(ex.getMessage())
+            err.println("clprop: internal error: " + ex.getClass().getSimpleName() + ": " + shown(ex.getMessage())
                     + (debug ? "" : " (run with --debug for the stack trace)"));
             return EXIT_INTERNAL;
         });
@@ -80,5 +86,23 @@ public final class Main implements Runnable {
 
     static String oneLine(String s) {
         return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+
+    /** A message as printed: on one line, and cut after {@link #MAX_MESSAGE} characters. */
+    static String shown(String s) {
+        if (s == null) {
+            return "";
+        }
+        // Cut before joining lines: the regex need not walk megabytes that are not printed.
+        String head = s.length() > MAX_MESSAGE + 100 ? s.substring(0, MAX_MESSAGE + 100) : s;
+        String line = oneLine(head);
+        if (line.length() <= MAX_MESSAGE && head.length() == s.length()) {
+            return line;
+        }
+        int cut = Math.min(line.length(), MAX_MESSAGE);
+        if (cut > 0 && Character.isHighSurrogate(line.charAt(cut - 1))) {
+            cut--;
+        }
+        return line.substring(0, cut) + "… (" + s.length() + " characters in all)";
     }
 }

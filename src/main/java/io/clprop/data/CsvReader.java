@@ -1,5 +1,6 @@
 package io.clprop.data;
 
+import io.clprop.util.Excerpt;
 import io.clprop.util.UserError;
 
 import java.io.IOException;
@@ -40,10 +41,17 @@ public final class CsvReader {
     public static final int MAX_CLASSES = 65536;
 
     /**
-     * The longest record a quoted cell may stretch over several lines to, in characters: beyond it the quote
-     * is taken as never closed, rather than reading the rest of a large file into memory to find that out.
+     * The longest record, in characters (16 Mi): a line, or the lines a quoted cell stretches over. Beyond it
+     * a line is refused and a quote is taken as never closed, rather than reading the rest of a large file
+     * into memory to find that out. A record of 100 000 numbers of 20 characters takes an eighth of it.
      */
-    public static final int MAX_MULTILINE_RECORD = 1 << 24;
+    public static final int MAX_RECORD_CHARS = 1 << 24;
+
+    /**
+     * The most columns a file may have (1 Mi): far wider than the data this trainer is for (an MNIST image is
+     * 784 inputs), and a bound on what a row of commas costs (a String per cell) before its width is refused.
+     */
+    public static final int MAX_COLUMNS = 1 << 20;
 
     /** The text of a cell that is a missing value, as R and many exports write it (an empty cell is too). */
     public static final String MISSING_WORD = "NA";
@@ -126,8 +134,7 @@ public final class CsvReader {
             if (!named()) {
                 return count == 1 ? "0" : "0.." + (count - 1);
             }
-            List<String> shown = names.size() <= 10 ? names : names.subList(0, 10);
-            return oneLine(String.join(", ", shown)) + (names.size() > shown.size() ? ", … (" + names.size() + " in all)" : "");
+            return shownNames(names);
         }
     }
 
@@ -229,7 +236,7 @@ public final class CsvReader {
         }
         if (indices) {
             if (max >= MAX_CLASSES) {
-                throw t.error(t.lines[maxRow], t.labelIndex, "label " + t.labels.get(maxRow) + " would make " + (max + 1)
+                throw t.error(t.lines[maxRow], t.labelIndex, "label " + Excerpt.of(t.labels.get(maxRow)) + " would make " + (max + 1)
                         + " classes (at most " + MAX_CLASSES + "); is this the label column? (see --label-column)");
             }
             return new Classes((int) max + 1, List.of(), "the training set's classes (" + t.file + ")");
@@ -247,14 +254,14 @@ public final class CsvReader {
         if (c.named()) {
             int k = c.names().indexOf(label);
             if (k < 0) {
-                throw t.error(t.lines[row], t.labelIndex, "label \"" + oneLine(label) + "\" is not one of " + c.whose() + ": "
+                throw t.error(t.lines[row], t.labelIndex, "label " + Excerpt.quoted(label) + " is not one of " + c.whose() + ": "
                         + c.describe());
             }
             return k;
         }
         long k = classIndex(label);
         if (k < 0 || k >= c.count()) {
-            throw t.error(t.lines[row], t.labelIndex, "label \"" + oneLine(label) + "\" is not one of " + c.whose() + ": "
+            throw t.error(t.lines[row], t.labelIndex, "label " + Excerpt.quoted(label) + " is not one of " + c.whose() + ": "
                     + c.describe());
         }
         return (int) k;
@@ -445,7 +452,7 @@ public final class CsvReader {
             for (int c = 0; c < columns; c++) {
                 if (isFeature(c)) {
                     out.add("column " + (c + 1) + (header != null && !header[c].isEmpty()
-                            ? " (\"" + header[c] + "\")" : ""));
+                            ? " (" + Excerpt.quoted(header[c]) + ")" : ""));
                 }
             }
             return out;
@@ -466,8 +473,8 @@ public final class CsvReader {
                 }
                 Integer before = seen.putIfAbsent(header[c], c);
                 if (before != null) {
-                    throw new UserError(file + ":" + lineNo + ":" + (c + 1) + ": column name \"" + oneLine(header[c])
-                            + "\" appears twice in the header (columns " + (before + 1) + " and " + (c + 1)
+                    throw new UserError(file + ":" + lineNo + ":" + (c + 1) + ": column name " + Excerpt.quoted(header[c])
+                            + " appears twice in the header (columns " + (before + 1) + " and " + (c + 1)
                             + "); features are matched by name, so each needs its own");
                 }
             }
@@ -492,6 +499,9 @@ public final class CsvReader {
                 throw new UserError(file + ": permission denied", e);
             } catch (CharacterCodingException e) {
                 throw new UserError(file + ": not UTF-8 text", e);
+            } catch (CsvLines.TooLong e) {
+                throw new UserError(file + ":" + e.line + ": a line longer than " + e.limit
+                        + " characters (is this a CSV file?)", e);
             } catch (IOException e) {
                 throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
             }
@@ -600,7 +610,7 @@ public final class CsvReader {
                 for (int c = 0; c < header.length; c++) {
                     if (header[c].equals(name)) {
                         if (at >= 0) {
-                            throw error(lineNo, c, "column name \"" + name + "\" appears twice in the header (columns "
+                            throw error(lineNo, c, "column name " + Excerpt.quoted(name) + " appears twice in the header (columns "
                                     + (at + 1) + " and " + (c + 1) + "), so " + options.keepOption() + " cannot tell which is meant");
                         }
                         at = c;
@@ -617,7 +627,7 @@ public final class CsvReader {
             }
             if (!unknown.isEmpty()) {
                 throw new UserError(options.keepOption() + ": no column " + String.join(", ", unknown) + " in " + file
-                        + " (header: " + oneLine(String.join(", ", header)) + ")");
+                        + " (header: " + shownNames(Arrays.asList(header)) + ")");
             }
             featureCount -= keep.size();
             if (featureCount == 0) {
@@ -646,7 +656,7 @@ public final class CsvReader {
             for (int c = 0; c < header.length; c++) {
                 if (header[c].equals(name)) {
                     if (at >= 0) {
-                        throw error(lineNo, c, "column name \"" + name + "\" appears twice in the header (columns "
+                        throw error(lineNo, c, "column name " + Excerpt.quoted(name) + " appears twice in the header (columns "
                                 + (at + 1) + " and " + (c + 1) + "); give --label-column as an index");
                     }
                     at = c;
@@ -654,7 +664,7 @@ public final class CsvReader {
             }
             if (at < 0) {
                 throw new UserError("--label-column " + name + ": no such column in " + file + " (header: "
-                        + oneLine(String.join(", ", header)) + ")");
+                        + shownNames(Arrays.asList(header)) + ")");
             }
             return at;
         }
@@ -672,9 +682,7 @@ public final class CsvReader {
 
         private void addRow(String[] cells, int lineNo) {
             if (cells.length != columns) {
-                String expected = columns + " cells" + (header != null ? ", as the header has" : ", as the first row has");
-                throw error(lineNo, Math.min(cells.length, columns), "row has " + cells.length + " cells, expected "
-                        + expected);
+                throw widthError(cells.length, lineNo);
             }
             long need = (long) (rows + 1) * featureCount;
             if (need > Integer.MAX_VALUE - 8) {
@@ -712,12 +720,12 @@ public final class CsvReader {
          * cell that is not a plain decimal) goes through the general path, so messages are the same.
          */
         private void addPlainRow(String line, int lineNo) throws IOException {
-            int cells = 1;
-            for (int i = line.indexOf(','); i >= 0; i = line.indexOf(',', i + 1)) {
-                cells++;
+            int cells = commas(line) + 1;
+            if (cells != columns) {
+                throw widthError(cells, lineNo); // without splitting: the row may be a million commas
             }
             long need = (long) (rows + 1) * featureCount;
-            if (cells != columns || need > values.length) {
+            if (need > values.length) {
                 addRow(split(line, lineNo), lineNo);
                 return;
             }
@@ -759,20 +767,32 @@ public final class CsvReader {
             lines[rows++] = lineNo;
         }
 
+        private UserError widthError(int cells, int lineNo) {
+            String expected = columns + " cells" + (header != null ? ", as the header has" : ", as the first row has");
+            return error(lineNo, Math.min(cells, columns), "row has " + cells + " cells, expected " + expected);
+        }
+
+        /** Refuses a record of more than {@link #MAX_COLUMNS} cells before they are all made strings. */
+        private void checkWidth(int cells, int lineNo) {
+            if (cells > MAX_COLUMNS) {
+                throw new UserError(file + ":" + lineNo + ": more than " + MAX_COLUMNS + " cells in one row");
+            }
+        }
+
         /** A feature cell's value; NaN for a missing one when the options allow it. */
         private float feature(String s, int lineNo, int c) {
             if (s.isEmpty() || s.equals(MISSING_WORD)) {
                 if (options.missing().allowed()) {
                     return Float.NaN;
                 }
-                throw error(lineNo, c, (s.isEmpty() ? "empty cell" : "\"" + s + "\"") + ": a missing value, "
+                throw error(lineNo, c, (s.isEmpty() ? "empty cell" : Excerpt.quoted(s)) + ": a missing value, "
                         + options.missing().refusal());
             }
             if (isNonFiniteWord(s)) {
-                throw error(lineNo, c, "\"" + s + "\": NaN and infinite features are not allowed");
+                throw error(lineNo, c, Excerpt.quoted(s) + ": NaN and infinite features are not allowed");
             }
             if (!isNumber(s)) {
-                UserError e = error(lineNo, c, "\"" + oneLine(abbreviate(s)) + "\" is not a number");
+                UserError e = error(lineNo, c, Excerpt.quoted(s) + " is not a number");
                 throw featuresOnly ? new UserError(e.getMessage() + "; if this is a label column, name it with "
                         + "--label-column to leave it out") : e;
             }
@@ -781,7 +801,7 @@ public final class CsvReader {
                 v = Double.parseDouble(s);
             }
             if (Math.abs(v) > Float.MAX_VALUE) {
-                throw error(lineNo, c, s + " is outside the float32 range (±3.4e38)");
+                throw error(lineNo, c, Excerpt.of(s) + " is outside the float32 range (±3.4e38)");
             }
             return (float) v;
         }
@@ -789,7 +809,7 @@ public final class CsvReader {
         /** "file:line:col: problem (column "name")"; col is 0-based here, printed from 1; 0 for a whole row. */
         UserError error(int lineNo, int col, String problem) {
             String name = header != null && col < header.length && !header[col].isEmpty()
-                    ? " (column \"" + oneLine(header[col]) + "\")" : "";
+                    ? " (column " + Excerpt.quoted(header[col]) + ")" : "";
             return new UserError(file + ":" + lineNo + ":" + (col + 1) + ": " + problem + name);
         }
 
@@ -800,6 +820,7 @@ public final class CsvReader {
          */
         private String[] split(String line, int lineNo) throws IOException {
             if (line.indexOf('"') < 0) {
+                checkWidth(commas(line) + 1, lineNo);
                 String[] cells = line.split(",", -1);
                 for (int i = 0; i < cells.length; i++) {
                     cells[i] = cells[i].strip();
@@ -826,9 +847,9 @@ public final class CsvReader {
                                         + quoteLine + " is not closed before the end of the file");
                             }
                             recordChars += lineBreak.length() + more.length();
-                            if (recordChars > MAX_MULTILINE_RECORD) {
+                            if (recordChars > MAX_RECORD_CHARS) {
                                 throw error(lineNo, out.size(), "unterminated quoted cell: the quote opened on line "
-                                        + quoteLine + " is still open after " + MAX_MULTILINE_RECORD
+                                        + quoteLine + " is still open after " + MAX_RECORD_CHARS
                                         + " characters (is its closing quote missing?)");
                             }
                             cell.append(lineBreak);
@@ -855,6 +876,7 @@ public final class CsvReader {
                     if (i < n && line.charAt(i) != ',') {
                         throw error(lineNo, out.size(), "text after a closing quote");
                     }
+                    checkWidth(out.size() + 1, lineNo);
                     out.add(cell.toString());
                 } else {
                     int comma = line.indexOf(',', i);
@@ -863,6 +885,7 @@ public final class CsvReader {
                     if (raw.indexOf('"') >= 0) {
                         throw error(lineNo, out.size(), "a quote inside an unquoted cell");
                     }
+                    checkWidth(out.size() + 1, lineNo);
                     out.add(raw.strip());
                     i = end;
                 }
@@ -880,16 +903,35 @@ public final class CsvReader {
         }
     }
 
+    private static int commas(String line) {
+        int n = 0;
+        for (int i = line.indexOf(','); i >= 0; i = line.indexOf(',', i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
     private static boolean isAsciiDigitInt(int c) {
         return c >= '0' && c <= '9';
     }
 
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 37) + "…";
-    }
+    /** Most names a message lists, and the most characters the list may take. */
+    private static final int SHOWN_NAMES = 10, SHOWN_CHARS = 200;
 
-    /** Text from a cell as a message shows it: a quoted cell's line breaks as \n and \r, so the message stays one line. */
-    static String oneLine(String s) {
-        return s.indexOf('\n') < 0 && s.indexOf('\r') < 0 ? s : s.replace("\r", "\\r").replace("\n", "\\n");
+    /**
+     * Names from the file (classes, a header's columns) as a message lists them: each cut short
+     * ({@link Excerpt}), the first ten or fewer, "… (N in all)" when some are left out.
+     */
+    static String shownNames(List<String> names) {
+        StringBuilder sb = new StringBuilder();
+        int shown = 0;
+        for (String n : names) {
+            String e = Excerpt.of(n);
+            if (shown == SHOWN_NAMES || (shown > 0 && sb.length() + e.length() > SHOWN_CHARS)) {
+                break;
+            }
+            sb.append(shown++ == 0 ? "" : ", ").append(e);
+        }
+        return shown < names.size() ? sb + ", … (" + names.size() + " in all)" : sb.toString();
     }
 }

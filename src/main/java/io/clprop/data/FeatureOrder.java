@@ -1,5 +1,6 @@
 package io.clprop.data;
 
+import io.clprop.util.Excerpt;
 import io.clprop.util.UserError;
 
 import java.nio.file.Path;
@@ -135,7 +136,7 @@ public final class FeatureOrder {
     private static String show(List<String> names) {
         StringBuilder sb = new StringBuilder();
         for (int k = 0; k < Math.min(SHOWN, names.size()); k++) {
-            sb.append(k == 0 ? "" : ", ").append('"').append(CsvReader.oneLine(names.get(k))).append('"');
+            sb.append(k == 0 ? "" : ", ").append(Excerpt.quoted(names.get(k)));
         }
         return names.size() > SHOWN ? sb + ", … (" + names.size() + " in all)" : sb.toString();
     }

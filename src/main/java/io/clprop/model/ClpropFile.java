@@ -5,17 +5,14 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
 import io.clprop.util.AtomicFiles;
+import io.clprop.util.BoundedJson;
+import io.clprop.util.Excerpt;
 import io.clprop.util.UserError;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -47,7 +44,9 @@ import java.util.zip.CRC32;
  * Reading checks everything before it trusts anything: a wrong magic, version, a truncated or overlong
  * file, malformed JSON, impossible section counts and a checksum mismatch each give a one-line
  * {@link UserError} naming the file. Counts are compared with the file's size before anything is allocated,
- * so a corrupted count cannot ask for gigabytes.
+ * so a corrupted count cannot ask for gigabytes. The header is at most {@link #MAX_HEADER_BYTES} long, checked
+ * before it is decoded, and is parsed within {@link BoundedJson.Limits#HEADER} (nesting, string and number
+ * sizes, no name twice), so no header can exhaust the stack or the memory.
  */
 public final class ClpropFile {
     public static final int VERSION = 1;
@@ -56,6 +55,14 @@ public final class ClpropFile {
     /** magic + version + header length. */
     static final int PREAMBLE = 16;
     static final int CRC_BYTES = 4;
+    /**
+     * The longest header read or written: 64 MiB. The largest a clprop file needs is a model of a wide CSV
+     * file, whose header lists every feature name: a CSV record is at most
+     * {@link io.clprop.data.CsvReader#MAX_RECORD_CHARS} (16 Mi) characters, so its names take at most 48 MiB as
+     * UTF-8 (3 bytes a character in the BMP) plus a few bytes each of JSON around them. A checkpoint's history
+     * takes about 400 bytes an epoch. Anything longer is damage, refused before it is decoded.
+     */
+    public static final int MAX_HEADER_BYTES = 64 << 20;
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls()
             .setStrictness(Strictness.STRICT) // refuses NaN and infinities, which the strict reader would reject
             .create();
@@ -126,6 +133,11 @@ public final class ClpropFile {
 
     /** The whole file as bytes. */
     public byte[] toBytes() {
+        return toBytes(null);
+    }
+
+    /** The whole file as bytes; {@code file}, where it will be written (or null), names it in messages. */
+    private byte[] toBytes(Path file) {
         JsonObject full = header.deepCopy();
         JsonArray sections = new JsonArray();
         long values = 0;
@@ -144,6 +156,12 @@ public final class ClpropFile {
         } catch (IllegalArgumentException e) {
             // Gson refuses NaN and infinities: say which file kind was being written.
             throw new IllegalArgumentException(magic + " header: " + e.getMessage(), e);
+        }
+        if (json.length > MAX_HEADER_BYTES) {
+            // Only names of absurd length get here; refused on writing, since no reader would take the file.
+            String problem = "a " + json.length + "-byte header, more than the " + MAX_HEADER_BYTES
+                    + " a clprop file may hold (are the feature or class names that long?)";
+            throw file == null ? new IllegalArgumentException(problem) : new UserError(file + ": cannot write " + problem);
         }
         long total = PREAMBLE + (long) json.length + 4 * values + CRC_BYTES;
         if (total > Integer.MAX_VALUE - 8) {
@@ -170,7 +188,7 @@ public final class ClpropFile {
 
     /** Writes the file atomically (a temporary file beside it, flushed, then renamed). */
     public void write(Path file) {
-        AtomicFiles.writeBytes(file, toBytes());
+        AtomicFiles.writeBytes(file, toBytes(file));
     }
 
     private static JsonObject section(String name, String type, int count) {
@@ -257,6 +275,10 @@ public final class ClpropFile {
             throw r.error("truncated header: it is " + headerLength + " bytes long but only "
                     + Math.max(0, afterPreamble - CRC_BYTES) + " bytes follow before the checksum");
         }
+        if (headerLength > MAX_HEADER_BYTES) {
+            throw r.error("a " + headerLength + "-byte header, more than the " + MAX_HEADER_BYTES
+                    + " bytes a clprop file may hold");
+        }
         JsonObject full = parseHeader(r, bytes, (int) headerLength);
         SectionTable table = SectionTable.of(r, full, bytes.length);
         long dataStart = PREAMBLE + headerLength;
@@ -306,21 +328,11 @@ public final class ClpropFile {
         } catch (CharacterCodingException e) {
             throw r.error("malformed header: not valid UTF-8");
         }
-        JsonElement root;
         try {
-            JsonReader jr = new JsonReader(new StringReader(text));
-            jr.setStrictness(Strictness.STRICT);
-            root = JsonParser.parseReader(jr);
-            if (jr.peek() != JsonToken.END_DOCUMENT) {
-                throw new JsonParseException("text after the JSON object");
-            }
-        } catch (JsonParseException | IOException | IllegalStateException e) {
-            throw r.error("malformed header JSON (" + oneLine(e.getMessage()) + ")");
+            return BoundedJson.parseObject(text);
+        } catch (BoundedJson.Malformed e) {
+            throw r.error("malformed header JSON: " + e.getMessage());
         }
-        if (!root.isJsonObject()) {
-            throw r.error("malformed header: expected a JSON object");
-        }
-        return root.getAsJsonObject();
     }
 
     /** The "sections" array, validated against the file's size. */
@@ -344,16 +356,17 @@ public final class ClpropFile {
                 String name = string(r, o, "name");
                 String type = string(r, o, "type");
                 if (!type.equals(F32) && !type.equals(I32)) {
-                    throw r.error("section \"" + name + "\": unknown type \"" + type + "\" (expected f32 or i32)");
+                    throw r.error("section " + Excerpt.quoted(name) + ": unknown type " + Excerpt.quoted(type)
+                            + " (expected f32 or i32)");
                 }
                 if (!names.add(name)) {
-                    throw r.error("section \"" + name + "\" appears twice");
+                    throw r.error("section " + Excerpt.quoted(name) + " appears twice");
                 }
                 long count = count(r, o, name);
                 // Every value takes 4 bytes of the file: a count the file cannot hold is corruption, and
                 // is refused here, before any array is allocated.
                 if (4 * count > fileSize) {
-                    throw r.error("section \"" + name + "\" claims " + count + " values (" + 4 * count
+                    throw r.error("section " + Excerpt.quoted(name) + " claims " + count + " values (" + 4 * count
                             + " bytes), more than the file's " + fileSize + " bytes");
                 }
                 total += count;
@@ -372,18 +385,22 @@ public final class ClpropFile {
 
         private static long count(Reader r, JsonObject o, String name) {
             JsonElement v = o.get("count");
+            String section = "section " + Excerpt.quoted(name);
             if (v == null || !v.isJsonPrimitive() || !((JsonPrimitive) v).isNumber()) {
-                throw r.error("section \"" + name + "\": no numeric \"count\"");
+                throw r.error(section + ": no numeric \"count\"");
             }
-            BigDecimal d = v.getAsBigDecimal();
+            // The number's text as written: BoundedJson let through only short numbers within a double's
+            // range, so this BigDecimal is small; messages quote the text, never an expansion of it.
+            String text = v.getAsString();
+            BigDecimal d = new BigDecimal(text);
             if (d.signum() < 0) {
-                throw r.error("section \"" + name + "\": negative count " + d.toPlainString());
+                throw r.error(section + ": negative count " + Excerpt.of(text));
             }
             if (d.stripTrailingZeros().scale() > 0) {
-                throw r.error("section \"" + name + "\": count " + d.toPlainString() + " is not a whole number");
+                throw r.error(section + ": count " + Excerpt.of(text) + " is not a whole number");
             }
             if (d.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
-                throw r.error("section \"" + name + "\": absurd count " + d.toPlainString());
+                throw r.error(section + ": absurd count " + Excerpt.of(text));
             }
             return d.longValueExact();
         }
@@ -408,9 +425,5 @@ public final class ClpropFile {
             sb.append(c >= 0x20 && c < 0x7F && c != '"' && c != '\\' ? String.valueOf((char) c) : String.format("\\x%02x", c));
         }
         return sb.append('"').toString();
-    }
-
-    private static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s*\\R\\s*", " ").trim();
     }
 }

@@ -3,7 +3,6 @@ package io.clprop.model;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
 import io.clprop.backend.Backend;
 import io.clprop.data.FeatureFill;
 import io.clprop.data.Standardizer;
@@ -11,6 +10,8 @@ import io.clprop.nn.Activation;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;
+import io.clprop.util.Excerpt;
+import io.clprop.util.JsonNumbers;
 import io.clprop.util.UserError;
 
 import java.nio.file.Path;
@@ -220,7 +221,7 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
             String act = string(err, el.getAsJsonObject(), "activation", "network.layers[" + l + "].activation");
             Activation a;
             try {
-                a = Activation.parse(act);
+                a = Activation.parse(asName(act));
             } catch (IllegalArgumentException e) {
                 throw err.of("network.layers[" + l + "]: " + e.getMessage());
             }
@@ -230,7 +231,7 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
         }
         LossKind loss;
         try {
-            loss = LossKind.parse(string(err, net, "loss", "network.loss"));
+            loss = LossKind.parse(asName(string(err, net, "loss", "network.loss")));
         } catch (IllegalArgumentException e) {
             throw err.of("network.loss: " + e.getMessage());
         }
@@ -257,7 +258,7 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
                     throw err.of("\"classes\" must be an array of names");
                 }
                 if (!seen.add(e.getAsString())) {
-                    throw err.of("class name \"" + e.getAsString() + "\" appears twice");
+                    throw err.of("class name " + Excerpt.quoted(e.getAsString()) + " appears twice");
                 }
                 names.add(e.getAsString());
             }
@@ -303,7 +304,7 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
                 throw err.of("feature name " + (names.size() + 1) + " is empty");
             }
             if (!seen.add(name)) {
-                throw err.of("feature name \"" + name + "\" appears twice");
+                throw err.of("feature name " + Excerpt.quoted(name) + " appears twice");
             }
             names.add(name);
         }
@@ -346,7 +347,7 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
                 throw err.of("\"missing\" must be \"error\", \"mean\" or \"zero\"");
             }
             try {
-                policy = FeatureFill.Policy.parse(m.getAsString());
+                policy = FeatureFill.Policy.parse(asName(m.getAsString()));
             } catch (IllegalArgumentException e) {
                 throw err.of("\"missing\": " + e.getMessage());
             }
@@ -369,6 +370,15 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
         } catch (IllegalArgumentException e) {
             throw err.of("feature_fill: " + e.getMessage());
         }
+    }
+
+    /**
+     * A header string to look up among names (activations, losses, policies) whose refusal quotes it: cut
+     * short and escaped. Those names are short and plain, so the cut leaves each of them as it is, and a
+     * string it changes (too long, or with a line break in it) is no name and would be refused anyway.
+     */
+    private static String asName(String s) {
+        return Excerpt.of(s);
     }
 
     private static String describe(int inputs, List<NetworkSpec.LayerSpec> layers) {
@@ -402,15 +412,6 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
     }
 
     private static int positiveInt(Errors err, JsonObject o, String key, String what) {
-        JsonElement v = o.get(key);
-        if (v == null || !v.isJsonPrimitive() || !((JsonPrimitive) v).isNumber()) {
-            throw err.of(what + " must be a number");
-        }
-        java.math.BigDecimal d = v.getAsBigDecimal();
-        if (d.signum() <= 0 || d.stripTrailingZeros().scale() > 0
-                || d.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
-            throw err.of(what + " must be a positive whole number, got " + d.toPlainString());
-        }
-        return d.intValueExact();
+        return JsonNumbers.wholeInt(o.get(key), 1, Integer.MAX_VALUE, what, err::of);
     }
 }

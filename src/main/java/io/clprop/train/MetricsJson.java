@@ -4,12 +4,15 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonElement;
 import io.clprop.util.AtomicFiles;
+import io.clprop.util.JsonNumbers;
 import io.clprop.util.UserError;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The --metrics-json file: {"config":{…},"device":"…","epochs":[{"epoch":1,"train_loss":…,"test_accuracy":…,
@@ -95,21 +98,42 @@ public final class MetricsJson {
         return e;
     }
 
-    /** The inverse of {@link #epochJson}; absent or null numbers read as NaN. */
+    /**
+     * The inverse of {@link #epochJson}; absent or null numbers read as NaN. A field that is not what
+     * epochJson writes is an IllegalArgumentException naming it (see the overload for another exception).
+     */
     public static EpochMetrics epochFromJson(JsonObject e) {
-        CheckStats check = null;
-        if (e.has("check")) {
-            JsonObject c = e.getAsJsonObject("check");
-            check = new CheckStats(c.get("steps").getAsInt(), num(c, "max_rel"), num(c, "tolerance"));
-        }
-        return new EpochMetrics(e.get("epoch").getAsInt(), num(e, "train_loss"), num(e, "validation_loss"),
-                num(e, "validation_accuracy"), num(e, "test_accuracy"), num(e, "learning_rate"), num(e, "seconds"),
-                num(e, "samples_per_sec"), num(e, "eval_seconds"), check);
+        return epochFromJson(e, IllegalArgumentException::new);
     }
 
-    private static double num(JsonObject o, String key) {
-        com.google.gson.JsonElement v = o.get(key);
-        return v == null || v.isJsonNull() ? Double.NaN : v.getAsDouble();
+    /**
+     * {@link #epochFromJson(JsonObject)} for values read from a file: every number is checked before it is
+     * used ({@link JsonNumbers}), and a field that is not what epochJson writes throws
+     * {@code error.apply(problem)}, the problem naming the field ("epoch 3: train_loss must be …"), e.g.
+     * {@code problem -> new UserError(file + ": history: " + problem)}.
+     */
+    public static EpochMetrics epochFromJson(JsonObject e, Function<String, ? extends RuntimeException> error) {
+        JsonElement n = e.get("epoch");
+        int epoch = JsonNumbers.wholeInt(n, 0, Integer.MAX_VALUE, "epoch", error);
+        Function<String, ? extends RuntimeException> inEpoch = problem -> error.apply("epoch " + epoch + ": " + problem);
+        CheckStats check = null;
+        JsonElement c = e.get("check");
+        if (c != null) {
+            if (!c.isJsonObject()) {
+                throw inEpoch.apply("check must be an object, got " + JsonNumbers.shown(c));
+            }
+            JsonObject o = c.getAsJsonObject();
+            check = new CheckStats(JsonNumbers.wholeInt(o.get("steps"), 0, Integer.MAX_VALUE, "check.steps", inEpoch),
+                    num(o, "check.", "max_rel", inEpoch), num(o, "check.", "tolerance", inEpoch));
+        }
+        return new EpochMetrics(epoch, num(e, "", "train_loss", inEpoch), num(e, "", "validation_loss", inEpoch),
+                num(e, "", "validation_accuracy", inEpoch), num(e, "", "test_accuracy", inEpoch),
+                num(e, "", "learning_rate", inEpoch), num(e, "", "seconds", inEpoch),
+                num(e, "", "samples_per_sec", inEpoch), num(e, "", "eval_seconds", inEpoch), check);
+    }
+
+    private static double num(JsonObject o, String prefix, String key, Function<String, ? extends RuntimeException> error) {
+        return JsonNumbers.finiteDoubleOrNaN(o.get(key), prefix + key, error);
     }
 
     private static JsonObject check(int steps, double maxRel, double tolerance) {

@@ -218,7 +218,7 @@ class CsvReaderTest {
     @Test
     void aQuoteLeftOpenDoesNotReadTheWholeFileIntoOneCell() throws IOException {
         Path p = dir.resolve("runaway.csv");
-        int lines = CsvReader.MAX_MULTILINE_RECORD / 4 + 10; // 4 characters a line with its break: past the limit
+        int lines = CsvReader.MAX_RECORD_CHARS / 4 + 10; // 4 characters a line with its break: past the limit
         try (var w = Files.newBufferedWriter(p)) {
             w.write("a,label\n1,\"x\n");
             for (int i = 0; i < lines; i++) {
@@ -227,7 +227,7 @@ class CsvReaderTest {
             w.write("3,\"z\"\n"); // a closing quote at last, too late
         }
         assertUserError(() -> CsvReader.readLabelled(p, Options.defaults()), p + ":2:2: unterminated quoted cell: the quote "
-                + "opened on line 2 is still open after " + CsvReader.MAX_MULTILINE_RECORD + " characters");
+                + "opened on line 2 is still open after " + CsvReader.MAX_RECORD_CHARS + " characters");
     }
 
     // ---- missing values -------------------------------------------------------------------------------

@@ -4,9 +4,10 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.clprop.backend.Tensor;
 import io.clprop.util.AtomicFiles;
+import io.clprop.util.BoundedJson;
+import io.clprop.util.JsonNumbers;
 import io.clprop.util.UserError;
 
 import java.io.IOException;
@@ -27,6 +28,8 @@ import java.util.function.Consumer;
  *
  * <p>Cache entries: {@code {"kind": "register-block", "rm", "vw", "nv"}} or {@code {"kind": "tiled", "tsm",
  * "tsn", "tsk", "wptm", "wptn"}}; entries written before tiles existed have no kind and are register blocks.
+ * The cache is read as untrusted text: a file that is not such a JSON object within {@link #CACHE_LIMITS} (a
+ * damaged or foreign file) reads as no cache, and the next tuning replaces it.
  */
 public final class GemmTuner {
     /** Register blocks from 8 to 32 accumulators of float16 or float8, within AVX-512's 32 registers. */
@@ -49,6 +52,14 @@ public final class GemmTuner {
     /** {m, n, k, form} products timed per candidate; form 0: A·B, 1: Aᵀ·B, 2: A·Bᵀ. */
     static final int[][] SHAPES = {{256, 784, 128, 1}, {128, 256, 128, 0}, {128, 256, 128, 1}, {128, 256, 784, 2},
             {512, 512, 512, 0}};
+
+    /**
+     * The cache holds one small object per device (about 100 bytes), nested two deep: 1 MiB is thousands of
+     * devices, and a larger file is not one clprop wrote.
+     */
+    static final BoundedJson.Limits CACHE_LIMITS = new BoundedJson.Limits(4, 1 << 20, 4096, 40);
+    /** A configuration's numbers are sizes of a few dozen at most; this only keeps them out of overflow. */
+    private static final int MAX_SIZE = 1 << 16;
 
     private GemmTuner() {
     }
@@ -86,28 +97,46 @@ public final class GemmTuner {
             return fallback;
         }
         try {
-            JsonObject all = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
-            JsonObject c = all.getAsJsonObject(key(d));
+            JsonElement c = readCache(f).get(key(d));
             if (c == null) {
                 return fallback;
             }
-            GemmConfig config = fromJson(c);
+            if (!c.isJsonObject()) {
+                throw new IllegalArgumentException("the entry is not an object");
+            }
+            GemmConfig config = fromJson(c.getAsJsonObject());
             return config.unfitFor(d).isEmpty() ? config : fallback;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | BoundedJson.Malformed | IllegalArgumentException e) {
             return fallback; // a damaged cache must not stop training; tuning again rewrites it
         }
     }
 
+    /** The cache file's object; an IOException or Malformed when it is not one within {@link #CACHE_LIMITS}. */
+    private static JsonObject readCache(Path f) throws IOException, BoundedJson.Malformed {
+        long size = Files.size(f);
+        if (size > CACHE_LIMITS.maxTextChars()) {
+            throw new BoundedJson.Malformed(size + " bytes, more than a tuning cache holds");
+        }
+        return BoundedJson.parseObject(Files.readString(f), CACHE_LIMITS);
+    }
+
+    /** A cache entry's configuration; IllegalArgumentException when it is not one. */
     static GemmConfig fromJson(JsonObject c) {
         JsonElement kind = c.get("kind");
-        if (kind == null || kind.getAsString().equals("register-block")) {
-            return GemmConfig.registerBlock(c.get("rm").getAsInt(), c.get("vw").getAsInt(), c.get("nv").getAsInt());
+        String k = kind == null ? "register-block"
+                : kind.isJsonPrimitive() && kind.getAsJsonPrimitive().isString() ? kind.getAsString() : "";
+        if (k.equals("register-block")) {
+            return GemmConfig.registerBlock(size(c, "rm"), size(c, "vw"), size(c, "nv"));
         }
-        if (kind.getAsString().equals("tiled")) {
-            return GemmConfig.tiled(c.get("tsm").getAsInt(), c.get("tsn").getAsInt(), c.get("tsk").getAsInt(),
-                    c.get("wptm").getAsInt(), c.get("wptn").getAsInt());
+        if (k.equals("tiled")) {
+            return GemmConfig.tiled(size(c, "tsm"), size(c, "tsn"), size(c, "tsk"), size(c, "wptm"), size(c, "wptn"));
         }
-        throw new IllegalArgumentException("unknown gemm config kind " + kind);
+        throw new IllegalArgumentException("unknown gemm config kind " + JsonNumbers.shown(kind));
+    }
+
+    /** A size field, checked as a number before GemmConfig checks it as a shape. */
+    private static int size(JsonObject c, String key) {
+        return JsonNumbers.wholeInt(c.get(key), 1, MAX_SIZE, key, IllegalArgumentException::new);
     }
 
     /** A configuration as the cache stores it (also `clprop bench --json`'s "gemm_config"). */
@@ -207,9 +236,9 @@ public final class GemmTuner {
         JsonObject all = new JsonObject();
         try {
             if (Files.isRegularFile(f)) {
-                all = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
+                all = readCache(f);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | BoundedJson.Malformed e) {
             all = new JsonObject(); // replace a damaged cache
         }
         all.add(key(device), toJson(config));
