@@ -35,9 +35,9 @@ public interface Backend extends AutoCloseable {
     int liveBuffers();
 
     /**
-     * The device memory a trainer must fit in, checked before it allocates anything (see
-     * {@code train.MemoryPlan}); empty where there is no such limit to check (the CPU path's arrays are
-     * limited by the Java heap).
+     * The memory a trainer must fit in, checked before it allocates anything (see {@code train.MemoryPlan}):
+     * an OpenCL device's, or the Java heap for the CPU path; its {@link MemoryLimits#kind()} also bounds the
+     * elements of one buffer. Empty where there is nothing to check.
      */
     default Optional<MemoryLimits> memoryLimits() {
         return Optional.empty();

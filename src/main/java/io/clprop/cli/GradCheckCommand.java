@@ -1,6 +1,7 @@
 package io.clprop.cli;
 
 import io.clprop.backend.Backends;
+import io.clprop.backend.MemoryLimits;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.nn.Activation;
 import io.clprop.nn.LossKind;
@@ -65,6 +66,13 @@ final class GradCheckCommand implements Callable<Integer> {
             throw new UserError("gradcheck evaluates the loss twice per parameter; " + net.parameterCount()
                     + " parameters is too many (use a smaller --hidden or --inputs)");
         }
+        // The batch and every layer's rows × units live in arrays on the CPU path (the device's limit is higher).
+        int widest = net.inputs();
+        for (NetworkSpec.LayerSpec l : net.layers()) {
+            widest = Math.max(widest, l.units());
+        }
+        MemoryLimits.Kind.JAVA_HEAP.checkElements("--rows " + rows + " rows of " + widest + " values", (long) rows * widest,
+                false);
         GradCheck.Problem p = GradCheck.problem(net, rows, seed);
         double[] numeric = GradCheck.numeric(p);
         List<TensorError> cpu = GradCheck.perTensor(net, GradCheck.analyticCpuDouble(p), numeric);

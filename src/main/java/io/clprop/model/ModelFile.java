@@ -226,7 +226,12 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
                 throw err.of("network.layers[" + l + "]: " + e.getMessage());
             }
             layers.add(new NetworkSpec.LayerSpec(units, a));
-            parameterCount += ((long) previous + 1) * units;
+            try {
+                // Exact: a header with a few widths near 2^31 could otherwise wrap to the section's length.
+                parameterCount = Math.addExact(parameterCount, ((long) previous + 1) * units);
+            } catch (ArithmeticException e) {
+                throw err.of("the network " + describe(inputs, layers) + " has more than 2^63 − 1 parameters");
+            }
             previous = units;
         }
         LossKind loss;
@@ -239,7 +244,7 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
         if (params == null) {
             throw err.of("no \"parameters\" section of type f32");
         }
-        // Counted in long before NetworkSpec sums them in int: a header with absurd widths must not overflow.
+        // Compared before the NetworkSpec is built, so that the message names the file.
         if (params.length != parameterCount) {
             throw err.of("the network " + describe(inputs, layers) + " has " + parameterCount
                     + " parameters but the \"parameters\" section holds " + params.length);

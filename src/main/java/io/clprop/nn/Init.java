@@ -36,7 +36,8 @@ public enum Init {
     }
 
     public float[] parameters(NetworkSpec spec, RandomGenerator rng) {
-        float[] p = new float[spec.parameterCount()];
+        // An array: ArithmeticException past 2^31 - 1 (a spec no Network can hold, which Network refuses first).
+        float[] p = new float[Math.toIntExact(spec.parameterCount())];
         for (int l = 0; l < spec.layers().size(); l++) {
             int in = spec.inputsOf(l);
             int out = spec.layers().get(l).units();

@@ -1,6 +1,7 @@
 package io.clprop.nn;
 
 import io.clprop.backend.Backend;
+import io.clprop.backend.MemoryLimits;
 import io.clprop.backend.Tensor;
 
 import java.util.ArrayList;
@@ -32,11 +33,13 @@ public final class Network implements AutoCloseable {
      * dropout (see {@link DenseLayer}); evaluation never needs them.
      */
     public Network(Backend backend, NetworkSpec spec, int maxRows, int dropoutRows) {
+        checkSizes(backend, spec, maxRows, dropoutRows);
         this.backend = backend;
         this.spec = spec;
         this.maxRows = maxRows;
-        this.params = own(backend.allocate(1, spec.parameterCount()));
-        this.grads = own(backend.allocate(1, spec.parameterCount()));
+        int count = Math.toIntExact(spec.parameterCount());
+        this.params = own(backend.allocate(1, count));
+        this.grads = own(backend.allocate(1, count));
         this.rowLoss = own(backend.allocate(maxRows, 1));
         for (int l = 0; l < spec.layers().size(); l++) {
             int in = spec.inputsOf(l);
@@ -48,6 +51,24 @@ public final class Network implements AutoCloseable {
                     grads.view(wo, units, in), grads.view(bo, 1, units),
                     own(backend.allocate(maxRows, units)), own(backend.allocate(maxRows, units)),
                     hidden && dropoutRows > 0 ? own(backend.allocate(dropoutRows, units)) : null));
+        }
+    }
+
+    /**
+     * Before any allocation: every buffer this network holds must fit one of the backend's buffers (its
+     * element limit), so that a spec too large (a model file's widths, --hidden, rows × units) is refused
+     * with its true sizes rather than overflowing an int on the way to the allocation.
+     */
+    private static void checkSizes(Backend backend, NetworkSpec spec, int maxRows, int dropoutRows) {
+        MemoryLimits.Kind kind = backend.memoryLimits().map(MemoryLimits::kind).orElse(MemoryLimits.Kind.DEVICE);
+        kind.checkElements("the parameters", spec.parameterCount(), false);
+        for (int l = 0; l < spec.layers().size(); l++) {
+            long units = spec.layers().get(l).units();
+            kind.checkElements("the layer " + (l + 1) + " outputs for " + maxRows + " rows", maxRows * units, false);
+            if (l < spec.layers().size() - 1) {
+                kind.checkElements("the layer " + (l + 1) + " dropped outputs for " + dropoutRows + " rows",
+                        dropoutRows * units, false);
+            }
         }
     }
 

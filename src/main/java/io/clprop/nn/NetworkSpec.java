@@ -25,6 +25,13 @@ public record NetworkSpec(int inputs, List<LayerSpec> layers, LossKind loss) {
             }
         }
         layers = List.copyOf(layers);
+        try {
+            offset(inputs, layers, layers.size());
+        } catch (ArithmeticException e) {
+            // Each layer's (in + 1)·out is below 2^62, but a few such layers pass 2^63 − 1.
+            throw new IllegalArgumentException("the network " + widths(inputs, layers)
+                    + " has more than 2^63 − 1 parameters");
+        }
     }
 
     /** An MLP: hidden layers with one activation, then an output layer suited to the loss. */
@@ -78,31 +85,51 @@ public record NetworkSpec(int inputs, List<LayerSpec> layers, LossKind loss) {
         return layer == 0 ? inputs : layers.get(layer - 1).units();
     }
 
-    /** Offset of layer l's weights in the parameter buffer; its bias follows at + in·out. */
+    /**
+     * Offset of layer l's weights in the parameter buffer; its bias follows at + in·out. An int, as tensor
+     * offsets are: throws {@link ArithmeticException} past {@link Integer#MAX_VALUE}, which only a network
+     * too large to allocate reaches ({@code MemoryPlan} and {@link Network} refuse those first, with
+     * {@link #parameterCount()}).
+     */
     public int weightOffset(int layer) {
-        int off = 0;
-        for (int l = 0; l < layer; l++) {
-            off += (inputsOf(l) + 1) * layers.get(l).units();
+        return Math.toIntExact(offset(inputs, layers, layer));
+    }
+
+    public int biasOffset(int layer) {
+        return Math.toIntExact(offset(inputs, layers, layer) + (long) inputsOf(layer) * layers.get(layer).units());
+    }
+
+    /** Σ (in + 1)·out over the layers, in long: widths near 2^16 already pass 2^31 (e.g. 784-65536-65536-10). */
+    public long parameterCount() {
+        return offset(inputs, layers, layers.size());
+    }
+
+    /** Σ (in + 1)·out over the first {@code upTo} layers; ArithmeticException past a long. */
+    private static long offset(int inputs, List<LayerSpec> layers, int upTo) {
+        long off = 0;
+        int in = inputs;
+        for (int l = 0; l < upTo; l++) {
+            int out = layers.get(l).units();
+            off = Math.addExact(off, (in + 1L) * out); // (in + 1)·out < 2^31 · 2^31: exact in a long
+            in = out;
         }
         return off;
     }
 
-    public int biasOffset(int layer) {
-        return weightOffset(layer) + inputsOf(layer) * layers.get(layer).units();
-    }
-
-    public int parameterCount() {
-        return weightOffset(layers.size());
+    private static String widths(int inputs, List<LayerSpec> layers) {
+        StringBuilder sizes = new StringBuilder().append(inputs);
+        for (LayerSpec l : layers) {
+            sizes.append('-').append(l.units());
+        }
+        return sizes.toString();
     }
 
     /** "784-256-128-10 relu/relu/identity softmax-ce". */
     public String describe() {
-        StringBuilder sizes = new StringBuilder().append(inputs);
         StringBuilder acts = new StringBuilder();
         for (LayerSpec l : layers) {
-            sizes.append('-').append(l.units());
             acts.append(acts.length() == 0 ? "" : "/").append(l.activation().cliName());
         }
-        return sizes + " " + acts + " " + loss.cliName;
+        return widths(inputs, layers) + " " + acts + " " + loss.cliName;
     }
 }

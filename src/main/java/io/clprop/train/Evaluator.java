@@ -61,7 +61,7 @@ public final class Evaluator implements AutoCloseable {
         this.network = network;
         this.data = data;
         this.chunk = Math.min(network.maxRows(), data.size);
-        this.chunks = (data.size + chunk - 1) / chunk;
+        this.chunks = (int) (((long) data.size + chunk - 1) / chunk); // size + chunk can pass 2^31 − 1
         this.chunkLosses = backend.allocate(1, chunks);
         try {
             this.predictions = backend.allocateInt(data.size);

@@ -16,17 +16,29 @@ import static io.clprop.backend.MemoryLimits.format;
 /**
  * The device buffers a {@link Trainer} allocates, listed before it allocates any, so that a device too small
  * for the data set or the model is reported with the sizes needed and available instead of failing half-way
- * (an allocation error from the driver, or data uploaded for nothing).
+ * (an allocation error from the driver, an OutOfMemoryError, or data uploaded for nothing).
  *
  * <p>The list mirrors the trainer's allocations buffer by buffer (MemoryPlanTest compares it with the bytes
- * an OpenCL backend actually holds after construction): change one, change the other. It is a lower bound on
- * what the device needs (the driver adds kernels, queues and its own scratch) and the checks only refuse
- * what certainly cannot fit: more than CL_DEVICE_GLOBAL_MEM_SIZE in all, or one buffer above
+ * an OpenCL backend actually holds after construction): change one, change the other. Every size is a long,
+ * counted exactly: rows × width and the parameter count pass 2^31 long before a device runs out. It is a
+ * lower bound on what the backend needs (the driver adds kernels, queues and its own scratch; the CPU path
+ * host copies) and the checks only refuse what certainly cannot fit: a buffer with more elements than the
+ * backend's buffers hold (32-bit indices; a Java array's limit), more than the memory in all
+ * (CL_DEVICE_GLOBAL_MEM_SIZE, or the CPU path's maximum heap), or one buffer above
  * CL_DEVICE_MAX_MEM_ALLOC_SIZE.
  */
 public final class MemoryPlan {
-    /** One device buffer: what it holds, the part of training it belongs to, and its size. */
-    public record Buffer(String group, String name, long bytes) {
+    /** One buffer: the part of training it belongs to, what it holds, its elements, and whether they are ints. */
+    public record Buffer(String group, String name, long elements, boolean ints) {
+        /** Bytes on a device: 32-bit words, at least one per buffer (as the OpenCL backend allocates). */
+        public long bytes() {
+            return bytesOn(MemoryLimits.Kind.DEVICE);
+        }
+
+        /** Bytes in memory of {@code kind}: on the CPU path a float is held as a double. */
+        public long bytesOn(MemoryLimits.Kind kind) {
+            return Math.multiplyExact(Math.max(1, elements), ints ? 4L : kind.floatBytes);
+        }
     }
 
     /** The training and test sets, uploaded once. */
@@ -44,8 +56,7 @@ public final class MemoryPlan {
     /**
      * What {@code new Trainer(backend, config, train, test)} allocates.
      *
-     * @param maxRows               rows the network's activation buffers hold (the batch, or more to evaluate)
-     * @param optimizerStateBuffers parameter-sized buffers the optimizer keeps (SGD 0, momentum 1, Adam 2)
+     * @param maxRows rows the network's activation buffers hold (the batch, or more to evaluate)
      */
     public static MemoryPlan forTrainer(NetworkSpec spec, TrainConfig config, Dataset train, Dataset validation,
                                         Dataset test, int maxRows) {
@@ -57,7 +68,7 @@ public final class MemoryPlan {
             Dataset data = (Dataset) set[1];
             if (data != null) {
                 p.add(DATA, set[0] + " features", (long) data.size() * data.featureCount());
-                p.add(DATA, set[0] + " labels", data.size());
+                p.addInts(DATA, set[0] + " labels", data.size());
                 if (mse) {
                     p.add(DATA, set[0] + " targets", (long) data.size() * classes);
                 }
@@ -65,7 +76,7 @@ public final class MemoryPlan {
         }
         // Network: all parameters in one buffer, all gradients in another, plus what the optimizer keeps
         // and early stopping's copy of the best weights.
-        long params = spec.parameterCount();
+        long params = spec.parameterCount(); // exact: widths of 65536 already pass 2^31
         p.add(MODEL, "parameters", params);
         p.add(MODEL, "gradients", params);
         int stateBuffers = switch (config.optimizer().kind()) {
@@ -92,67 +103,112 @@ public final class MemoryPlan {
         }
         // Trainer: the gathered batch, the epoch's order and losses, evaluation losses and predictions.
         p.add(WORK, "batch features", b * d);
-        p.add(WORK, "batch labels", b);
+        p.addInts(WORK, "batch labels", b);
         if (mse) {
             p.add(WORK, "batch targets", b * classes);
         }
-        p.add(WORK, "permutation", n);
+        p.addInts(WORK, "permutation", n);
         p.add(WORK, "step losses and divergence flag", (n + b - 1) / b + 1);
         // Evaluator, one per evaluated set: its chunks' mean losses and its predictions.
         for (Object[] set : new Object[][]{{"validation", validation}, {"test", test}}) {
             Dataset data = (Dataset) set[1];
             if (data != null) {
-                int chunk = Math.min(maxRows, data.size());
+                long chunk = Math.min(maxRows, data.size());
                 p.add(WORK, set[0] + " chunk losses", (data.size() + chunk - 1) / chunk);
-                p.add(WORK, set[0] + " predictions", data.size());
+                p.addInts(WORK, set[0] + " predictions", data.size());
             }
+        }
+        try {
+            // Each buffer's elements are exact (products of two ints); their bytes and totals might not be.
+            p.totalBytes(MemoryLimits.Kind.JAVA_HEAP); // the larger of the two kinds' byte counts
+        } catch (ArithmeticException e) {
+            throw new UserError("too large: training the network " + spec.describe() + " at batch " + b
+                    + " would need more than 2^63 bytes; use a smaller --hidden or --batch");
         }
         return p;
     }
 
-    /** A buffer of {@code elements} 32-bit words; the backend keeps at least one word per buffer. */
+    /** A buffer of {@code elements} floats. */
     private void add(String group, String name, long elements) {
-        buffers.add(new Buffer(group, name, 4L * Math.max(1, elements)));
+        buffers.add(new Buffer(group, name, elements, false));
+    }
+
+    /** A buffer of {@code elements} ints (labels, indices, predictions). */
+    private void addInts(String group, String name, long elements) {
+        buffers.add(new Buffer(group, name, elements, true));
     }
 
     public List<Buffer> buffers() {
         return List.copyOf(buffers);
     }
 
+    /** Bytes on a device, all buffers together. */
     public long totalBytes() {
+        return totalBytes(MemoryLimits.Kind.DEVICE);
+    }
+
+    /** Bytes in memory of {@code kind}, all buffers together. */
+    public long totalBytes(MemoryLimits.Kind kind) {
         long t = 0;
         for (Buffer b : buffers) {
-            t += b.bytes();
+            t = Math.addExact(t, b.bytesOn(kind));
         }
         return t;
     }
 
-    /** Bytes per group, in the order the groups first appear. */
+    /** Bytes on a device per group, in the order the groups first appear. */
     public Map<String, Long> byGroup() {
+        return byGroup(MemoryLimits.Kind.DEVICE);
+    }
+
+    /** Bytes in memory of {@code kind} per group, in the order the groups first appear. */
+    public Map<String, Long> byGroup(MemoryLimits.Kind kind) {
         Map<String, Long> out = new LinkedHashMap<>();
         for (Buffer b : buffers) {
-            out.merge(b.group(), b.bytes(), Long::sum);
+            out.merge(b.group(), b.bytesOn(kind), Long::sum);
         }
         return out;
     }
 
     /**
-     * Throws a {@link UserError} with the sizes needed and available if the buffers cannot fit: the total
-     * above the device's memory, or one buffer above its largest allocation.
+     * Throws a {@link UserError} with the sizes needed and available if the buffers cannot fit. First a
+     * buffer with more elements than the backend's buffers hold: no device and no heap lifts that limit, so
+     * it is the one to name when several are passed. Then the total above the memory (a device's, or the
+     * CPU path's maximum heap), then one buffer above a device's largest allocation.
+     *
+     * <p>On the CPU path the heap check is a hard refusal only when the plan exceeds the heap's maximum,
+     * which it certainly cannot fit in; what is free below that maximum is not compared, since the heap in
+     * use includes garbage the collector would reclaim. A run that passes but then runs out is refused
+     * when the allocation fails ({@code CpuBackend.allocate} turns the OutOfMemoryError into the same kind
+     * of message).
      */
     public void check(MemoryLimits limits) {
-        long total = totalBytes();
+        MemoryLimits.Kind kind = limits.kind();
+        Buffer widest = buffers.stream().max((x, y) -> Long.compare(x.elements(), y.elements())).orElseThrow();
+        if (widest.elements() > kind.maxElements) {
+            throw new UserError(kind.tooLarge("the " + widest.name(), widest.elements(), widest.ints())
+                    + "; training needs " + sized(totalBytes(kind))
+                    + (kind == MemoryLimits.Kind.JAVA_HEAP ? " of Java heap" : "") + " in all; " + SMALLER);
+        }
+        long total = totalBytes(kind);
         if (total > limits.globalBytes()) {
             List<String> parts = new ArrayList<>();
-            byGroup().forEach((group, bytes) -> parts.add(group + " " + format(bytes)));
+            byGroup(kind).forEach((group, bytes) -> parts.add(group + " " + format(bytes)));
+            if (kind == MemoryLimits.Kind.JAVA_HEAP) {
+                throw new UserError("not enough memory: training on the CPU path needs " + sized(total)
+                        + " of Java heap for " + String.join(", ", parts) + " (floats held as doubles), but "
+                        + "the JVM's heap holds at most " + sized(limits.globalBytes()) + " (" + limits.source()
+                        + "; bin/clprop passes CLPROP_JAVA_OPTS to java); " + HEAP_REMEDY + " (above "
+                        + format(total) + ") if the machine has the memory");
+            }
             throw new UserError("not enough device memory: training needs " + sized(total) + " for "
                     + String.join(", ", parts) + ", but " + limits.device() + " has " + sized(limits.globalBytes())
                     + " of global memory (CL_DEVICE_GLOBAL_MEM_SIZE, " + limits.source() + "); " + REMEDY);
         }
-        Buffer largest = buffers.stream().max((x, y) -> Long.compare(x.bytes(), y.bytes())).orElseThrow();
-        if (largest.bytes() > limits.maxAllocBytes()) {
+        Buffer largest = buffers.stream().max((x, y) -> Long.compare(x.bytesOn(kind), y.bytesOn(kind))).orElseThrow();
+        if (largest.bytesOn(kind) > limits.maxAllocBytes()) {
             throw new UserError("not enough device memory: the " + largest.name() + " need one buffer of "
-                    + sized(largest.bytes()) + " but " + limits.device() + " allows at most "
+                    + sized(largest.bytesOn(kind)) + " but " + limits.device() + " allows at most "
                     + sized(limits.maxAllocBytes()) + " per buffer (CL_DEVICE_MAX_MEM_ALLOC_SIZE, " + limits.source()
                     + "); " + REMEDY);
         }
@@ -160,6 +216,11 @@ public final class MemoryPlan {
 
     private static final String REMEDY = "use fewer samples (--train-limit, --test-limit), a smaller --batch or "
             + "--hidden, a device with more memory, or --device cpu";
+
+    private static final String SMALLER = "use a smaller --hidden or --batch";
+
+    private static final String HEAP_REMEDY = "use fewer samples (--train-limit, --test-limit), a smaller --batch "
+            + "or --hidden, or a larger -Xmx";
 
     /** "1.5 MiB (1572864 bytes)": readable, and exact where two sizes are close. */
     public static String sized(long bytes) {

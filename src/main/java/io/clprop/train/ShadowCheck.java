@@ -46,7 +46,7 @@ final class ShadowCheck implements AutoCloseable {
         this.spec = spec;
         this.data = data;
         this.net = new Network(cpu, spec, batch, dropout ? batch : 0);
-        this.optimizer = optimizerConfig.create(cpu, spec.parameterCount());
+        this.optimizer = optimizerConfig.create(cpu, net.parameterBuffer().size());
         this.x = cpu.allocate(batch, spec.inputs());
         this.labels = cpu.allocateInt(batch);
         this.targets = spec.loss() == LossKind.MSE ? cpu.allocate(batch, spec.outputs()) : null;

@@ -132,7 +132,7 @@ public final class Trainer implements AutoCloseable {
         backend.memoryLimits().ifPresent(plan::check);
         this.dropout = config.dropout() > 0 ? new Dropout(config.dropout(), config.seed()) : null;
         this.network = new Network(backend, spec, maxRows, dropout == null ? 0 : config.batchSize());
-        this.optimizer = config.optimizer().create(backend, spec.parameterCount());
+        this.optimizer = config.optimizer().create(backend, network.parameterBuffer().size());
         this.train = new DeviceDataset(backend, trainData, mse);
         this.validation = split.validation() == null ? null : new DeviceDataset(backend, split.validation(), mse);
         this.test = testData == null ? null : new DeviceDataset(backend, testData, mse);
@@ -144,7 +144,7 @@ public final class Trainer implements AutoCloseable {
         this.stepLosses = backend.allocate(1, stepsPerEpoch() + 1);
         this.validationEval = validation == null ? null : new Evaluator(backend, network, validation);
         this.testEval = test == null ? null : new Evaluator(backend, network, test);
-        this.bestParams = config.patience() > 0 ? backend.allocate(1, spec.parameterCount()) : null;
+        this.bestParams = config.patience() > 0 ? backend.allocate(1, network.parameterBuffer().size()) : null;
         this.trainData = trainData;
         this.order = new int[trainData.size()];
         for (int i = 0; i < order.length; i++) {

@@ -49,20 +49,20 @@ public final class GradCheck {
     /** Random float-representable parameters (non-zero biases) and a random batch. */
     public static Problem problem(NetworkSpec spec, int rows, long seed) {
         RandomGenerator rng = new Well19937c(seed);
-        double[] theta = new double[spec.parameterCount()];
+        double[] theta = new double[Math.toIntExact(spec.parameterCount())];
         for (int l = 0; l < spec.layers().size(); l++) {
             double scale = 1.5 / Math.sqrt(spec.inputsOf(l));
             for (int i = spec.weightOffset(l); i < spec.weightOffset(l + 1); i++) {
                 theta[i] = (float) ((2 * rng.nextDouble() - 1) * scale);
             }
         }
-        double[] x = new double[rows * spec.inputs()];
+        double[] x = new double[Math.multiplyExact(rows, spec.inputs())];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (2 * rng.nextDouble() - 1);
         }
         int outputs = spec.outputs();
         int[] labels = new int[rows];
-        double[] targets = new double[rows * outputs];
+        double[] targets = new double[Math.multiplyExact(rows, outputs)];
         for (int r = 0; r < rows; r++) {
             labels[r] = rng.nextInt(outputs);
             targets[r * outputs + labels[r]] = 1;

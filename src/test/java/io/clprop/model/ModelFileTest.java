@@ -36,7 +36,7 @@ class ModelFileTest {
     static ModelFile sample(boolean standardized, List<String> names, List<String> features) {
         NetworkSpec spec = NetworkSpec.mlp(3, new int[]{5, 4}, new Activation[]{Activation.TANH, Activation.RELU}, 2,
                 LossKind.MSE);
-        float[] p = new float[spec.parameterCount()];
+        float[] p = new float[Math.toIntExact(spec.parameterCount())];
         for (int k = 0; k < p.length; k++) {
             p[k] = (float) Math.sin(k + 0.5) * 0.7f;
         }
@@ -67,7 +67,7 @@ class ModelFileTest {
     void theNewerActivationsRoundTripUnderTheirCliNames() {
         NetworkSpec spec = NetworkSpec.mlp(3, new int[]{4, 3, 2},
                 new Activation[]{Activation.LEAKY_RELU, Activation.ELU, Activation.SOFTPLUS}, 2, LossKind.SOFTMAX_CE);
-        float[] p = new float[spec.parameterCount()];
+        float[] p = new float[Math.toIntExact(spec.parameterCount())];
         for (int k = 0; k < p.length; k++) {
             p[k] = (float) Math.cos(k) * 0.5f;
         }
@@ -167,7 +167,7 @@ class ModelFileTest {
     void inconsistentModelsAreRefused() {
         Consumer<JsonObject> keep = h -> { };
         Consumer<LinkedHashMap<String, float[]>> same = s -> { };
-        int count = sample(false, List.of()).spec().parameterCount();
+        int count = Math.toIntExact(sample(false, List.of()).spec().parameterCount());
         assertTrue(errorAfter(keep, s -> s.put("parameters", new float[7])).contains("has " + count
                 + " parameters but the \"parameters\" section holds 7"));
         assertTrue(errorAfter(keep, s -> s.remove("parameters")).contains("no \"parameters\" section"));

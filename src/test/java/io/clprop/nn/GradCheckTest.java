@@ -104,7 +104,7 @@ class GradCheckTest {
     @Test
     void aWrongGradientIsFlagged() {
         NetworkSpec spec = NetworkSpec.mlp(2, new int[]{2}, Activation.TANH, 2, LossKind.MSE);
-        double[] numeric = new double[spec.parameterCount()];
+        double[] numeric = new double[Math.toIntExact(spec.parameterCount())];
         for (int i = 0; i < numeric.length; i++) {
             numeric[i] = 0.1 * (i + 1);
         }

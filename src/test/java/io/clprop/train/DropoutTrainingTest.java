@@ -89,7 +89,7 @@ class DropoutTrainingTest {
         float rate = 0.1f;
         float[] before, grads, after;
         try (CpuBackend device = new CpuBackend(); Network net = new Network(device, spec, rows, rows);
-             Optimizer sgd = OptimizerConfig.sgd().create(device, spec.parameterCount())) {
+             Optimizer sgd = OptimizerConfig.sgd().create(device, Math.toIntExact(spec.parameterCount()))) {
             before = io.clprop.nn.Init.AUTO.parameters(spec, new org.apache.commons.math3.random.Well19937c(1));
             net.setParameters(before);
             Tensor x = device.allocate(rows, 17), y = device.allocateInt(rows), loss = device.allocate(1, 1);

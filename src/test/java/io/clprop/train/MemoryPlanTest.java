@@ -2,8 +2,10 @@ package io.clprop.train;
 
 import io.clprop.SyntheticData;
 import io.clprop.TestDevices;
+import io.clprop.backend.Backend;
 import io.clprop.backend.MemoryLimits;
 import io.clprop.backend.TransferStats;
+import io.clprop.backend.cpu.CpuBackend;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.data.Dataset;
 import io.clprop.nn.Activation;
@@ -15,6 +17,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.math.BigInteger;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -132,5 +138,123 @@ class MemoryPlanTest {
                 SyntheticData.blobs(9, 5, 3, 0.3, 2), 9);
         assertEquals(p.totalBytes(), p.byGroup().values().stream().mapToLong(Long::longValue).sum());
         assertEquals(3, p.byGroup().size(), p.byGroup().toString());
+    }
+
+    // ---- sizes past 32 bits -----------------------------------------------------------------------------
+
+    /** SGD, softmax-CE, no validation or test set: a plan simple enough to write out by hand below. */
+    private static TrainConfig plain(String hidden, int batch) {
+        int[] h = Arrays.stream(hidden.split(",")).mapToInt(Integer::parseInt).toArray();
+        return config(LossKind.SOFTMAX_CE, batch).toBuilder().hidden(h).activations(java.util.List.of(Activation.RELU))
+                .build();
+    }
+
+    /** Element counts of {@link #plain}'s buffers in BigInteger, apart from the plan's long arithmetic. */
+    private record Expected(BigInteger params, BigInteger floats, BigInteger ints, BigInteger widest) {
+        static Expected of(TrainConfig c, int n, int d, int classes, int maxRows) {
+            BigInteger params = BigInteger.ZERO, activations = BigInteger.ZERO, widest = BigInteger.ZERO;
+            long in = d;
+            int[] widths = Arrays.copyOf(c.hidden(), c.hidden().length + 1);
+            widths[widths.length - 1] = classes;
+            for (int w : widths) {
+                params = params.add(BigInteger.valueOf(in + 1).multiply(BigInteger.valueOf(w)));
+                BigInteger rows = BigInteger.valueOf(maxRows).multiply(BigInteger.valueOf(w));
+                activations = activations.add(rows.shiftLeft(1)); // outputs and gradients
+                widest = widest.max(rows);
+                in = w;
+            }
+            long b = c.batchSize();
+            BigInteger floats = BigInteger.valueOf((long) n * d)       // training features
+                    .add(params.shiftLeft(1))                            // parameters, gradients
+                    .add(BigInteger.valueOf(maxRows)).add(activations)   // row losses, layer buffers
+                    .add(BigInteger.valueOf(b * d))                      // batch features
+                    .add(BigInteger.valueOf((n + b - 1) / b + 1));       // step losses and flag
+            BigInteger ints = BigInteger.valueOf(n + b + n);             // labels, batch labels, permutation
+            return new Expected(params, floats, ints, widest.max(params));
+        }
+
+        BigInteger deviceBytes() {
+            return floats.add(ints).shiftLeft(2);
+        }
+
+        BigInteger heapBytes() {
+            return floats.shiftLeft(3).add(ints.shiftLeft(2));
+        }
+    }
+
+    /**
+     * Widths whose parameter count passes 2^31 (65536³ passes 2^33, and an int count wraps to 1638410, a
+     * plan of a few MiB): the plan's sizes are the true ones, and the refusal names the true buffer size.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"100000,100000", "2000000000", "65536,65536,65536"})
+    void overflowingWidthsAreCountedExactly(String hidden) {
+        Dataset train = SyntheticData.blobs(200, 13, 4, 0.3, 1);
+        TrainConfig c = plain(hidden, 16);
+        MemoryPlan p = plan(c, train, null, 16);
+        Expected want = Expected.of(c, 200, 13, 4, 16);
+        assertEquals(want.deviceBytes(), BigInteger.valueOf(p.totalBytes()));
+        assertEquals(want.heapBytes(), BigInteger.valueOf(p.totalBytes(MemoryLimits.Kind.JAVA_HEAP)));
+        assertEquals(want.params().shiftLeft(3), BigInteger.valueOf(p.byGroup().get("model")), "4 bytes × 2 buffers");
+
+        UserError e = assertThrows(UserError.class,
+                () -> p.check(new MemoryLimits("dev", Long.MAX_VALUE, Long.MAX_VALUE, "as reported")));
+        assertTrue(e.getMessage().contains(" need one buffer of " + want.widest() + " floats ("
+                + MemoryLimits.formatWords(want.widest().longValueExact()) + "); clprop's OpenCL buffers hold at most "
+                + Integer.MAX_VALUE + " elements"), e.getMessage());
+        assertTrue(e.getMessage().contains("; training needs " + MemoryPlan.sized(want.deviceBytes().longValueExact())
+                + " in all; "), e.getMessage());
+    }
+
+    @Test
+    void theCpuPathRefusesABufferPastTheJavaArrayLimit() {
+        Dataset train = SyntheticData.blobs(200, 13, 4, 0.3, 1);
+        TrainConfig c = plain("100000,100000", 16);
+        MemoryPlan p = plan(c, train, null, 16);
+        Expected want = Expected.of(c, 200, 13, 4, 16);
+        // An unlimited heap, so that only the array limit can refuse it.
+        UserError e = assertThrows(UserError.class, () -> p.check(MemoryLimits.javaHeap("cpu", Long.MAX_VALUE)));
+        assertEquals("too large: the parameters need one buffer of " + want.params() + " floats (37.3 GiB); the CPU "
+                + "path's arrays hold at most 2147483639; training needs " + MemoryPlan.sized(want.heapBytes()
+                .longValueExact()) + " of Java heap in all; use a smaller --hidden or --batch", e.getMessage());
+    }
+
+    /** Floats are doubles on the CPU path: the heap check counts 8 bytes for them, 4 for ints. */
+    @Test
+    void theCpuPathRefusesAPlanAboveTheMaximumHeap() {
+        Dataset train = SyntheticData.blobs(200, 13, 4, 0.3, 1);
+        TrainConfig c = plain("300,200", 16);
+        MemoryPlan p = plan(c, train, null, 16);
+        long heap = Expected.of(c, 200, 13, 4, 16).heapBytes().longValueExact();
+
+        UserError e = assertThrows(UserError.class, () -> p.check(MemoryLimits.javaHeap("cpu", heap - 1)));
+        String msg = e.getMessage();
+        assertTrue(msg.startsWith("not enough memory: training on the CPU path needs " + MemoryPlan.sized(heap)
+                + " of Java heap for data sets "), msg);
+        assertTrue(msg.contains("but the JVM's heap holds at most " + MemoryPlan.sized(heap - 1)
+                + " (Runtime.maxMemory(), set with -Xmx"), msg);
+        assertTrue(msg.contains("--train-limit") && msg.contains("-Xmx"), "says what to do: " + msg);
+        assertDoesNotThrow(() -> p.check(MemoryLimits.javaHeap("cpu", heap)), "exactly enough");
+    }
+
+    private static Backend open(String device) {
+        return device.equals("cpu") ? new CpuBackend() : TestDevices.openCl();
+    }
+
+    /** The trainer checks the plan on both backends before its first allocation or upload. */
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "opencl"})
+    void aTrainerRefusesAnOverflowingNetworkBeforeAllocating(String device) {
+        Dataset train = SyntheticData.blobs(200, 13, 4, 0.3, 1);
+        TrainConfig c = plain("65536,65536,65536", 16);
+        try (Backend b = open(device)) {
+            int buffers = b.liveBuffers();
+            TransferStats before = b.transfers().snapshot();
+            UserError e = assertThrows(UserError.class, () -> new Trainer(b, c, train, null).close());
+            assertTrue(e.getMessage().startsWith("too large: the parameters need one buffer of "
+                    + Expected.of(c, 200, 13, 4, 16).params() + " floats"), e.getMessage());
+            assertEquals(buffers, b.liveBuffers(), "nothing allocated");
+            assertEquals(0, b.transfers().since(before).hostToDeviceBytes(), "nothing uploaded");
+        }
     }
 }

@@ -1,15 +1,18 @@
 package io.clprop.backend.cpu;
 
 import io.clprop.backend.Backend;
+import io.clprop.backend.MemoryLimits;
 import io.clprop.backend.Shapes;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.Tensor.DType;
 import io.clprop.backend.TransferStats;
 import io.clprop.nn.Activation;
 import io.clprop.nn.DropoutMask;
+import io.clprop.util.UserError;
 
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 
@@ -56,18 +59,54 @@ public final class CpuBackend implements Backend {
 
     // ---- memory ---------------------------------------------------------------------------------------
 
+    /**
+     * The Java heap: a trainer's plan is checked against its maximum (and the array limit) before anything
+     * is allocated. Not capped by {@value MemoryLimits#PROPERTY}, which describes devices.
+     */
+    @Override
+    public Optional<MemoryLimits> memoryLimits() {
+        return Optional.of(MemoryLimits.javaHeap(description(), Runtime.getRuntime().maxMemory()));
+    }
+
     @Override
     public Tensor allocate(int rows, int cols) {
-        double[] data = new double[Math.multiplyExact(rows, cols)];
+        long elements = (long) rows * cols;
+        MemoryLimits.Kind.JAVA_HEAP.checkElements("a " + rows + "×" + cols + " tensor would", elements, false);
+        double[] data;
+        try {
+            data = new double[(int) elements];
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(rows + "×" + cols + " floats (" + MemoryLimits.format(8 * elements) + " as doubles)", e);
+        }
         live.add(data);
         return new Tensor(data, DType.FLOAT32, 0, rows, cols);
     }
 
     @Override
     public Tensor allocateInt(int length) {
-        int[] data = new int[length];
+        int[] data;
+        try {
+            data = new int[length];
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(length + " ints (" + MemoryLimits.formatWords(length) + ")", e);
+        }
         live.add(data);
         return new Tensor(data, DType.INT32, 0, length, 1);
+    }
+
+    /**
+     * The heap could not hold one more array: a one-line error with the sizes instead of the
+     * OutOfMemoryError. Catching it here is safe: the failed allocation is the one array that could not be
+     * made, nothing else is left half-done, and the caller's buffers become garbage once the error unwinds
+     * it. (A trainer's plan refuses runs larger than the heap's maximum before this; this covers what the
+     * plan cannot know, how much of the heap is already taken.)
+     */
+    private static UserError outOfMemory(String what, OutOfMemoryError e) {
+        Runtime rt = Runtime.getRuntime();
+        return new UserError("not enough memory: the CPU path could not allocate " + what + "; the JVM's heap "
+                + "holds at most " + MemoryLimits.format(rt.maxMemory()) + " (set with -Xmx; bin/clprop passes "
+                + "CLPROP_JAVA_OPTS to java), of which " + MemoryLimits.format(rt.totalMemory() - rt.freeMemory())
+                + " is in use; use a smaller run or a larger -Xmx", e);
     }
 
     @Override

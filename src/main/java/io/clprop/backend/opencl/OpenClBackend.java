@@ -229,7 +229,9 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public Tensor allocate(int rows, int cols) {
-        return new Tensor(newBuffer(Math.multiplyExact(rows, cols)), DType.FLOAT32, 0, rows, cols);
+        long elements = (long) rows * cols;
+        MemoryLimits.Kind.DEVICE.checkElements("a " + rows + "×" + cols + " tensor would", elements, false);
+        return new Tensor(newBuffer((int) elements), DType.FLOAT32, 0, rows, cols);
     }
 
     @Override
@@ -250,7 +252,8 @@ public final class OpenClBackend implements Backend {
         live.put(m, bytes);
         liveBytes += bytes;
         if (ZERO_FROM_HOST) {
-            clEnqueueWriteBuffer(queue, m, CL_TRUE, 0, bytes, Pointer.to(new byte[(int) bytes]), 0, null, null);
+            // As many zero words as the buffer holds: a byte array could not hold a buffer above 2 GiB.
+            clEnqueueWriteBuffer(queue, m, CL_TRUE, 0, bytes, Pointer.to(new int[(int) (bytes / 4)]), 0, null, null);
             transfers.hostToDevice(bytes);
             transfers.blockingWait();
         } else {

@@ -27,7 +27,7 @@ class OptimizerTest {
 
     private static double[] run(OptimizerConfig config) {
         try (CpuBackend cpu = new CpuBackend(CpuBackend.Precision.DOUBLE); Network net = new Network(cpu, SPEC, 1);
-             Optimizer opt = config.create(cpu, SPEC.parameterCount())) {
+             Optimizer opt = config.create(cpu, Math.toIntExact(SPEC.parameterCount()))) {
             net.setParameters(START);
             for (float[] g : GRADS) {
                 net.setGradients(g);
