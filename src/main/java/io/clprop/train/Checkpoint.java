@@ -87,19 +87,25 @@ public final class Checkpoint {
 
     /**
      * Reads a checkpoint for a run of {@code config} on {@code spec}: every setting must match except those
-     * of {@link #MAY_CHANGE}, or a one-line error names the first difference.
+     * of {@link #MAY_CHANGE}, or a one-line error names the first difference. Every value is then checked on
+     * the host ({@link CheckpointHeader}, the section set here, {@link TrainerStateCheck}): a checkpoint
+     * edited by hand, its checksum recomputed, is refused with a {@link UserError} naming the file and the
+     * field before anything of it reaches the device.
+     *
+     * @param optimizerState the names of the run's optimizer state buffers, the sections it must find
      */
     public static Loaded read(Path file, TrainConfig config, NetworkSpec spec, int trainSamples,
-                              long trainFingerprint) {
+                              long trainFingerprint, List<String> optimizerState) {
         ClpropFile f = ClpropFile.read(file, MAGIC, "checkpoint");
-        JsonObject h = f.header();
+        CheckpointHeader h = new CheckpointHeader(file, f.header());
+        TrainerStateCheck.Shape shape = TrainerStateCheck.Shape.of(config, spec, trainSamples, optimizerState);
         try {
-            String network = h.get("network").getAsString();
+            String network = h.string("network");
             if (!network.equals(spec.describe())) {
                 throw new UserError(file + ": the checkpoint is of a " + network + " network, this run builds "
                         + spec.describe());
             }
-            JsonObject saved = h.getAsJsonObject("config");
+            JsonObject saved = h.object("config");
             JsonObject asked = ConfigJson.toJson(config);
             List<String> changes = new ArrayList<>();
             for (Map.Entry<String, JsonElement> e : asked.entrySet()) {
@@ -117,44 +123,85 @@ public final class Checkpoint {
                             + "--target-loss, --lr and --schedule may change)");
                 }
             }
-            int samples = h.get("train_samples").getAsInt();
+            long samples = h.integer("train_samples", 0, Integer.MAX_VALUE);
             if (samples != trainSamples) {
                 throw new UserError(file + ": the checkpoint's run trained on " + samples + " samples, this one on "
                         + trainSamples);
             }
             // Absent in checkpoints written before it was recorded: those are taken on trust, as they were.
-            JsonElement crc = h.get("train_crc32");
-            if (crc != null && crc.getAsLong() != trainFingerprint) {
+            Long crc = h.optionalInteger("train_crc32", 0, 0xFFFFFFFFL);
+            if (crc != null && crc != trainFingerprint) {
                 throw new UserError(file + ": the checkpoint's run trained on other data (same sample count, other "
-                        + "values: CRC-32 " + Long.toHexString(crc.getAsLong()) + ", this run's "
+                        + "values: CRC-32 " + Long.toHexString(crc) + ", this run's "
                         + Long.toHexString(trainFingerprint) + "); resume with the same --data, --train-limit, "
                         + "--standardize and --missing");
             }
-            List<String> stateNames = new ArrayList<>();
+            checkSections(file, f, shape);
             List<float[]> state = new ArrayList<>();
-            for (String name : f.f32Sections().keySet()) {
-                if (!name.equals("parameters") && !name.equals("best_parameters")) {
-                    stateNames.add(name);
-                    state.add(f.f32(name));
-                }
+            for (String name : optimizerState) {
+                state.add(f.f32(name));
             }
-            List<EpochMetrics> history = new ArrayList<>();
-            for (JsonElement e : h.getAsJsonArray("history")) {
-                history.add(MetricsJson.epochFromJson(e.getAsJsonObject()));
+            TrainerState s = new TrainerState((int) h.integer("epochs_done", 0, Integer.MAX_VALUE),
+                    h.integer("global_step", 0, Long.MAX_VALUE), f.f32("parameters"), List.copyOf(optimizerState),
+                    state, h.integer("optimizer_steps", 0, Long.MAX_VALUE), h.base64("rng", RngState.MAX_BASE64),
+                    f.i32("order"), f.f32("best_parameters"),
+                    h.numberOrNull("best_validation_loss", Double.POSITIVE_INFINITY),
+                    (int) h.integer("best_epoch", 0, Integer.MAX_VALUE),
+                    (int) h.integer("epochs_since_best", 0, Integer.MAX_VALUE), h.history("history"));
+            try {
+                TrainerStateCheck.check(s, shape);
+            } catch (TrainerStateCheck.Invalid e) {
+                throw new UserError(file + ": checkpoint " + e.getMessage());
             }
-            JsonElement best = h.get("best_validation_loss");
-            return new Loaded(new TrainerState(h.get("epochs_done").getAsInt(), h.get("global_step").getAsLong(),
-                    f.f32("parameters"), stateNames, state, h.get("optimizer_steps").getAsLong(),
-                    Base64.getDecoder().decode(h.get("rng").getAsString()), f.i32("order"),
-                    f.f32Sections().get("best_parameters"),
-                    best == null || best.isJsonNull() ? Double.POSITIVE_INFINITY : best.getAsDouble(),
-                    h.get("best_epoch").getAsInt(), h.get("epochs_since_best").getAsInt(), history), changes);
+            return new Loaded(s, changes);
         } catch (UserError e) {
             throw e;
         } catch (RuntimeException e) {
-            // A header that passed the checksum but lacks a field: written by another version, or by hand.
-            throw new UserError(file + ": not a complete clprop checkpoint (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+            // Every field is checked as it is read, so this is a case no check foresaw: still bad input.
+            throw h.unforeseen();
         }
+    }
+
+    /**
+     * The sections must be exactly those the run writes, each of its type: parameters, the optimizer's state
+     * buffers, best_parameters with early stopping (f32), and order (i32).
+     */
+    private static void checkSections(Path file, ClpropFile f, TrainerStateCheck.Shape shape) {
+        List<String> f32 = new ArrayList<>();
+        f32.add("parameters");
+        f32.addAll(shape.optimizerState());
+        if (shape.earlyStopping()) {
+            f32.add("best_parameters");
+        }
+        List<String> i32 = List.of("order");
+        for (String name : f32) {
+            expect(file, name, f.f32(name) != null, ClpropFile.F32, f.i32(name) != null, shape);
+        }
+        for (String name : i32) {
+            expect(file, name, f.i32(name) != null, ClpropFile.I32, f.f32(name) != null, shape);
+        }
+        List<String> all = new ArrayList<>(f32);
+        all.addAll(i32);
+        java.util.Set<String> present = new java.util.LinkedHashSet<>(f.f32Sections().keySet());
+        present.addAll(f.i32Sections().keySet());
+        for (String name : present) {
+            if (!all.contains(name)) {
+                throw new UserError(file + ": checkpoint section \"" + name + "\": not one the run keeps (it keeps "
+                        + String.join(", ", all) + ")");
+            }
+        }
+    }
+
+    private static void expect(Path file, String name, boolean present, String type,
+                               boolean asOtherType, TrainerStateCheck.Shape shape) {
+        if (present) {
+            return;
+        }
+        String why = name.equals("parameters") ? "the network's weights"
+                : name.equals("best_parameters") ? "the run uses early stopping"
+                : name.equals("order") ? "the batch order"
+                : shape.optimizer() + " keeps " + String.join(", ", shape.optimizerState());
+        throw new UserError(file + ": checkpoint section \"" + name + "\": " + (asOtherType ? "not of type " + type
+                : "missing") + " (" + why + ")");
     }
 }

@@ -13,12 +13,6 @@ import io.clprop.nn.optim.Optimizer;
 import org.apache.commons.math3.random.Well19937c;
 import org.apache.commons.math3.util.MathArrays;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -278,7 +272,8 @@ public final class Trainer implements AutoCloseable {
      * the epoch count (empty: the run continues exactly as if never interrupted).
      */
     public List<String> resume(java.nio.file.Path file) {
-        Checkpoint.Loaded loaded = Checkpoint.read(file, config, spec, train.size, trainFingerprint());
+        Checkpoint.Loaded loaded = Checkpoint.read(file, config, spec, train.size, trainFingerprint(),
+                optimizer.stateNames());
         restore(loaded.state());
         return loaded.changes();
     }
@@ -443,34 +438,29 @@ public final class Trainer implements AutoCloseable {
     public TrainerState snapshot() {
         List<float[]> state = readState();
         return new TrainerState(epochsDone, globalStep, network.parameters(), optimizer.stateNames(), state,
-                optimizer.steps(), serialize(rng), order.clone(), bestParams == null ? null : backend.read(bestParams),
+                optimizer.steps(), RngState.write(rng), order.clone(), bestParams == null ? null : backend.read(bestParams),
                 bestValidationLoss, bestEpoch, epochsSinceBest, List.copyOf(history));
     }
 
-    /** Continues from {@code s}, taken by a trainer with the same configuration and data. */
+    /**
+     * Continues from {@code s}, taken by a trainer with the same configuration and data. The state is
+     * checked whole ({@link TrainerStateCheck}) before any of it is written to the device: its batch order
+     * becomes the gather kernel's row indices, its arrays the sizes of writes.
+     *
+     * @throws IllegalArgumentException naming the value this run cannot continue from
+     */
     public void restore(TrainerState s) {
-        if (s.parameters().length != spec.parameterCount()) {
-            throw new IllegalArgumentException("the checkpoint has " + s.parameters().length + " parameters, this "
-                    + "network " + spec.parameterCount());
-        }
-        if (!s.optimizerStateNames().equals(optimizer.stateNames())) {
-            throw new IllegalArgumentException("the checkpoint's optimizer state " + s.optimizerStateNames()
-                    + " does not match " + config.optimizer().kind().cliName + "'s " + optimizer.stateNames());
-        }
-        if (s.order().length != order.length) {
-            throw new IllegalArgumentException("the checkpoint shuffled " + s.order().length + " training samples, "
-                    + "this run has " + order.length);
-        }
-        if ((s.bestParameters() == null) != (bestParams == null)) {
-            throw new IllegalArgumentException("the checkpoint was " + (bestParams == null ? "" : "not ")
-                    + "taken with early stopping (--patience)");
+        try {
+            TrainerStateCheck.check(s, TrainerStateCheck.Shape.of(config, spec, train.size, optimizer.stateNames()));
+        } catch (TrainerStateCheck.Invalid e) {
+            throw new IllegalArgumentException("checkpoint state " + e.getMessage());
         }
         network.setParameters(s.parameters());
         for (int i = 0; i < s.optimizerState().size(); i++) {
             backend.write(optimizer.state().get(i), s.optimizerState().get(i));
         }
         optimizer.setSteps(s.optimizerSteps());
-        restoreRng(s.rngState());
+        rng = RngState.read(s.rngState());
         System.arraycopy(s.order(), 0, order, 0, order.length);
         if (bestParams != null) {
             backend.write(bestParams, s.bestParameters());
@@ -484,32 +474,6 @@ public final class Trainer implements AutoCloseable {
         history.addAll(s.history());
         // A run that had stopped early was checkpointed after its best weights were restored.
         stoppedEarly = config.patience() > 0 && epochsSinceBest >= config.patience();
-    }
-
-    private static byte[] serialize(Well19937c g) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    /**
-     * The generator as serialized by {@link #serialize}. The filter admits only commons-math's generator
-     * classes and int arrays, so a crafted checkpoint cannot make the stream build other objects.
-     */
-    private void restoreRng(byte[] state) {
-        Well19937c saved;
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(state))) {
-            in.setObjectInputFilter(java.io.ObjectInputFilter.Config.createFilter(
-                    "maxdepth=4;maxarray=1000;org.apache.commons.math3.random.*;[I;!*"));
-            saved = (Well19937c) in.readObject();
-        } catch (IOException | ClassNotFoundException | ClassCastException e) {
-            throw new IllegalArgumentException("the checkpoint's random generator state is unreadable: " + e.getMessage());
-        }
-        rng = saved;
     }
 
     @Override
