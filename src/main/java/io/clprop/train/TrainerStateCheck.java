@@ -17,7 +17,7 @@ final class TrainerStateCheck {
     }
 
     /** What the run expects of a state: the network's size, the optimizer's buffers, the data and batching. */
-    record Shape(String network, int parameterCount, String optimizer, List<String> optimizerState,
+    record Shape(String network, long parameterCount, String optimizer, List<String> optimizerState,
                  boolean earlyStopping, boolean validation, int trainSamples, int stepsPerEpoch) {
 
         static Shape of(TrainConfig config, NetworkSpec spec, int trainSamples, List<String> optimizerState) {

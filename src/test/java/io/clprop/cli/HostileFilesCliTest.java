@@ -44,7 +44,7 @@ class HostileFilesCliTest {
     @BeforeAll
     static void aGoodModel() throws IOException {
         NetworkSpec spec = NetworkSpec.mlp(3, new int[]{4}, new Activation[]{Activation.TANH}, 2, LossKind.SOFTMAX_CE);
-        float[] p = new float[spec.parameterCount()];
+        float[] p = new float[Math.toIntExact(spec.parameterCount())];
         Arrays.fill(p, 0.25f);
         Path good = shared.resolve("good.model");
         new ModelFile(spec, p, null, List.of("no", "yes"), List.of("a", "b", "c"), null).write(good);
