@@ -30,6 +30,8 @@ public final class Main implements Runnable {
      * of megabytes. The start is kept, since it names the file or option.
      */
     static final int MAX_MESSAGE = 500;
+    /** Detail lines (a build log) shown after an error's one-line message. */
+    static final int MAX_DETAIL_LINES = 40;
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces for errors.")
@@ -70,8 +72,10 @@ public final class Main implements Runnable {
                 err.println("clprop: " + shown(ex.getMessage()));
                 return EXIT_DIVERGED;
             }
-            if (ex instanceof UserError) {
-                err.println("clprop: error: " + shown(ex.getMessage()));
+            if (ex instanceof UserError u) {
+                err.println("clprop: error: " + shown(u.headline()));
+                // Details (a kernel's build log) follow on lines of their own, each cut like a message.
+                u.details().stream().limit(MAX_DETAIL_LINES).forEach(line -> err.println("    " + shown(line)));
                 return EXIT_USAGE;
             }
             err.println("clprop: internal error: " + ex.getClass().getSimpleName() + ": " + shown(ex.getMessage())

@@ -40,12 +40,14 @@ public final class IdxReader {
                 throw new UserError(file + ": invalid image size " + rows + "x" + cols
                         + " in header, rows and columns must be positive");
             }
-            long total = (long) count * rows * cols;
-            if (total > MAX_ELEMENTS) {
+            // Three 31-bit sizes can overflow even a long (2^93): the product is taken exactly.
+            java.math.BigInteger total = java.math.BigInteger.valueOf(count).multiply(java.math.BigInteger.valueOf(rows))
+                    .multiply(java.math.BigInteger.valueOf(cols));
+            if (total.compareTo(java.math.BigInteger.valueOf(MAX_ELEMENTS)) > 0) {
                 throw new UserError(file + ": header claims " + count + " images of " + rows + "x" + cols
                         + " = " + total + " pixels, more than one array can hold");
             }
-            byte[] bytes = readExactly(file, in, (int) total, "pixel data");
+            byte[] bytes = readExactly(file, in, total.intValueExact(), "pixel data");
             return new Images(count, rows, cols, scaleToUnit(bytes));
         });
     }

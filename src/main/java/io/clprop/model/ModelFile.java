@@ -249,6 +249,13 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
             throw err.of("the network " + describe(inputs, layers) + " has " + parameterCount
                     + " parameters but the \"parameters\" section holds " + params.length);
         }
+        // clprop never saves a diverged run (training stops before anything is written), so a NaN or infinite
+        // weight is damage; used, it would turn every prediction into NaN without a word.
+        for (int i = 0; i < params.length; i++) {
+            if (!Float.isFinite(params[i])) {
+                throw err.of("section \"parameters\": value " + params[i] + " at position " + i + " is not finite");
+            }
+        }
         NetworkSpec spec = new NetworkSpec(inputs, layers, loss);
 
         List<String> names = new ArrayList<>();

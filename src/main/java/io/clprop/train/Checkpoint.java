@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.clprop.model.ClpropFile;
 import io.clprop.nn.NetworkSpec;
+import io.clprop.util.Excerpt;
 import io.clprop.util.UserError;
 
 import java.nio.file.Path;
@@ -102,7 +103,7 @@ public final class Checkpoint {
         try {
             String network = h.string("network");
             if (!network.equals(spec.describe())) {
-                throw new UserError(file + ": the checkpoint is of a " + network + " network, this run builds "
+                throw new UserError(file + ": the checkpoint is of a " + Excerpt.of(network) + " network, this run builds "
                         + spec.describe());
             }
             JsonObject saved = h.object("config");
@@ -114,11 +115,12 @@ public final class Checkpoint {
                 if (was == null || !e.getValue().toString().equals(was.toString())) {
                     if (was != null && MAY_CHANGE.contains(e.getKey())) {
                         if (!e.getKey().equals("epochs")) {
-                            changes.add(e.getKey() + " " + was + " → " + e.getValue());
+                            changes.add(e.getKey() + " " + Excerpt.of(was.toString()) + " → " + e.getValue());
                         }
                         continue;
                     }
-                    throw new UserError(file + ": the checkpoint was taken with " + e.getKey() + " " + was
+                    throw new UserError(file + ": the checkpoint was taken with " + e.getKey() + " "
+                            + (was == null ? "none" : Excerpt.of(was.toString()))
                             + ", this run has " + e.getValue() + " (a resumed run keeps its settings; only --epochs, "
                             + "--target-loss, --lr and --schedule may change)");
                 }

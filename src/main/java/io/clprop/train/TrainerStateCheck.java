@@ -41,10 +41,11 @@ final class TrainerStateCheck {
             throw new Invalid("optimizer state", s.optimizerStateNames() + ", " + shape.optimizer() + " keeps "
                     + shape.optimizerState());
         }
-        // Any float is a possible optimizer state (a momentum or a moment estimate); a non-finite one makes
-        // the next update's weights non-finite, which the divergence check reports. Only the length matters.
+        // A non-finite momentum or moment estimate makes that step's weights non-finite (every update adds a
+        // multiple of it), and the divergence check stops such a run before its checkpoint is written: so in a
+        // checkpoint with finite weights a non-finite state is damage, refused like a damaged weight.
         for (int i = 0; i < s.optimizerState().size(); i++) {
-            weights(s.optimizerStateNames().get(i), s.optimizerState().get(i), shape, false);
+            weights(s.optimizerStateNames().get(i), s.optimizerState().get(i), shape, true);
         }
         if ((s.bestParameters() != null) != shape.earlyStopping()) {
             throw new Invalid(section("best_parameters"), shape.earlyStopping()

@@ -60,6 +60,12 @@ class CrashResumeTest {
                 midWrite++;
                 continue;
             }
+            // Most kills wait for the first checkpoint, so that resumes happen however slow the machine is
+            // (a loaded machine can take longer than the random delay to finish an epoch); every fourth may
+            // land before it, which is a restart from scratch.
+            if (kills < 10 && !pauseInWrite && !resume && attempt % 4 != 0) {
+                waitForCheckpoint(ckpt, p);
+            }
             if (kills < 10 && !pauseInWrite && !p.waitFor(200 + random.nextInt(2500), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly().waitFor();
                 kills++;
@@ -93,6 +99,14 @@ class CrashResumeTest {
             pb.environment().put("CLPROP_FAULT_PAUSE_BEFORE_RENAME_MS", "3000");
         }
         return pb.start();
+    }
+
+    /** Waits until the run has written its first checkpoint (or has ended). */
+    private static void waitForCheckpoint(Path ckpt, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && p.isAlive() && !Files.exists(ckpt)) {
+            Thread.sleep(20);
+        }
     }
 
     /** Waits until a checkpoint's temporary file appears (the write is then paused before its rename). */

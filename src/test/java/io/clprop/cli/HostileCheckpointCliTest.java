@@ -114,6 +114,8 @@ class HostileCheckpointCliTest {
                 "section \"parameters\": value NaN at position 7 is not finite"));
         c.add(new Case("best parameter infinite", f -> f.f32.get("best_parameters")[0] = Float.NEGATIVE_INFINITY,
                 "section \"best_parameters\": value -Infinity at position 0 is not finite"));
+        c.add(new Case("adam moment NaN", f -> f.f32.get("adam_m")[3] = Float.NaN,
+                "section \"adam_m\": value NaN at position 3 is not finite"));
         // Header integers: counts and positions the trainer continues from.
         c.add(header("epochs_done", -1, "field \"epochs_done\": -1 is outside 0.."));
         c.add(header("epochs_done", new BigDecimal("1e30"), "field \"epochs_done\": 1E+30 is outside 0.."));

@@ -121,6 +121,18 @@ class IdxReaderTest {
         assertUserError(() -> IdxReader.readLabels(file), file.toString(), "truncated", "found 3");
     }
 
+    @Test
+    void dimensionsWhoseProductOverflowsALongAreRefused() {
+        // 2^31−1 images of 2^31−1 × 2^31−1 pixels: about 2^93, which wraps even a long (to a small positive
+        // number here) and once slipped past the size check into a negative read length. Found by the fuzz test.
+        int max = Integer.MAX_VALUE;
+        Path file = writeRaw(dir.resolve(IMAGES), idx(0x08, new int[] {max, max, max}, new byte[4]));
+        assertUserError(() -> IdxReader.readImages(file), file.toString(), "more than one array can hold");
+        Path wrapsPositive = writeRaw(dir.resolve(IMAGES), idx(0x08, new int[] {1 << 20, 1 << 21, 1 << 23},
+                new byte[4]));
+        assertUserError(() -> IdxReader.readImages(wrapsPositive), wrapsPositive.toString(), "more than one array can hold");
+    }
+
     @ParameterizedTest(name = "gzip={0}")
     @ValueSource(booleans = {false, true})
     void trailingBytes(boolean gz) {

@@ -56,14 +56,14 @@ class ModelFileFuzzTest {
         trained.addProperty("epochs", 1);
         trained.addProperty("test_accuracy", 0.75);
         trained.addProperty("device", "cpu");
-        ModelFile a = new ModelFile(csv, weights(r, csv.parameterCount()),
+        ModelFile a = new ModelFile(csv, weights(r, Math.toIntExact(csv.parameterCount())),
                 new Standardizer(new float[]{1, -2, 0.5f, 3}, new float[]{0.5f, 2, 1, 0.25f}),
                 List.of("setosa", "versicolor", "virginica"), List.of("sepal_length", "sepal_width", "petal", "x"),
                 new FeatureFill(FeatureFill.Policy.MEAN, new float[]{0.1f, 0.2f, 0.3f, 0.4f}), trained);
         // An IDX-like model: positions only, no standardisation, two hidden layers, MSE.
         NetworkSpec idx = NetworkSpec.mlp(6, new int[]{3, 2}, new Activation[]{Activation.TANH, Activation.SIGMOID},
                 4, LossKind.MSE);
-        ModelFile b = new ModelFile(idx, weights(r, idx.parameterCount()), null, List.of(), new JsonObject());
+        ModelFile b = new ModelFile(idx, weights(r, Math.toIntExact(idx.parameterCount())), null, List.of(), new JsonObject());
         bases = List.of(a.toContainer().toBytes(), b.toContainer().toBytes());
         for (byte[] base : bases) {
             Path p = dir.resolve("base.clprop");

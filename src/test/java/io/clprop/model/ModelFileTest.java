@@ -185,6 +185,10 @@ class ModelFileTest {
         assertTrue(errorAfter(keep, s -> s.put("feature_std", new float[]{1, 0, 1})).contains("std 0.0 is not a positive number"));
         assertTrue(errorAfter(keep, s -> s.put("feature_mean", new float[]{1, 2})).contains("hold 2/3 values for 3 inputs"));
         assertTrue(errorAfter(h -> h.addProperty("standardized", false), same).contains("standardized=false"));
+        for (float bad : new float[]{Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            assertTrue(errorAfter(keep, s -> s.get("parameters")[2] = bad).contains("section \"parameters\": value "
+                    + bad + " at position 2 is not finite"), "a damaged weight is refused, not predicted with: " + bad);
+        }
     }
 
     static Consumer<JsonObject> features(Consumer<com.google.gson.JsonArray> edit) {

@@ -82,8 +82,8 @@ public final class ProgramCache {
             clReleaseProgram(p);
             ClObjectCounts.released(ClObjectCounts.Kind.PROGRAM);
             // JOCL's message repeats the whole log; the status name is what belongs on the first line.
-            throw new UserError(buildFailure(file, options, new BuildLog(parts, List.of(sources)),
-                    CL.stringFor_errorCode(e.getStatus()), log));
+            throw buildFailure(file, options, new BuildLog(parts, List.of(sources)),
+                    CL.stringFor_errorCode(e.getStatus()), log);
         }
         return p;
     }
@@ -92,23 +92,24 @@ public final class ProgramCache {
     static final int LOG_LINES_SHOWN = 20;
 
     /**
-     * The message for a program that did not build: a first line naming the kernel file, the device, the
-     * options and the status, then the driver's build log with positions in clprop's files (indented, its
-     * first {@link #LOG_LINES_SHOWN} lines).
+     * The error for a program that did not build: a first line naming the kernel file, the device, the
+     * options and the status, and as its details the driver's build log with positions in clprop's files
+     * (indented, its first {@link #LOG_LINES_SHOWN} lines).
      */
-    String buildFailure(String file, String options, BuildLog sources, String status, String log) {
+    UserError buildFailure(String file, String options, BuildLog sources, String status, String log) {
         StringBuilder sb = new StringBuilder("kernels/" + file + " failed to build on " + device.summary()
                 + " with options '" + options + "' (" + status + ")");
         int total = BuildLog.lineCount(log);
         if (total == 0) {
-            return sb.append("; the driver gave no build log").toString();
+            return new UserError(sb.append("; the driver gave no build log").toString());
         }
         sb.append("; the driver's build log").append(total > LOG_LINES_SHOWN
                 ? " (first " + LOG_LINES_SHOWN + " of " + total + " lines)" : "").append(':');
+        List<String> lines = new java.util.ArrayList<>();
         for (String line : sources.lines(log, LOG_LINES_SHOWN)) {
-            sb.append("\n    ").append(line);
+            lines.add(line);
         }
-        return sb.toString();
+        return new UserError(sb.toString(), lines);
     }
 
     private String buildLog(cl_program p) {
