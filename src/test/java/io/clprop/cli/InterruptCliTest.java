@@ -131,7 +131,9 @@ class InterruptCliTest {
     }
 
     static void signal(Process p, String signal) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+        // perl's kill, as perl starts the child anyway (a minimal Debian has perl but not always procps' kill).
+        Process kill = new ProcessBuilder("perl", "-e", "kill($ARGV[0], $ARGV[1]) == 1 or die \"kill: $!\"", signal,
+                Long.toString(p.pid())).inheritIO().start();
         assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
         assertEquals(0, kill.exitValue(), "kill -" + signal);
     }
