@@ -1,5 +1,6 @@
 package io.clprop;
 
+import io.clprop.backend.opencl.ClDevice;
 import io.clprop.backend.opencl.ClDevices;
 import io.clprop.backend.opencl.GemmConfig;
 import io.clprop.backend.opencl.OpenClBackend;
@@ -13,7 +14,10 @@ import java.nio.file.Files;
 /**
  * Opens the OpenCL device for tests. Outside CI a machine without OpenCL skips device tests; in CI
  * (CI=true) a missing device or data set fails them, so device tests can never silently not run there.
- * The device is chosen by CLPROP_TEST_DEVICE (a device number, default 0).
+ * The device is chosen by CLPROP_TEST_DEVICE (a device number, default 0). CLPROP_TEST_PLATFORM, set by
+ * bin/test's pass on a second driver, names the platform that device must belong to (a part of its
+ * CL_PLATFORM_NAME, e.g. "rusticl"): a pass run for one driver then fails, in CI or not, rather than skips or
+ * runs on another when that driver shows no device.
  */
 public final class TestDevices {
     private TestDevices() {
@@ -27,14 +31,26 @@ public final class TestDevices {
         return openCl(GemmConfig.DEFAULT);
     }
 
+    /** The platform the test device must belong to (CLPROP_TEST_PLATFORM), or null for any. */
+    public static String requiredPlatform() {
+        String p = System.getenv("CLPROP_TEST_PLATFORM");
+        return p == null || p.isBlank() ? null : p;
+    }
+
     /** The test device with another gemm block shape (compiled with other -D defines). */
     public static OpenClBackend openCl(GemmConfig gemm) {
         int index = Integer.parseInt(System.getenv().getOrDefault("CLPROP_TEST_DEVICE", "0"));
+        String platform = requiredPlatform();
         try {
-            return new OpenClBackend(ClDevices.byIndex(index), gemm);
+            ClDevice device = ClDevices.byIndex(index);
+            if (platform != null && !device.platformName().contains(platform)) {
+                Assertions.fail("CLPROP_TEST_PLATFORM=" + platform + " but the test device is " + device.summary());
+            }
+            return new OpenClBackend(device, gemm);
         } catch (UserError e) {
-            if (inCi()) {
-                Assertions.fail("CI=true and no OpenCL device: " + e.getMessage());
+            if (inCi() || platform != null) {
+                Assertions.fail((platform == null ? "CI=true" : "CLPROP_TEST_PLATFORM=" + platform)
+                        + " and no OpenCL device: " + e.getMessage());
             }
             Assumptions.abort("no OpenCL device (" + e.getMessage() + ")");
             throw e;

@@ -29,6 +29,14 @@ public final class ClDevices {
             "apt-get install -y " + LOADER_PACKAGE + " " + LOADER_DEV_PACKAGE + " " + CPU_DRIVER_PACKAGE;
     private static final String CPU_PATH_HINT = "--device cpu runs on the pure-Java path without OpenCL";
 
+    /**
+     * CL_DEVICE_TYPE_ALL as the OpenCL headers define it (CL/cl.h: 0xFFFFFFFF). JOCL's
+     * {@code CL.CL_DEVICE_TYPE_ALL} is -1L, all 64 bits of the cl_device_type bit field set; strict drivers
+     * (Mesa's rusticl) refuse the bits no device type defines with CL_INVALID_DEVICE_TYPE, so with JOCL's
+     * value such a platform looked empty.
+     */
+    static final long DEVICE_TYPE_ALL = 0xFFFFFFFFL;
+
     private static List<ClDevice> cached;
 
     private ClDevices() {
@@ -73,15 +81,22 @@ public final class ClDevices {
         cl_platform_id[] platforms = new cl_platform_id[count[0]];
         clGetPlatformIDs(platforms.length, platforms, null);
         List<ClDevice> out = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         for (cl_platform_id p : platforms) {
             int[] n = new int[1];
             try {
-                clGetDeviceIDs(p, CL_DEVICE_TYPE_ALL, 0, null, n);
+                clGetDeviceIDs(p, DEVICE_TYPE_ALL, 0, null, n);
             } catch (CLException e) {
-                continue; // CL_DEVICE_NOT_FOUND: a platform without devices
+                // CL_DEVICE_NOT_FOUND is a platform without devices (Mesa's drivers on a machine without
+                // their hardware). Anything else is the driver refusing the query: kept, so that a machine
+                // where every platform refuses it is told why rather than "no devices".
+                if (e.getStatus() != CL_DEVICE_NOT_FOUND) {
+                    refused.add(platformString(p, CL_PLATFORM_NAME) + ": " + CL.stringFor_errorCode(e.getStatus()));
+                }
+                continue;
             }
             cl_device_id[] ids = new cl_device_id[n[0]];
-            clGetDeviceIDs(p, CL_DEVICE_TYPE_ALL, ids.length, ids, null);
+            clGetDeviceIDs(p, DEVICE_TYPE_ALL, ids.length, ids, null);
             for (cl_device_id d : ids) {
                 out.add(new ClDevice(out.size(), p, d,
                         platformString(p, CL_PLATFORM_NAME), platformString(p, CL_PLATFORM_VERSION),
@@ -93,10 +108,17 @@ public final class ClDevices {
             }
         }
         if (out.isEmpty()) {
-            throw new UserError("OpenCL platforms found but no devices; install a driver, e.g. the CPU driver "
-                    + CPU_DRIVER_PACKAGE + " (apt-get install -y " + CPU_DRIVER_PACKAGE + "); " + CPU_PATH_HINT);
+            throw noDevices(refused);
         }
         return out;
+    }
+
+    /** Platforms but no device; {@code refused}: "platform: error" for each that refused the device query. */
+    static UserError noDevices(List<String> refused) {
+        String why = refused.isEmpty() ? ""
+                : " (the device query failed on " + String.join("; ", refused) + ")";
+        return new UserError("OpenCL platforms found but no devices" + why + "; install a driver, e.g. the CPU "
+                + "driver " + CPU_DRIVER_PACKAGE + " (apt-get install -y " + CPU_DRIVER_PACKAGE + "); " + CPU_PATH_HINT);
     }
 
     /** JOCL could not open libOpenCL.so: the loader (or its unversioned name) is missing or broken. */
