@@ -55,6 +55,41 @@ ensure_opencl() {
   opencl_present || install_packages "an OpenCL loader or platform" "${OPENCL_PACKAGES[@]}"
 }
 
+# A second OpenCL driver for bin/test: Mesa's rusticl on llvmpipe, which compiles kernels with another
+# compiler than PoCL (Mesa's SPIR-V → NIR → LLVM path). mesa-opencl-icd depends on libclc-15 (OpenCL C's
+# built-ins as SPIR-V, in /usr/lib/clc, where rusticl looks: "Libclc failed to load" otherwise) and
+# libllvmspirvlib15; they are named here so that a changed dependency shows in the install line. The package
+# also registers Mesa's Clover. Installing it does not move a user's default device: rusticl shows no device
+# unless RUSTICL_ENABLE names a driver (bin/test sets RUSTICL_ENABLE=llvmpipe for its own pass only), and
+# Clover none on a machine without a GPU it drives, so PoCL stays opencl:0.
+RUSTICL_PACKAGES=(mesa-opencl-icd libclc-15 libllvmspirvlib15)
+RUSTICL_LIBRARY=libRusticlOpenCL.so.1
+RUSTICL_LIBCLC=/usr/lib/clc/spirv64-mesa3d-.spv
+
+rusticl_present() {
+  ldconfig -p 2>/dev/null | grep -q "$RUSTICL_LIBRARY " && [ -f "$RUSTICL_LIBCLC" ]
+}
+
+# Installs rusticl if missing. As root (or in CI, where not being root is then a failure) it installs or
+# exits 2; otherwise it prints the install line and returns 1, and the caller leaves the pass out.
+ensure_rusticl() {
+  rusticl_present && return 0
+  if [ "$(id -u)" = 0 ] || [ "${CI:-}" = true ]; then
+    install_packages "Mesa's rusticl (the second OpenCL driver the tests run on)" "${RUSTICL_PACKAGES[@]}"
+    rusticl_present || { echo "clprop: ${RUSTICL_PACKAGES[*]} installed but $RUSTICL_LIBRARY or $RUSTICL_LIBCLC is missing" >&2; exit 2; }
+    return 0
+  fi
+  echo "clprop: Mesa's rusticl missing; install it with: sudo apt-get install -y ${RUSTICL_PACKAGES[*]}" >&2
+  return 1
+}
+
+# Prints a folder whose only vendor file is rusticl's: OCL_ICD_VENDORS=that folder makes rusticl the one
+# OpenCL platform of a process, so its devices are opencl:0.. whatever else is installed.
+rusticl_vendors() {
+  local dir="$CLPROP_HOME/target/rusticl-vendors"
+  mkdir -p "$dir" && echo "$RUSTICL_LIBRARY" > "$dir/rusticl.icd" && echo "$dir"
+}
+
 ensure_data() {
   [ -d "$DATA_DIR" ] || install_packages "the Fashion-MNIST data set ($DATA_DIR)" "$DATA_PACKAGE"
 }
