@@ -2,6 +2,7 @@ package io.clprop.verify;
 
 import io.clprop.TestDevices;
 import io.clprop.backend.opencl.ClDevice;
+import io.clprop.backend.opencl.DeviceLimits;
 import io.clprop.backend.opencl.GemmConfig;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.nn.Activation;
@@ -26,10 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <ul>
  *   <li>Register blocks (gemm.cl): the plain products and the fused backward kernels that share their
  *       code (dense_forward uses gemm_nt, whose block is fixed).</li>
- *   <li>Tiles (gemm_tiled.cl): the whole suite, since all six products come from that file; the GPU
- *       default, a small one (16×16 tiles, k chunks of 8, 2×2 per item: many edge tiles on the suite's
- *       shapes), and a non-square one with no power of two (24×40 tiles, k chunks of 5, 3×5 per item), which
- *       exercises the copies' index arithmetic and a chunk that never divides K evenly.</li>
+ *   <li>Tiles (gemm_tiled.cl): the whole suite, since all six products come from that file; the largest
+ *       default tile the device runs (the GPU default, 64×64, on PoCL), a small one (16×16 tiles, k chunks
+ *       of 8, 4×2 per item: many edge tiles on the suite's shapes), and a non-square one with no power of
+ *       two (24×40 tiles, k chunks of 5, 6×5 per item), which exercises the copies' index arithmetic and a
+ *       chunk that never divides K evenly. The last two have 32 items per group, which every device tested
+ *       allows (rusticl on llvmpipe allows no more).</li>
  * </ul>
  */
 class GemmConfigTest {
@@ -55,13 +58,21 @@ class GemmConfigTest {
     }
 
     @ParameterizedTest(name = "TSM={0} TSN={1} TSK={2} WPTM={3} WPTN={4}")
-    @CsvSource({"64,64,16,4,4", "16,16,8,2,2", "24,40,5,3,5"})
+    @CsvSource({"16,16,8,4,2", "24,40,5,6,5"})
     void everyTileShapePassesTheWholeSuite(int tsm, int tsn, int tsk, int wptm, int wptn) {
-        GemmConfig config = GemmConfig.tiled(tsm, tsn, tsk, wptm, wptn);
+        passesTheWholeSuite(GemmConfig.tiled(tsm, tsn, tsk, wptm, wptn));
+    }
+
+    @Test
+    void theDevicesDefaultTilePassesTheWholeSuite() {
+        passesTheWholeSuite(defaultTile(deviceUnderTest()));
+    }
+
+    private static void passesTheWholeSuite(GemmConfig.Tiled config) {
         long t0 = System.nanoTime();
         List<CheckResult> results;
         try (OpenClBackend device = TestDevices.openCl(config);
-             KernelCrossCheck check = new KernelCrossCheck(device, tsm * 1000 + tsk)) {
+             KernelCrossCheck check = new KernelCrossCheck(device, config.tsm() * 1000L + config.tsk())) {
             assertEquals("-cl-std=CL1.2 " + config.buildOptions(), device.buildOptions().get("gemm_tiled.cl"),
                     "the products come from gemm_tiled.cl");
             results = check.runSuite();
@@ -78,19 +89,21 @@ class GemmConfigTest {
     }
 
     /**
-     * A tiled build whose tile disagrees with the host's (-DTSM=32 -DWPTM=2: the same 16 rows of work-items,
-     * so the launch is accepted, but each group computes 32 rows of the 64 the host assigns it) leaves rows
-     * unwritten: every product form must fail on the larger shapes, and the kernels of other files pass.
+     * A tiled build whose tile disagrees with the host's (TSM and WPTM both halved, e.g. -DTSM=32 -DWPTM=2 for
+     * the 64×64 default: the same rows of work-items, so the launch is accepted, but each group computes half
+     * the rows the host assigns it) leaves rows unwritten: every product form must fail on the larger
+     * shapes, and the kernels of other files pass.
      */
     @Test
     void aWronglyBuiltTiledKernelFailsTheCrossCheck() {
         ClDevice d = deviceUnderTest();
+        GemmConfig.Tiled t = defaultTile(d);
         Set<String> failed = new TreeSet<>();
-        try (OpenClBackend wrong = new OpenClBackend(d, GemmConfig.GPU_DEFAULT,
-                Map.of("gemm_tiled.cl", "-DTSM=32 -DWPTM=2"));
+        try (OpenClBackend wrong = new OpenClBackend(d, t,
+                Map.of("gemm_tiled.cl", "-DTSM=" + t.tsm() / 2 + " -DWPTM=" + t.wptm() / 2));
              KernelCrossCheck check = new KernelCrossCheck(wrong, 7)) {
             for (int[] s : KernelCrossCheck.MATMUL_SHAPES) {
-                if (s[0] <= 32) {
+                if (s[0] <= t.tsm() / 2) {
                     continue; // every row lies in the part of the tile that is computed
                 }
                 List<CheckResult> rs = List.of(check.matmul(s[0], s[1], s[2], false, false),
@@ -112,17 +125,24 @@ class GemmConfigTest {
     }
 
     /**
-     * A build option that changes the tiled kernels' work-group shape without the host's (-DWPTM=2: 16×32
-     * items declared, 16×16 launched) is refused when the backend opens, naming both sizes, instead of
-     * every launch failing later.
+     * A build option that changes the tiled kernels' work-group shape without the host's (WPTM halved: twice
+     * the rows of items declared, e.g. 16×32 for the 64×64 default launched as 16×16) is refused when the
+     * backend opens, naming both sizes, instead of every launch failing later.
      */
     @Test
     void aWorkGroupMismatchIsRefusedWhenTheBackendOpens() {
         ClDevice d = deviceUnderTest();
+        GemmConfig.Tiled t = defaultTile(d);
+        long[] l = t.localSize();
         UserError e = assertThrows(UserError.class,
-                () -> new OpenClBackend(d, GemmConfig.GPU_DEFAULT, Map.of("gemm_tiled.cl", "-DWPTM=2")).close());
-        assertTrue(e.getMessage().contains("work-group as 16×32 items") && e.getMessage().contains("launches 16×16"),
-                e.getMessage());
+                () -> new OpenClBackend(d, t, Map.of("gemm_tiled.cl", "-DWPTM=" + t.wptm() / 2)).close());
+        assertTrue(e.getMessage().contains("work-group as " + l[0] + "×" + 2 * l[1] + " items")
+                && e.getMessage().contains("launches " + l[0] + "×" + l[1]), e.getMessage());
+    }
+
+    /** The largest of the default tiles the device runs (GemmConfig.GPU_CHAIN); every test device runs one. */
+    private static GemmConfig.Tiled defaultTile(ClDevice d) {
+        return GemmConfig.defaultTileFor(DeviceLimits.of(d)).orElseThrow();
     }
 
     private static ClDevice deviceUnderTest() {

@@ -1,5 +1,6 @@
 package io.clprop.backend.opencl;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +17,8 @@ import java.util.Optional;
  *       register block per item, launched with an explicit work-group size. The classic GPU scheme; the
  *       default on GPUs ({@link #defaultFor}).</li>
  * </ul>
- * A tuner ({@link GemmTuner}) may choose another shape of either kind per device.
+ * A tuner ({@link GemmTuner}) may choose another shape of either kind per device, from the search space
+ * {@link GemmSpace} generates for its limits.
  */
 public sealed interface GemmConfig permits GemmConfig.RegisterBlock, GemmConfig.Tiled {
     /** The default on CPUs: 4 rows × 2·float16, measured fastest on PoCL with AVX-512 (see shared/DESIGN.md). */
@@ -31,11 +33,16 @@ public sealed interface GemmConfig permits GemmConfig.RegisterBlock, GemmConfig.
     Tiled GPU_DEFAULT = new Tiled(64, 64, 16, 4, 4);
 
     /**
-     * For GPUs whose limits refuse {@link #GPU_DEFAULT}, tried in order: 32×32 tiles (8×8 = 64 items, 4.2 KB),
-     * then 16×16 tiles with k chunks of 8 (4×4 = 16 items, 1.1 KB). A device that takes neither gets
+     * For GPUs whose limits refuse {@link #GPU_DEFAULT}, tried in order: 32×32 tiles (8×8 = 64 items, 4.2 KB);
+     * 32×32 tiles with 8×4 per item (4×8 = 32 items, for devices that allow 32, such as a kernel on
+     * llvmpipe); 16×16 tiles with k chunks of 8 (4×4 = 16 items, 1.1 KB). A device that takes none gets
      * {@link #DEFAULT}, which needs neither local memory nor a work-group size.
      */
-    List<Tiled> GPU_FALLBACKS = List.of(new Tiled(32, 32, 16, 4, 4), new Tiled(16, 16, 8, 4, 4));
+    List<Tiled> GPU_FALLBACKS = List.of(new Tiled(32, 32, 16, 4, 4), new Tiled(32, 32, 16, 8, 4),
+            new Tiled(16, 16, 8, 4, 4));
+
+    /** {@link #GPU_DEFAULT}, then {@link #GPU_FALLBACKS}. */
+    List<Tiled> GPU_CHAIN = List.of(GPU_DEFAULT, GPU_FALLBACKS.get(0), GPU_FALLBACKS.get(1), GPU_FALLBACKS.get(2));
 
     static RegisterBlock registerBlock(int rm, int vw, int nv) {
         return new RegisterBlock(rm, vw, nv);
@@ -51,22 +58,45 @@ public sealed interface GemmConfig permits GemmConfig.RegisterBlock, GemmConfig.
     /** The -D defines that give the kernels this shape. */
     String buildOptions();
 
-    /** Why {@code device} cannot run this configuration, or empty when it can. */
-    Optional<String> unfitFor(ClDevice device);
+    /**
+     * Why the device cannot run this configuration, or empty when it can: the DEVICE rules of its family in
+     * {@link GemmSpace} (none for register blocks, which use no local memory and let the driver choose the
+     * work-group; for tiles the work-group's size in all and per dimension, and local memory).
+     */
+    default Optional<String> unfitFor(DeviceLimits device) {
+        return GemmSpace.unfit(this, device);
+    }
 
-    /** With no tuning result: the tiled default on GPUs (the first of the fallbacks that fits), else {@link #DEFAULT}. */
-    static GemmConfig defaultFor(ClDevice device) {
-        if (device.isGpu()) {
-            if (GPU_DEFAULT.unfitFor(device).isEmpty()) {
-                return GPU_DEFAULT;
-            }
-            for (Tiled t : GPU_FALLBACKS) {
+    /**
+     * With no tuning result: on GPUs {@link #GPU_DEFAULT} or the first of {@link #GPU_FALLBACKS} within the
+     * device's limits; elsewhere, or when no tile fits, {@link #DEFAULT}, which every device runs. So an
+     * untuned device never gets a configuration its limits refuse.
+     */
+    static GemmConfig defaultFor(DeviceLimits device) {
+        return defaultsFor(device).get(0);
+    }
+
+    /** The first tile of {@link #GPU_CHAIN} within the device's limits, whatever its type; empty if none fits. */
+    static Optional<Tiled> defaultTileFor(DeviceLimits device) {
+        return GPU_CHAIN.stream().filter(t -> t.unfitFor(device).isEmpty()).findFirst();
+    }
+
+    /**
+     * The untuned choices in order of preference, each within the device's limits, ending with
+     * {@link #DEFAULT}: {@link GemmTuner} falls back along them when a driver refuses a tiled kernel after
+     * building it (a kernel's own work-group limit, which only the build reveals).
+     */
+    static List<GemmConfig> defaultsFor(DeviceLimits device) {
+        List<GemmConfig> out = new ArrayList<>();
+        if (device.gpu()) {
+            for (Tiled t : GPU_CHAIN) {
                 if (t.unfitFor(device).isEmpty()) {
-                    return t;
+                    out.add(t);
                 }
             }
         }
-        return DEFAULT;
+        out.add(DEFAULT);
+        return List.copyOf(out);
     }
 
     /**
@@ -159,11 +189,6 @@ public sealed interface GemmConfig permits GemmConfig.RegisterBlock, GemmConfig.
             return "-DRM=" + rm + " -DVW=" + vw + " -DNV=" + nv;
         }
 
-        /** No local memory and no explicit work-group size: any device runs it. */
-        @Override
-        public Optional<String> unfitFor(ClDevice device) {
-            return Optional.empty();
-        }
     }
 
     /**
@@ -179,7 +204,7 @@ public sealed interface GemmConfig permits GemmConfig.RegisterBlock, GemmConfig.
         /**
          * Tiles must be whole register blocks (gemm_tiled.cl maps each item to a fixed set of rows and
          * columns). The bounds keep the accumulators within a GPU's registers (≤ 64 per item) and the tile
-         * within reason; devices' own limits are checked by {@link #unfitFor}.
+         * within reason; devices' own limits are checked by {@link #unfitFor} (GemmSpace's DEVICE rules).
          */
         public Tiled {
             String why = null;
@@ -226,20 +251,6 @@ public sealed interface GemmConfig permits GemmConfig.RegisterBlock, GemmConfig.
         @Override
         public String buildOptions() {
             return "-DTSM=" + tsm + " -DTSN=" + tsn + " -DTSK=" + tsk + " -DWPTM=" + wptm + " -DWPTN=" + wptn;
-        }
-
-        @Override
-        public Optional<String> unfitFor(ClDevice device) {
-            long[] l = localSize();
-            if (itemsPerGroup() > device.maxWorkGroupSize()) {
-                return Optional.of("a work-group of " + l[0] + "×" + l[1] + " = " + itemsPerGroup()
-                        + " items exceeds the device's maximum of " + device.maxWorkGroupSize());
-            }
-            if (localMemBytes() > device.localMemBytes()) {
-                return Optional.of(localMemBytes() + " bytes of local memory per work-group exceed the device's "
-                        + device.localMemBytes());
-            }
-            return Optional.empty();
         }
 
         private static long ceilDiv(long a, long b) {

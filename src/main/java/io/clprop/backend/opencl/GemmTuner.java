@@ -15,16 +15,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Random;
 import java.util.function.Consumer;
 
 /**
  * Chooses the matrix-multiply kernels' shape for a device: builds each candidate, times the products of the
  * reference network (dW = dZᵀ·X, dX = dZ·W, the forward X·Wᵀ, plus a square product), and keeps the
- * fastest. Candidates are register blocks (gemm.cl) and, on GPUs or when asked, tiles (gemm_tiled.cl). The
- * choice is cached in {@code ~/.cache/clprop/gemm-tuning.json} (or $CLPROP_CACHE_DIR) keyed by platform,
- * device and driver version; {@link #cachedOrDefault} reads it, and a device never tuned gets
- * {@link GemmConfig#defaultFor} (tiles on GPUs, the register block elsewhere).
+ * fastest. The candidates are a {@link Plan}: every family of {@link GemmSpace} (register blocks and tiles)
+ * generated for the device's {@link DeviceLimits}, so nothing the device would refuse is built, and sampled
+ * at random (seeded) down to a budget per family, as CLBlast's tuner samples a fraction of its space; the
+ * device's defaults and its cached choice are always among them. A candidate whose first timed round is
+ * more than {@link #CUTOFF}× slower than the best so far is not timed further.
+ *
+ * <p>The choice is cached in {@code ~/.cache/clprop/gemm-tuning.json} (or $CLPROP_CACHE_DIR) keyed by
+ * platform, device and driver version ({@link #key}), so a new driver goes untuned (its default) until
+ * tuned again; {@link #cachedOrDefault} reads it, and a device never tuned gets {@link GemmConfig#defaultFor}.
  *
  * <p>Cache entries: {@code {"kind": "register-block", "rm", "vw", "nv"}} or {@code {"kind": "tiled", "tsm",
  * "tsn", "tsk", "wptm", "wptn"}}; entries written before tiles existed have no kind and are register blocks.
@@ -32,22 +41,15 @@ import java.util.function.Consumer;
  * damaged or foreign file) reads as no cache, and the next tuning replaces it.
  */
 public final class GemmTuner {
-    /** Register blocks from 8 to 32 accumulators of float16 or float8, within AVX-512's 32 registers. */
-    public static final List<GemmConfig> BLOCK_CANDIDATES = List.of(
-            GemmConfig.DEFAULT, GemmConfig.registerBlock(8, 16, 1), GemmConfig.registerBlock(4, 16, 1),
-            GemmConfig.registerBlock(2, 16, 4), GemmConfig.registerBlock(6, 16, 2), GemmConfig.registerBlock(4, 8, 4),
-            GemmConfig.registerBlock(8, 8, 2));
-
     /**
-     * Tiles: the GPU default and the shapes around it that GPU GEMMs commonly settle on (Nugteren's tutorial
-     * and CLBlast's tuned databases): 128×128 tiles with 8×8 per item for large register files, 64×64 with
-     * 8×4 or 4×8, 32×32 with 2×2 for small ones, and k chunks of 8, 16 or 32. Those a device cannot run
-     * (work-group or local-memory limits) are skipped.
+     * Candidates per family timed by default. On PoCL (2 cores) a candidate costs a kernel build of 1–3 s
+     * while the kernel cache is cold, and its timing a fraction of a second (less when cut): 12 per family
+     * kept `clprop tune` at 71 s cold and 6 s warm on PoCL, 80 s on llvmpipe.
      */
-    public static final List<GemmConfig> TILED_CANDIDATES = List.of(
-            GemmConfig.GPU_DEFAULT, GemmConfig.tiled(64, 64, 8, 4, 4), GemmConfig.tiled(64, 64, 32, 4, 4),
-            GemmConfig.tiled(64, 64, 16, 8, 4), GemmConfig.tiled(64, 64, 16, 4, 8), GemmConfig.tiled(128, 128, 16, 8, 8),
-            GemmConfig.tiled(128, 64, 16, 8, 4), GemmConfig.tiled(32, 32, 16, 2, 2), GemmConfig.tiled(32, 32, 16, 4, 4));
+    public static final int DEFAULT_BUDGET = 12;
+
+    /** A candidate this many times slower than the best so far on its first round cannot win: stop timing it. */
+    static final double CUTOFF = 3.0;
 
     /** {m, n, k, form} products timed per candidate; form 0: A·B, 1: Aᵀ·B, 2: A·Bᵀ. */
     static final int[][] SHAPES = {{256, 784, 128, 1}, {128, 256, 128, 0}, {128, 256, 128, 1}, {128, 256, 784, 2},
@@ -74,40 +76,123 @@ public final class GemmTuner {
         return d.platformName() + " | " + d.name() + " | " + d.driverVersion();
     }
 
-    /** The candidates {@link #tune} times: tiles too on GPUs or when {@code withTiles}. */
-    public static List<GemmConfig> candidates(ClDevice device, boolean withTiles) {
-        List<GemmConfig> out = new ArrayList<>(BLOCK_CANDIDATES);
-        if (withTiles || device.isGpu()) {
-            out.addAll(TILED_CANDIDATES);
+    /**
+     * What {@link #tune} times on a device: per family its configurations, how many the device runs, how many
+     * are left after pruning, and those chosen to be timed ({@code timed}, in order: the device's defaults
+     * and its cached choice first, so that slow candidates meet a good time to be cut against early).
+     */
+    public record Plan(List<FamilyPlan> families, List<GemmConfig> timed) {
+    }
+
+    /** One family of a {@link Plan}. */
+    public record FamilyPlan(String family, int configurations, int fit, int kept, int timed) {
+    }
+
+    /**
+     * The plan for a device: every family generated for {@code limits}, then, per family, {@code always}
+     * (those of it that fit) and a random sample of the rest (seeded by {@code seed}) up to {@code budget}
+     * candidates; {@code budget} 0 times everything generated.
+     */
+    public static Plan plan(DeviceLimits limits, List<GemmConfig> always, int budget, long seed) {
+        if (budget < 0) {
+            throw new IllegalArgumentException("budget " + budget + " < 0");
         }
-        return out;
+        Random random = new Random(seed);
+        List<FamilyPlan> families = new ArrayList<>();
+        LinkedHashSet<GemmConfig> first = new LinkedHashSet<>();
+        for (GemmConfig c : always) {
+            if (c.unfitFor(limits).isEmpty()) {
+                first.add(c);
+            }
+        }
+        List<GemmConfig> rest = new ArrayList<>();
+        for (GemmSpace.Family<? extends GemmConfig> f : GemmSpace.FAMILIES) {
+            List<? extends GemmConfig> all = f.configurations();
+            List<GemmConfig> kept = new ArrayList<>(f.generate(limits));
+            int fit = (int) all.stream().filter(c -> c.unfitFor(limits).isEmpty()).count();
+            List<GemmConfig> mine = first.stream().filter(f.type()::isInstance).toList();
+            kept.removeAll(mine);
+            Collections.shuffle(kept, random);
+            int room = budget == 0 ? kept.size() : Math.max(0, Math.min(kept.size(), budget - mine.size()));
+            rest.addAll(kept.subList(0, room));
+            families.add(new FamilyPlan(f.name(), all.size(), fit, kept.size() + mine.size(), mine.size() + room));
+        }
+        List<GemmConfig> timed = new ArrayList<>(first);
+        timed.addAll(rest);
+        return new Plan(List.copyOf(families), List.copyOf(timed));
+    }
+
+    /** The plan {@code clprop tune} uses: the device's defaults and cached choice always, then the sample. */
+    public static Plan plan(ClDevice device, int budget, long seed) {
+        DeviceLimits limits = DeviceLimits.of(device);
+        List<GemmConfig> always = new ArrayList<>(GemmConfig.defaultsFor(limits));
+        cached(device, cacheFile()).ifPresent(c -> always.add(0, c));
+        return plan(limits, always, budget, seed);
     }
 
     /**
      * The tuned configuration for this device, or its default when it was never tuned, the cache is
-     * unreadable, or the cached choice no longer fits the device.
+     * unreadable, or the cached choice does not fit the device; in either case never one the device
+     * refuses: a tiled choice that does not build, or whose built kernels allow fewer items than it needs
+     * (CL_KERNEL_WORK_GROUP_SIZE, which only the build reveals), gives way to the next default. A register
+     * block needs no limits, so choosing one builds nothing.
      */
     public static GemmConfig cachedOrDefault(ClDevice d) {
-        return cachedOrDefault(d, cacheFile());
+        Path f = cacheFile();
+        Optional<GemmConfig> cached = cached(d, f);
+        if (cached.isPresent() && cached.get() instanceof GemmConfig.RegisterBlock
+                && GemmSpace.REGISTER_BLOCK.deviceRules().isEmpty()) {
+            return cached.get(); // fits every device: no need to query one
+        }
+        if (!d.isGpu() && cached.isEmpty()) {
+            return GemmConfig.DEFAULT; // what defaultFor gives every device but a GPU, without querying it
+        }
+        return firstRunnable(d, choices(d, DeviceLimits.of(d), f));
     }
 
-    static GemmConfig cachedOrDefault(ClDevice d, Path f) {
-        GemmConfig fallback = GemmConfig.defaultFor(d);
+    /** The first of {@code choices} whose kernels the device accepts once built; the last is a register block. */
+    static GemmConfig firstRunnable(ClDevice d, List<GemmConfig> choices) {
+        for (GemmConfig c : choices) {
+            if (!(c instanceof GemmConfig.Tiled t) || OpenClBackend.tiledKernelRefusal(d, t).isEmpty()) {
+                return c;
+            }
+        }
+        return GemmConfig.DEFAULT;
+    }
+
+    /** {@link #cachedOrDefault(ClDevice)} judged by the limits alone (nothing is built). */
+    static GemmConfig cachedOrDefault(ClDevice d, DeviceLimits limits, Path f) {
+        return choices(d, limits, f).get(0);
+    }
+
+    /** The cached choice if it fits the limits, then the device's defaults (ending with a register block). */
+    static List<GemmConfig> choices(ClDevice d, DeviceLimits limits, Path f) {
+        List<GemmConfig> out = new ArrayList<>();
+        cached(d, f).filter(c -> c.unfitFor(limits).isEmpty()).ifPresent(out::add);
+        for (GemmConfig c : GemmConfig.defaultsFor(limits)) {
+            if (!out.contains(c)) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** This device's entry in the cache file, if there is a readable one. */
+    static Optional<GemmConfig> cached(ClDevice d, Path f) {
         if (!Files.isRegularFile(f)) {
-            return fallback;
+            return Optional.empty();
         }
         try {
             JsonElement c = readCache(f).get(key(d));
             if (c == null) {
-                return fallback;
+                return Optional.empty();
             }
             if (!c.isJsonObject()) {
                 throw new IllegalArgumentException("the entry is not an object");
             }
-            GemmConfig config = fromJson(c.getAsJsonObject());
-            return config.unfitFor(d).isEmpty() ? config : fallback;
+            return Optional.of(fromJson(c.getAsJsonObject()));
         } catch (IOException | BoundedJson.Malformed | IllegalArgumentException e) {
-            return fallback; // a damaged cache must not stop training; tuning again rewrites it
+            return Optional.empty(); // a damaged cache must not stop training; tuning again rewrites it
         }
     }
 
@@ -159,12 +244,13 @@ public final class GemmTuner {
     }
 
     /**
-     * One candidate's median time over the shapes, in microseconds per round of all shapes; or, when
-     * {@code skipped} is non-null, why the device could not run it (microseconds is then NaN).
+     * One candidate's median time over {@code samples} measurements, in microseconds per round of all
+     * shapes (one sample when it was cut, see {@link #CUTOFF}); or, when {@code skipped} is non-null, why the
+     * device could not run it (microseconds is then NaN).
      */
-    public record Timing(GemmConfig config, double microseconds, String skipped) {
+    public record Timing(GemmConfig config, double microseconds, int samples, String skipped) {
         static Timing skipped(GemmConfig config, String why) {
-            return new Timing(config, Double.NaN, why);
+            return new Timing(config, Double.NaN, 0, why);
         }
 
         /** The round's floating-point operations (2·m·n·k per product) per second, in billions. */
@@ -177,23 +263,37 @@ public final class GemmTuner {
         }
     }
 
-    /** Times every candidate on {@code device}, reports each to {@code progress}, saves and returns the best. */
-    public static GemmConfig tune(ClDevice device, boolean withTiles, Consumer<Timing> progress) {
+    /**
+     * Times every candidate of {@code plan} on {@code device}, reports each to {@code progress}, saves the
+     * best to {@code cache} and returns its timing.
+     */
+    public static Timing tune(ClDevice device, Plan plan, Path cache, Consumer<Timing> progress) {
+        DeviceLimits limits = DeviceLimits.of(device);
         Timing best = null;
-        for (GemmConfig c : candidates(device, withTiles)) {
-            Timing t = time(device, c);
+        for (GemmConfig c : plan.timed()) {
+            Timing t = time(device, limits, c, best == null ? Double.POSITIVE_INFINITY : CUTOFF * best.microseconds());
             progress.accept(t);
             if (t.skipped() == null && (best == null || t.microseconds() < best.microseconds())) {
                 best = t;
             }
         }
-        // The default register block fits every device, so some candidate always ran.
-        save(device, best.config(), cacheFile());
-        return best.config();
+        if (best == null) {
+            // Only if the plan had no register block, which runs everywhere: time the default.
+            best = time(device, limits, GemmConfig.DEFAULT, Double.POSITIVE_INFINITY);
+            progress.accept(best);
+        }
+        save(device, best.config(), cache);
+        return best;
     }
 
-    static Timing time(ClDevice device, GemmConfig config) {
-        var unfit = config.unfitFor(device);
+    /**
+     * Times one configuration: nothing is built when the limits refuse it, and the build's own refusal
+     * (the kernel's work-group limit) is a skip too. After the first round (which compiles the work-group
+     * functions) one round is timed; when it is slower than {@code cutAbove} µs, that is the result,
+     * else the median of 5 samples of 5 rounds.
+     */
+    static Timing time(ClDevice device, DeviceLimits limits, GemmConfig config, double cutAbove) {
+        var unfit = config.unfitFor(limits);
         if (unfit.isPresent()) {
             return Timing.skipped(config, unfit.get());
         }
@@ -218,17 +318,24 @@ public final class GemmTuner {
             };
             round.run(); // first launches compile the work-group functions
             b.finish();
+            long t0 = System.nanoTime();
+            round.run();
+            b.finish();
+            double once = (System.nanoTime() - t0) / 1e3;
+            if (once > cutAbove) {
+                return new Timing(config, once, 1, null);
+            }
             double[] us = new double[5];
             for (int t = 0; t < us.length; t++) {
-                long t0 = System.nanoTime();
+                long s0 = System.nanoTime();
                 for (int r = 0; r < 5; r++) {
                     round.run();
                 }
                 b.finish();
-                us[t] = (System.nanoTime() - t0) / 1e3 / 5;
+                us[t] = (System.nanoTime() - s0) / 1e3 / 5;
             }
             Arrays.sort(us);
-            return new Timing(config, us[us.length / 2], null);
+            return new Timing(config, us[us.length / 2], us.length, null);
         }
     }
 

@@ -37,7 +37,8 @@ import static org.jocl.CL.*;
  * shared per JVM through {@link ProgramCache}.
  */
 public final class OpenClBackend implements Backend {
-    private static final String PLAIN_OPTIONS = "-cl-std=CL1.2";
+    /** Every program's options; gemm.cl adds its block's defines (DeviceLimits builds the same program). */
+    static final String PLAIN_OPTIONS = "-cl-std=CL1.2";
     /**
      * CLPROP_ZERO_FROM_HOST=1 zeroes new buffers with a host write instead of clEnqueueFillBuffer. Oclgrind
      * 21.10's uninitialised-value check does not see fills, and then reports every value a kernel later
@@ -85,10 +86,14 @@ public final class OpenClBackend implements Backend {
         GemmConfig.RegisterBlock block = gemm instanceof GemmConfig.RegisterBlock b ? b : GemmConfig.DEFAULT;
         buildOptions.put("gemm.cl", PLAIN_OPTIONS + " " + block.buildOptions());
         if (gemm instanceof GemmConfig.Tiled t) {
-            Optional<String> unfit = t.unfitFor(device);
+            // The same DEVICE rules the tuner's search space applies, so a configuration given by hand or read
+            // from a cache is refused for the same reasons the tuner never builds it.
+            DeviceLimits limits = DeviceLimits.of(device);
+            Optional<String> unfit = t.unfitFor(limits);
             if (unfit.isPresent()) {
                 throw new UserError("gemm config " + t.buildOptions() + " cannot run on " + device.summary() + ": "
-                        + unfit.get());
+                        + unfit.get() + GemmConfig.defaultTileFor(limits).map(f -> "; a tile that fits: "
+                        + f.buildOptions()).orElse("; no tile fits, register blocks do"));
             }
             buildOptions.put(t.file(), PLAIN_OPTIONS + " " + t.buildOptions());
         }
@@ -153,15 +158,49 @@ public final class OpenClBackend implements Backend {
                         + name + "'s work-group as " + declared[0] + "×" + declared[1] + " items, but the gemm config "
                         + t.buildOptions() + " launches " + want[0] + "×" + want[1]);
             }
-            long[] max = new long[1];
-            clGetKernelWorkGroupInfo(k, device.device(), CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(max),
-                    null);
-            if (t.itemsPerGroup() > max[0]) {
+            Optional<String> refused = workGroupRefusal(device, name, k, t);
+            if (refused.isPresent()) {
                 throw new UserError("gemm config " + t.buildOptions() + " cannot run on " + device.summary() + ": "
-                        + name + " allows at most " + max[0] + " items per work-group, the config needs "
-                        + t.itemsPerGroup());
+                        + refused.get());
             }
         }
+    }
+
+    /** When the built kernel allows fewer items per work-group (CL_KERNEL_WORK_GROUP_SIZE) than {@code t} needs. */
+    private static Optional<String> workGroupRefusal(ClDevice device, String name, cl_kernel k, GemmConfig.Tiled t) {
+        long[] max = new long[1];
+        clGetKernelWorkGroupInfo(k, device.device(), CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(max), null);
+        return t.itemsPerGroup() > max[0] ? Optional.of(name + " allows at most " + max[0]
+                + " items per work-group, the config needs " + t.itemsPerGroup()) : Optional.empty();
+    }
+
+    /**
+     * Why the device refuses {@code t}'s kernels once built with the options a backend uses (their
+     * CL_KERNEL_WORK_GROUP_SIZE below its work-group: a GPU's register use can lower it under the device's
+     * maximum), or empty. The program is built through {@link ProgramCache}, so a backend opened with
+     * {@code t} afterwards reuses it.
+     */
+    static Optional<String> tiledKernelRefusal(ClDevice device, GemmConfig.Tiled t) {
+        cl_program p;
+        try {
+            p = ProgramCache.forDevice(device).program(t.file(), PLAIN_OPTIONS + " " + t.buildOptions());
+        } catch (UserError e) {
+            return Optional.of(e.headline()); // a driver may refuse the declared work-group at build time
+        }
+        for (String name : PRODUCTS) {
+            cl_kernel k = clCreateKernel(p, name, null);
+            ClObjectCounts.created(ClObjectCounts.Kind.KERNEL);
+            try {
+                Optional<String> refused = workGroupRefusal(device, name, k, t);
+                if (refused.isPresent()) {
+                    return refused;
+                }
+            } finally {
+                clReleaseKernel(k);
+                ClObjectCounts.released(ClObjectCounts.Kind.KERNEL);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DamagedTuningCacheTest {
     static final ClDevice CPU = GemmConfigKindsTest.device("CPU", 4096, 1 << 20);
+    static final DeviceLimits CPU_LIMITS = GemmConfigKindsTest.limits("CPU", 4096, 1 << 20);
 
     static String cache(String entry) {
         return "{\"" + GemmTuner.key(CPU) + "\": " + entry + "}\n";
@@ -51,10 +52,10 @@ class DamagedTuningCacheTest {
     void aDamagedCacheReadsAsNoneAndTuningReplacesIt(String kind, @TempDir Path dir) throws IOException {
         Path f = Files.writeString(dir.resolve("gemm-tuning.json"), damaged(kind));
         assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
-                assertEquals(GemmConfig.DEFAULT, GemmTuner.cachedOrDefault(CPU, f), "the default, as with no cache"));
+                assertEquals(GemmConfig.DEFAULT, GemmTuner.cachedOrDefault(CPU, CPU_LIMITS, f), "the default, as with no cache"));
         GemmConfig chosen = GemmConfig.registerBlock(4, 8, 4);
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> GemmTuner.save(CPU, chosen, f));
-        assertEquals(chosen, GemmTuner.cachedOrDefault(CPU, f), "tuning again replaced it");
+        assertEquals(chosen, GemmTuner.cachedOrDefault(CPU, CPU_LIMITS, f), "tuning again replaced it");
         assertTrue(Files.size(f) < 1000, "the damage is gone: " + Files.size(f) + " bytes");
     }
 }

@@ -17,23 +17,57 @@ class GemmConfigKindsTest {
 
     /** A device as ClDevices would describe it; the handles are never used by what is tested here. */
     static ClDevice device(String type, long maxWorkGroup, long localMem) {
-        return new ClDevice(0, null, null, "Test Platform", "OpenCL 1.2", "Test " + type, type, "OpenCL 1.2", "1.0",
-                8, 1L << 32, 1L << 30, maxWorkGroup, localMem);
+        return device(type, "1.0", maxWorkGroup, localMem);
+    }
+
+    static ClDevice device(String type, String driverVersion, long maxWorkGroup, long localMem) {
+        return new ClDevice(0, null, null, "Test Platform", "OpenCL 1.2", "Test " + type, type, "OpenCL 1.2",
+                driverVersion, 8, 1L << 32, 1L << 30, maxWorkGroup, localMem);
+    }
+
+    /** Limits with as many items per dimension as per group, every kernel allowed the device's maximum, width 1. */
+    static DeviceLimits limits(String type, long maxWorkGroup, long localMem) {
+        return new DeviceLimits("GPU".equals(type), maxWorkGroup, maxWorkGroup, maxWorkGroup, maxWorkGroup, localMem, 1, 1);
     }
 
     @Test
     void cpusKeepTheRegisterBlockAndGpusGetTiles() {
-        assertEquals(GemmConfig.DEFAULT, GemmConfig.defaultFor(device("CPU", 4096, 1 << 20)));
-        assertEquals(GemmConfig.GPU_DEFAULT, GemmConfig.defaultFor(device("GPU", 1024, 48 << 10)));
+        assertEquals(GemmConfig.DEFAULT, GemmConfig.defaultFor(limits("CPU", 4096, 1 << 20)));
+        assertEquals(GemmConfig.GPU_DEFAULT, GemmConfig.defaultFor(limits("GPU", 1024, 48 << 10)));
         assertEquals(GemmConfig.tiled(64, 64, 16, 4, 4), GemmConfig.GPU_DEFAULT, "64×64 tiles, k by 16, 4×4 per item");
         assertArrayEquals(new long[]{16, 16}, GemmConfig.GPU_DEFAULT.localSize());
     }
 
     @Test
     void aSmallGpuGetsTheFirstTileItCanRun() {
-        assertEquals(GemmConfig.tiled(32, 32, 16, 4, 4), GemmConfig.defaultFor(device("GPU", 128, 32 << 10)));
-        assertEquals(GemmConfig.tiled(16, 16, 8, 4, 4), GemmConfig.defaultFor(device("GPU", 32, 32 << 10)));
-        assertEquals(GemmConfig.DEFAULT, GemmConfig.defaultFor(device("GPU", 8, 32 << 10)), "no tile fits");
+        assertEquals(GemmConfig.tiled(32, 32, 16, 4, 4), GemmConfig.defaultFor(limits("GPU", 128, 32 << 10)));
+        assertEquals(GemmConfig.tiled(32, 32, 16, 8, 4), GemmConfig.defaultFor(limits("GPU", 32, 32 << 10)));
+        assertEquals(GemmConfig.tiled(16, 16, 8, 4, 4), GemmConfig.defaultFor(limits("GPU", 16, 32 << 10)));
+        assertEquals(GemmConfig.DEFAULT, GemmConfig.defaultFor(limits("GPU", 8, 32 << 10)), "no tile fits");
+    }
+
+    /**
+     * The limits that only some drivers impose: a kernel's own maximum below the device's (rusticl on
+     * llvmpipe: 1024 for the device, 32 for every kernel), and fewer items in one dimension than in a group.
+     */
+    @Test
+    void theDefaultRespectsTheKernelsMaximumAndEachDimension() {
+        DeviceLimits kernel32 = new DeviceLimits(true, 1024, 32, 1024, 1024, 32 << 10, 1, 1);
+        assertEquals(32, kernel32.maxWorkGroupSize());
+        assertEquals(GemmConfig.tiled(32, 32, 16, 8, 4), GemmConfig.defaultFor(kernel32));
+        assertTrue(GemmConfig.GPU_DEFAULT.unfitFor(kernel32).orElseThrow().contains("256 items exceeds the device's maximum of 32"));
+        DeviceLimits narrow = new DeviceLimits(true, 1024, 1024, 1024, 8, 48 << 10, 1, 1); // 8 items along rows of C
+        assertTrue(GemmConfig.GPU_DEFAULT.unfitFor(narrow).orElseThrow().contains("1024×8 per dimension"));
+        assertEquals(GemmConfig.tiled(32, 32, 16, 4, 4), GemmConfig.defaultFor(narrow), "8×8 items fit");
+        DeviceLimits tinyLocal = new DeviceLimits(true, 1024, 1024, 1024, 1024, 1024, 1, 1); // 1 KiB
+        assertEquals(GemmConfig.DEFAULT, GemmConfig.defaultFor(tinyLocal), "no tile's slices fit in 1 KiB");
+        for (DeviceLimits d : new DeviceLimits[]{kernel32, narrow, tinyLocal}) {
+            for (GemmConfig c : GemmConfig.defaultsFor(d)) {
+                assertEquals(Optional.empty(), c.unfitFor(d), c.buildOptions() + " on " + d);
+            }
+            assertEquals(GemmConfig.DEFAULT, GemmConfig.defaultsFor(d).get(GemmConfig.defaultsFor(d).size() - 1),
+                    "the register block, which every device runs, is always the last resort");
+        }
     }
 
     @Test
@@ -41,10 +75,10 @@ class GemmConfigKindsTest {
         GemmConfig.Tiled t = GemmConfig.tiled(128, 128, 16, 8, 8); // 16×16 items, 4·16·(129+129) bytes
         assertEquals(256, t.itemsPerGroup());
         assertEquals(4L * 16 * (129 + 129), t.localMemBytes());
-        assertEquals(Optional.empty(), t.unfitFor(device("GPU", 256, 16512)));
-        assertTrue(t.unfitFor(device("GPU", 255, 1 << 20)).orElseThrow().contains("exceeds the device's maximum of 255"));
-        assertTrue(t.unfitFor(device("GPU", 1024, 16511)).orElseThrow().contains("16512 bytes of local memory"));
-        assertEquals(Optional.empty(), GemmConfig.DEFAULT.unfitFor(device("GPU", 1, 0)), "register blocks need neither");
+        assertEquals(Optional.empty(), t.unfitFor(limits("GPU", 256, 16512)));
+        assertTrue(t.unfitFor(limits("GPU", 255, 1 << 20)).orElseThrow().contains("exceeds the device's maximum of 255"));
+        assertTrue(t.unfitFor(limits("GPU", 1024, 16511)).orElseThrow().contains("16512 bytes of local memory"));
+        assertEquals(Optional.empty(), GemmConfig.DEFAULT.unfitFor(limits("GPU", 1, 0)), "register blocks need neither");
     }
 
     @Test
