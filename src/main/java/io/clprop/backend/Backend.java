@@ -1,7 +1,7 @@
 package io.clprop.backend;
 
-import io.clprop.nn.Activation;
-import io.clprop.nn.DropoutMask;
+import io.clprop.backend.Activation;
+import io.clprop.backend.DropoutMask;
 
 import java.util.Optional;
 

@@ -11,7 +11,7 @@ import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.bench.Bench;
 import io.clprop.data.Dataset;
 import io.clprop.data.MnistFolder;
-import io.clprop.train.MetricsJson;
+import io.clprop.report.MetricsJson;
 import io.clprop.train.TrainConfig;
 import io.clprop.train.Trainer;
 import io.clprop.util.AtomicFiles;

@@ -2,7 +2,7 @@ package io.clprop.cli;
 
 import io.clprop.backend.opencl.GemmConfig;
 import io.clprop.data.FeatureFill;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.nn.LossKind;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

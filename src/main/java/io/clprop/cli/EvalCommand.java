@@ -1,5 +1,7 @@
 package io.clprop.cli;
 
+import io.clprop.train.EpochJson;
+
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -8,10 +10,10 @@ import io.clprop.backend.Backends;
 import io.clprop.model.ModelFile;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
-import io.clprop.train.ConfusionMatrix;
+import io.clprop.report.ConfusionMatrix;
 import io.clprop.train.DeviceDataset;
 import io.clprop.train.Evaluator;
-import io.clprop.train.MetricsJson;
+import io.clprop.report.MetricsJson;
 import io.clprop.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -88,8 +90,8 @@ final class EvalCommand implements Callable<Integer> {
         o.addProperty("data", ed.source());
         o.addProperty("device", device);
         o.addProperty("samples", ed.data().size());
-        o.add("accuracy", MetricsJson.number(e.accuracy()));
-        o.add("loss", MetricsJson.number(e.loss()));
+        o.add("accuracy", EpochJson.number(e.accuracy()));
+        o.add("loss", EpochJson.number(e.loss()));
         List<String> names = new ArrayList<>();
         for (int k = 0; k < m.spec().outputs(); k++) {
             names.add(m.className(k));

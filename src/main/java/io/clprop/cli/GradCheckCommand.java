@@ -3,7 +3,7 @@ package io.clprop.cli;
 import io.clprop.backend.Backends;
 import io.clprop.backend.MemoryLimits;
 import io.clprop.backend.opencl.OpenClBackend;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.NetworkSpec;
 import io.clprop.util.UserError;
@@ -132,7 +132,7 @@ final class GradCheckCommand implements Callable<Integer> {
         try {
             return NetworkSpec.mlp(inputs, hidden, activation, outputs, loss);
         } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
+            throw UserError.of(e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.clprop.cli;
 
+import io.clprop.util.InvalidSetting;
 import io.clprop.util.UserError;
 import io.clprop.verify.CheckFailure;
 import picocli.CommandLine;
@@ -68,12 +69,16 @@ public final class Main implements Runnable {
                 err.println("clprop: check failed: " + shown(ex.getMessage()));
                 return EXIT_CHECK_FAILED;
             }
-            if (ex instanceof io.clprop.train.TrainingDiverged) {
-                err.println("clprop: " + shown(ex.getMessage()));
+            if (ex instanceof io.clprop.train.TrainingDiverged d) {
+                err.println("clprop: " + shown(OptionNames.render(d.text())));
                 return EXIT_DIVERGED;
             }
+            if (ex instanceof InvalidSetting s) {
+                err.println("clprop: error: " + shown(OptionNames.render(s.text())));
+                return EXIT_USAGE;
+            }
             if (ex instanceof UserError u) {
-                err.println("clprop: error: " + shown(u.headline()));
+                err.println("clprop: error: " + shown(OptionNames.render(u.text())));
                 // Details (a kernel's build log) follow on lines of their own, each cut like a message.
                 u.details().stream().limit(MAX_DETAIL_LINES).forEach(line -> err.println("    " + shown(line)));
                 return EXIT_USAGE;

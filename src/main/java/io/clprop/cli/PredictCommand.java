@@ -10,7 +10,7 @@ import io.clprop.model.Predictor;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.train.Evaluator;
-import io.clprop.train.MetricsJson;
+import io.clprop.report.MetricsJson;
 import io.clprop.util.AtomicFiles;
 import io.clprop.util.UserError;
 import picocli.CommandLine.Command;

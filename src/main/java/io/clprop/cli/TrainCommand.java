@@ -1,10 +1,14 @@
 package io.clprop.cli;
 
+import io.clprop.report.ConsoleProgress;
+
+import io.clprop.train.EpochJson;
+
 import io.clprop.backend.Backend;
 import io.clprop.backend.Backends;
 import io.clprop.data.Dataset;
 import io.clprop.data.FeatureOrder;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.optim.OptimizerConfig;
@@ -12,12 +16,12 @@ import com.google.gson.JsonObject;
 import io.clprop.model.ModelFile;
 import io.clprop.train.ConfigJson;
 import io.clprop.train.EpochMetrics;
-import io.clprop.train.LearningCurvePlot;
+import io.clprop.report.LearningCurvePlot;
 import io.clprop.train.LrSchedule;
-import io.clprop.train.MetricsJson;
+import io.clprop.report.MetricsJson;
 import io.clprop.train.TrainConfig;
 import io.clprop.train.Trainer;
-import io.clprop.train.TerminalProgress;
+import io.clprop.report.TerminalProgress;
 import io.clprop.train.TrainingProgress;
 import io.clprop.util.UserError;
 import picocli.CommandLine.Command;
@@ -176,7 +180,7 @@ final class TrainCommand implements Callable<Integer> {
                     .optimizer(opt).schedule(LrSchedule.parse(schedule)).validation(validation).patience(patience)
                     .dropout(dropout).build();
         } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
+            throw UserError.of(e);
         }
         if (metricsJson != null) {
             MetricsJson.checkWritable(metricsJson);
@@ -216,7 +220,7 @@ final class TrainCommand implements Callable<Integer> {
         try (Backend backend = device.equals("cpu") ? Backends.open(device) : Backends.openCl(device, extra);
              Trainer trainer = newTrainer(backend, config, train, test);
              TrainingProgress bar = Boolean.TRUE.equals(progress) ? new TerminalProgress(System.err)
-                     : TrainingProgress.forConsole(progress == null)) {
+                     : ConsoleProgress.forConsole(progress == null)) {
             out.println("device  " + backend.description());
             out.println("network " + trainer.spec().describe() + ", " + trainer.spec().parameterCount() + " parameters");
             out.println("data    " + td.source() + ": " + trainer.trainSize() + " train, "
@@ -267,7 +271,7 @@ final class TrainCommand implements Callable<Integer> {
                 JsonObject trained = new JsonObject();
                 trained.add("config", ConfigJson.toJson(config));
                 trained.addProperty("epochs", epochsRun.size());
-                trained.add("test_accuracy", MetricsJson.number(finalAccuracy));
+                trained.add("test_accuracy", EpochJson.number(finalAccuracy));
                 trained.addProperty("device", backend.description());
                 new ModelFile(trainer.spec(), trainer.network().parameters(), td.standardizer(), td.classNames(),
                         td.featureNames(), td.fill(), trained).write(save);
@@ -282,7 +286,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             return new Trainer(backend, config, train, test);
         } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
+            throw UserError.of(e);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.clprop.cli;
 
+import io.clprop.train.EpochJson;
+
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -12,7 +14,7 @@ import io.clprop.util.UserError;
 import io.clprop.verify.CheckResult;
 import io.clprop.verify.KernelCrossCheck;
 import io.clprop.verify.StepCrossCheck;
-import io.clprop.train.MetricsJson;
+import io.clprop.report.MetricsJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -126,8 +128,8 @@ final class VerifyCommand implements Callable<Integer> {
             JsonObject c = new JsonObject();
             c.addProperty("kernel", r.kernel());
             c.addProperty("shape", r.shape());
-            c.add("max_abs", MetricsJson.number(r.maxAbs()));
-            c.add("max_rel", MetricsJson.number(r.maxRel()));
+            c.add("max_abs", EpochJson.number(r.maxAbs()));
+            c.add("max_rel", EpochJson.number(r.maxRel()));
             c.addProperty("tol", r.tol());
             c.addProperty("pass", r.pass());
             cs.add(c);

@@ -6,7 +6,7 @@ import com.google.gson.JsonObject;
 import io.clprop.backend.Backend;
 import io.clprop.data.FeatureFill;
 import io.clprop.data.Standardizer;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;

@@ -2,7 +2,7 @@ package io.clprop.model;
 
 import io.clprop.backend.Backend;
 import io.clprop.backend.Tensor;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 

@@ -1,5 +1,7 @@
 package io.clprop.nn;
 
+import io.clprop.backend.DropoutMask;
+
 /**
  * Inverted dropout on the outputs of the hidden layers during training: each unit is zeroed with
  * probability {@code rate} and the kept ones are scaled by 1/(1−rate), so the expected activation is

@@ -1,5 +1,7 @@
 package io.clprop.nn;
 
+import io.clprop.backend.Activation;
+
 import java.util.Locale;
 
 /** The two losses of the textbook: ½‖y−ŷ‖² averaged over the batch, and softmax cross-entropy. */

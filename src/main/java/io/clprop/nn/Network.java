@@ -1,5 +1,8 @@
 package io.clprop.nn;
 
+import io.clprop.backend.Activation;
+import io.clprop.backend.DropoutMask;
+
 import io.clprop.backend.Backend;
 import io.clprop.backend.MemoryLimits;
 import io.clprop.backend.Tensor;

@@ -1,5 +1,7 @@
 package io.clprop.nn;
 
+import io.clprop.backend.Activation;
+
 import java.util.ArrayList;
 import java.util.List;
 

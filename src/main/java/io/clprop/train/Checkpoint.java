@@ -46,12 +46,12 @@ public final class Checkpoint {
         h.addProperty("global_step", s.globalStep());
         h.addProperty("optimizer_steps", s.optimizerSteps());
         h.addProperty("rng", Base64.getEncoder().encodeToString(s.rngState()));
-        h.add("best_validation_loss", MetricsJson.number(s.bestValidationLoss()));
+        h.add("best_validation_loss", EpochJson.number(s.bestValidationLoss()));
         h.addProperty("best_epoch", s.bestEpoch());
         h.addProperty("epochs_since_best", s.epochsSinceBest());
         JsonArray history = new JsonArray();
         for (EpochMetrics m : s.history()) {
-            history.add(MetricsJson.epochJson(m));
+            history.add(EpochJson.epochJson(m));
         }
         h.add("history", history);
         LinkedHashMap<String, float[]> f32 = new LinkedHashMap<>();

@@ -26,7 +26,7 @@ final class CheckpointHeader {
     private static final int MAX_NUMBER_TEXT = 40;
     /** How much of a bad string value a message quotes. */
     private static final int QUOTE_CHARS = 40;
-    /** The numbers of a history entry (absent or null: NaN, as {@link MetricsJson#epochFromJson} reads them). */
+    /** The numbers of a history entry (absent or null: NaN, as {@link EpochJson#epochFromJson} reads them). */
     private static final List<String> EPOCH_NUMBERS = List.of("train_loss", "validation_loss", "validation_accuracy",
             "test_accuracy", "learning_rate", "seconds", "samples_per_sec", "eval_seconds");
 
@@ -151,7 +151,7 @@ final class CheckpointHeader {
             } catch (BadValue b) {
                 throw error(field, entry + "'s \"" + key + "\": " + b.getMessage());
             }
-            out.add(MetricsJson.epochFromJson(e));
+            out.add(EpochJson.epochFromJson(e));
         }
         return out;
     }

@@ -3,7 +3,7 @@ package io.clprop.train;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.cpu.CpuBackend;
 import io.clprop.data.Dataset;
-import io.clprop.nn.DropoutMask;
+import io.clprop.backend.DropoutMask;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;

@@ -1,11 +1,15 @@
 package io.clprop.train;
 
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.optim.OptimizerConfig;
 
+import io.clprop.util.InvalidSetting;
+
 import java.util.Arrays;
+
+import static io.clprop.util.Wording.setting;
 import java.util.List;
 
 /**
@@ -43,37 +47,37 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
         hidden = hidden.clone();
         activations = List.copyOf(activations);
         if (activations.size() != 1 && activations.size() != hidden.length) {
-            throw new IllegalArgumentException("--activation: give one activation, or one per hidden layer ("
+            throw new InvalidSetting(setting("activations") + ": give one activation, or one per hidden layer ("
                     + hidden.length + "), got " + activations.size());
         }
         for (int h : hidden) {
             if (h <= 0) {
-                throw new IllegalArgumentException("--hidden: layer widths must be positive, got " + h);
+                throw new InvalidSetting(setting("hidden") + ": layer widths must be positive, got " + h);
             }
         }
         if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("--lr must be a positive number, got " + learningRate);
+            throw new InvalidSetting(setting("learningRate") + " must be a positive number, got " + learningRate);
         }
         if (batchSize <= 0) {
-            throw new IllegalArgumentException("--batch must be positive, got " + batchSize);
+            throw new InvalidSetting(setting("batchSize") + " must be positive, got " + batchSize);
         }
         if (epochs <= 0) {
-            throw new IllegalArgumentException("--epochs must be positive, got " + epochs);
+            throw new InvalidSetting(setting("epochs") + " must be positive, got " + epochs);
         }
         if (Double.isNaN(targetLoss) || targetLoss < 0) {
-            throw new IllegalArgumentException("--target-loss must be ≥ 0, got " + targetLoss);
+            throw new InvalidSetting(setting("targetLoss") + " must be ≥ 0, got " + targetLoss);
         }
         if (!(validation >= 0 && validation < 1)) {
-            throw new IllegalArgumentException("--validation must be a fraction in [0, 1), got " + validation);
+            throw new InvalidSetting(setting("validation") + " must be a fraction in [0, 1), got " + validation);
         }
         if (patience < 0) {
-            throw new IllegalArgumentException("--patience must be ≥ 0, got " + patience);
+            throw new InvalidSetting(setting("patience") + " must be ≥ 0, got " + patience);
         }
         if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("--dropout must be a probability in [0, 1), got " + dropout);
+            throw new InvalidSetting(setting("dropout") + " must be a probability in [0, 1), got " + dropout);
         }
         if (patience > 0 && validation == 0) {
-            throw new IllegalArgumentException("--patience needs a validation split (--validation F)");
+            throw new InvalidSetting(setting("patience") + " needs a validation split (" + setting("validation") + " > 0)");
         }
     }
 

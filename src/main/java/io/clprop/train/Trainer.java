@@ -5,7 +5,7 @@ import io.clprop.backend.Tensor;
 import io.clprop.backend.TransferStats;
 import io.clprop.data.Dataset;
 import io.clprop.nn.Dropout;
-import io.clprop.nn.DropoutMask;
+import io.clprop.backend.DropoutMask;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;

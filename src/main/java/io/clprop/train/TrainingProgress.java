@@ -1,5 +1,6 @@
 package io.clprop.train;
 
+
 /**
  * Told of training as the host loop submits it: an epoch's start with its number of steps, each step, the
  * epoch's end. {@link #step()} is called from the step loop and must stay cheap: no device interaction, no
@@ -21,18 +22,5 @@ public interface TrainingProgress extends AutoCloseable {
 
     static TrainingProgress none() {
         return NoProgress.INSTANCE;
-    }
-
-    /**
-     * A bar on stderr when {@code enabled} and the JVM has a console (stdin and stdout on a terminal);
-     * otherwise nothing, so CI logs and pipes get the plain epoch lines only.
-     */
-    static TrainingProgress forConsole(boolean enabled) {
-        return choose(enabled, System.console() != null);
-    }
-
-    /** {@link #forConsole} with the console's presence given: the terminal bar only when both hold. */
-    static TrainingProgress choose(boolean enabled, boolean console) {
-        return enabled && console ? new TerminalProgress(System.err) : none();
     }
 }

@@ -4,8 +4,10 @@ import java.util.List;
 
 /**
  * A problem with what the user gave us (a file, an option, the machine's setup), as opposed to a bug.
- * The CLI prints its message as one line and exits with status 2; no stack trace unless --debug.
- * Messages name the file or option and the problem.
+ * The command line prints its message as one line and exits with status 2, without a stack trace.
+ * Messages name the file or setting and the problem; a setting is named with {@link Wording#setting}, so
+ * that {@link #getMessage()} and {@link #headline()} give the library's name for it and the command line its
+ * option name ({@link #text()}).
  *
  * <p>A few errors carry details that do not fit on one line — a kernel's build log — as a short list of
  * lines shown after the message (the message itself stays one line); {@link #getMessage()} includes them.
@@ -19,20 +21,33 @@ public class UserError extends RuntimeException {
     }
 
     public UserError(String message, Throwable cause) {
-        super(message, cause);
+        super(Wording.plain(message), cause);
         this.headline = message;
         this.details = List.of();
     }
 
     /** @param details lines shown, indented, after the one-line {@code message} (bounded by the caller) */
     public UserError(String message, List<String> details) {
-        super(details.isEmpty() ? message : message + "\n    " + String.join("\n    ", details));
+        super(Wording.plain(details.isEmpty() ? message : message + "\n    " + String.join("\n    ", details)));
         this.headline = message;
         this.details = List.copyOf(details);
     }
 
+    /**
+     * Bad input reported by a library check as an IllegalArgumentException: its message, with its setting
+     * marks when it is an {@link InvalidSetting}.
+     */
+    public static UserError of(IllegalArgumentException e) {
+        return new UserError(e instanceof InvalidSetting s ? s.text() : e.getMessage(), e);
+    }
+
     /** The one-line message, without the details. */
     public String headline() {
+        return Wording.plain(headline);
+    }
+
+    /** The one-line message as written, with its setting marks (see {@link Wording#render}). */
+    public String text() {
         return headline;
     }
 

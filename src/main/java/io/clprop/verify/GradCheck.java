@@ -3,7 +3,7 @@ package io.clprop.verify;
 import io.clprop.backend.Backend;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.cpu.CpuBackend;
-import io.clprop.nn.DropoutMask;
+import io.clprop.backend.DropoutMask;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;
 import org.apache.commons.math3.random.RandomGenerator;

@@ -3,7 +3,7 @@ package io.clprop.verify;
 import io.clprop.backend.Backend;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.cpu.CpuBackend;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
 
@@ -635,7 +635,7 @@ public final class KernelCrossCheck implements AutoCloseable {
         for (int i = 0; i < a.length; i++) {
             a[i] = a[i] == 0 ? 0.5f : a[i];
         }
-        io.clprop.nn.DropoutMask mask = new io.clprop.nn.Dropout(p, rng.nextLong()).mask(rng.nextInt());
+        io.clprop.backend.DropoutMask mask = new io.clprop.nn.Dropout(p, rng.nextLong()).mask(rng.nextInt());
         int layer = rng.nextInt(4);
         Tensor[] A = pair(a, rows, cols), O = backward ? A : alloc(rows, cols);
         if (backward) {

@@ -4,7 +4,7 @@ import io.clprop.SyntheticData;
 import io.clprop.TestDevices;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.data.Dataset;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
 import io.clprop.train.TrainConfig;

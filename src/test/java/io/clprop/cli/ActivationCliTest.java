@@ -5,7 +5,7 @@ import com.google.gson.JsonObject;
 import io.clprop.data.IdxFiles;
 import io.clprop.model.ClpropFile;
 import io.clprop.model.ModelFile;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

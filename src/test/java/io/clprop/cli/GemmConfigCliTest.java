@@ -6,7 +6,7 @@ import io.clprop.TestDevices;
 import io.clprop.backend.opencl.DeviceLimits;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.data.IdxFiles;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.nn.LossKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,7 @@
 package io.clprop.cli;
 
 import io.clprop.model.ModelFile;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.NetworkSpec;
 import org.junit.jupiter.api.BeforeAll;

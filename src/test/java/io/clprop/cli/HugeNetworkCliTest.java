@@ -6,7 +6,7 @@ import io.clprop.backend.MemoryLimits;
 import io.clprop.data.IdxFiles;
 import io.clprop.data.MnistFolder;
 import io.clprop.model.ModelFile;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.NetworkSpec;
 import io.clprop.train.MemoryPlan;

@@ -13,7 +13,7 @@ import io.clprop.data.Dataset;
 import io.clprop.data.MnistFolder;
 import io.clprop.data.Standardizer;
 import io.clprop.model.ModelFile;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
 import io.clprop.train.TrainConfig;

@@ -1,7 +1,7 @@
 package io.clprop.cli;
 
 import io.clprop.TestDevices;
-import io.clprop.train.LearningCurvePlot;
+import io.clprop.report.LearningCurvePlot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -7,7 +7,7 @@ import io.clprop.data.FeatureFill;
 import io.clprop.data.Standardizer;
 import io.clprop.model.ModelFile;
 import io.clprop.model.Predictor;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;

@@ -3,7 +3,7 @@ package io.clprop.model;
 import com.google.gson.JsonObject;
 import io.clprop.data.FeatureFill;
 import io.clprop.data.Standardizer;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.NetworkSpec;
 import io.clprop.util.UserError;

@@ -1,5 +1,7 @@
 package io.clprop.nn;
 
+import io.clprop.backend.Activation;
+
 import org.apache.commons.math3.random.Well19937c;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,7 @@
 package io.clprop.nn;
 
+import io.clprop.backend.DropoutMask;
+
 import io.clprop.backend.Tensor;
 import io.clprop.backend.cpu.CpuBackend;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,8 @@
 package io.clprop.nn;
 
+import io.clprop.backend.Activation;
+import io.clprop.backend.DropoutMask;
+
 import io.clprop.verify.GradCheck;
 import io.clprop.verify.GradCheck.TensorError;
 import org.junit.jupiter.params.ParameterizedTest;

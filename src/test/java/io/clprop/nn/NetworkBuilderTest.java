@@ -1,5 +1,7 @@
 package io.clprop.nn;
 
+import io.clprop.backend.Activation;
+
 import io.clprop.SyntheticData;
 import io.clprop.backend.cpu.CpuBackend;
 import io.clprop.data.Dataset;
@@ -14,10 +16,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static io.clprop.nn.Activation.IDENTITY;
-import static io.clprop.nn.Activation.RELU;
-import static io.clprop.nn.Activation.SIGMOID;
-import static io.clprop.nn.Activation.TANH;
+import static io.clprop.backend.Activation.IDENTITY;
+import static io.clprop.backend.Activation.RELU;
+import static io.clprop.backend.Activation.SIGMOID;
+import static io.clprop.backend.Activation.TANH;
 import static io.clprop.nn.LossKind.MSE;
 import static io.clprop.nn.LossKind.SOFTMAX_CE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

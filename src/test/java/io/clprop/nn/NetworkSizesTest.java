@@ -1,5 +1,7 @@
 package io.clprop.nn;
 
+import io.clprop.backend.Activation;
+
 import io.clprop.TestDevices;
 import io.clprop.backend.Backend;
 import io.clprop.backend.cpu.CpuBackend;

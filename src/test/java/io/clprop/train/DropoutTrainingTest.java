@@ -7,7 +7,7 @@ import io.clprop.backend.cpu.CpuBackend;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.data.Dataset;
 import io.clprop.nn.Dropout;
-import io.clprop.nn.DropoutMask;
+import io.clprop.backend.DropoutMask;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;
 import io.clprop.nn.optim.Optimizer;
@@ -73,7 +73,7 @@ class DropoutTrainingTest {
      */
     @Test
     void shadowCheckDetectsAnotherStepsMask() {
-        NetworkSpec spec = NetworkSpec.mlp(17, new int[]{23, 11}, io.clprop.nn.Activation.RELU, 4,
+        NetworkSpec spec = NetworkSpec.mlp(17, new int[]{23, 11}, io.clprop.backend.Activation.RELU, 4,
                 io.clprop.nn.LossKind.SOFTMAX_CE);
         int rows = 32;
         Dropout dropout = new Dropout(0.3, 4);

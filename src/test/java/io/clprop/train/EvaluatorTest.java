@@ -1,5 +1,7 @@
 package io.clprop.train;
 
+import io.clprop.report.ConfusionMatrix;
+
 import io.clprop.HostForward;
 import io.clprop.SyntheticData;
 import io.clprop.TestDevices;
@@ -7,7 +9,7 @@ import io.clprop.backend.Backend;
 import io.clprop.backend.TransferStats;
 import io.clprop.backend.cpu.CpuBackend;
 import io.clprop.data.Dataset;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;

@@ -6,7 +6,7 @@ import io.clprop.backend.Backend;
 import io.clprop.backend.cpu.CpuBackend;
 import io.clprop.data.Dataset;
 import io.clprop.data.MnistFolder;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import io.clprop.backend.TransferStats;
 import io.clprop.backend.cpu.CpuBackend;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.data.Dataset;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.NetworkSpec;

@@ -5,7 +5,7 @@ import io.clprop.TestDevices;
 import io.clprop.backend.Backend;
 import io.clprop.backend.TransferStats;
 import io.clprop.data.Dataset;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
 import org.junit.jupiter.params.ParameterizedTest;

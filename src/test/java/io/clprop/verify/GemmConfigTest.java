@@ -5,7 +5,7 @@ import io.clprop.backend.opencl.ClDevice;
 import io.clprop.backend.opencl.DeviceLimits;
 import io.clprop.backend.opencl.GemmConfig;
 import io.clprop.backend.opencl.OpenClBackend;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.util.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -6,7 +6,7 @@ import io.clprop.backend.opencl.DeviceLimits;
 import io.clprop.backend.opencl.GemmConfig;
 import io.clprop.backend.opencl.GemmTuner;
 import io.clprop.backend.opencl.OpenClBackend;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.clprop.verify;
 
 import io.clprop.backend.cpu.CpuBackend;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

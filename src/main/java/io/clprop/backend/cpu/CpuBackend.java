@@ -6,8 +6,8 @@ import io.clprop.backend.Shapes;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.Tensor.DType;
 import io.clprop.backend.TransferStats;
-import io.clprop.nn.Activation;
-import io.clprop.nn.DropoutMask;
+import io.clprop.backend.Activation;
+import io.clprop.backend.DropoutMask;
 import io.clprop.util.UserError;
 
 import java.util.Collections;

@@ -2,7 +2,7 @@ package io.clprop.nn.optim;
 
 import io.clprop.backend.Tensor;
 import io.clprop.backend.cpu.CpuBackend;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;

@@ -1,4 +1,6 @@
-package io.clprop.train;
+package io.clprop.report;
+
+import io.clprop.train.EpochMetrics;
 
 import io.clprop.util.AtomicFiles;
 import io.clprop.util.UserError;

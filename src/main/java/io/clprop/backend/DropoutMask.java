@@ -1,4 +1,4 @@
-package io.clprop.nn;
+package io.clprop.backend;
 
 /**
  * Which units inverted dropout keeps in one training step, as a function rather than stored bits: unit

@@ -1,9 +1,15 @@
-package io.clprop.train;
+package io.clprop.report;
+
+import io.clprop.train.Trainer;
+
+import io.clprop.train.TrainConfig;
+import io.clprop.train.TrainingProgress;
+import io.clprop.train.NoProgress;
 
 import io.clprop.SyntheticData;
 import io.clprop.backend.cpu.CpuBackend;
 import io.clprop.data.Dataset;
-import io.clprop.nn.Activation;
+import io.clprop.backend.Activation;
 import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
 import org.junit.jupiter.api.Assumptions;
@@ -52,10 +58,10 @@ class TrainingProgressTest {
 
     @Test
     void theTerminalBarOnlyWhenEnabledAndThereIsAConsole() {
-        assertSame(TrainingProgress.none(), TrainingProgress.choose(false, false));
-        assertSame(TrainingProgress.none(), TrainingProgress.choose(true, false));
-        assertSame(TrainingProgress.none(), TrainingProgress.choose(false, true));
-        try (TrainingProgress p = TrainingProgress.choose(true, true)) {
+        assertSame(TrainingProgress.none(), ConsoleProgress.choose(false, false));
+        assertSame(TrainingProgress.none(), ConsoleProgress.choose(true, false));
+        assertSame(TrainingProgress.none(), ConsoleProgress.choose(false, true));
+        try (TrainingProgress p = ConsoleProgress.choose(true, true)) {
             assertInstanceOf(TerminalProgress.class, p);
         }
     }
@@ -64,8 +70,8 @@ class TrainingProgressTest {
     void withoutAConsoleTheFactoryGivesNoProgress() {
         // Surefire's forked JVM has its streams piped, as CI and `clprop train | tee` do.
         Assumptions.assumeTrue(System.console() == null, "this JVM has a console");
-        assertInstanceOf(NoProgress.class, TrainingProgress.forConsole(true));
-        assertInstanceOf(NoProgress.class, TrainingProgress.forConsole(false));
+        assertInstanceOf(NoProgress.class, ConsoleProgress.forConsole(true));
+        assertInstanceOf(NoProgress.class, ConsoleProgress.forConsole(false));
     }
 
     @Test

@@ -1,4 +1,8 @@
-package io.clprop.train;
+package io.clprop.report;
+
+import io.clprop.train.EpochMetrics;
+import io.clprop.train.CheckStats;
+import io.clprop.train.EpochJson;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -21,8 +25,8 @@ class MetricsJsonReadTest {
     void whatIsWrittenIsRead() {
         EpochMetrics m = new EpochMetrics(3, 0.25, Double.NaN, Double.NaN, 0.875, 0.01, 1.5, 4000, 0.1,
                 new CheckStats(12, 1e-6, 1e-3));
-        JsonObject written = JsonParser.parseString(MetricsJson.epochJson(m).toString()).getAsJsonObject();
-        assertEquals(m, MetricsJson.epochFromJson(written));
+        JsonObject written = JsonParser.parseString(EpochJson.epochJson(m).toString()).getAsJsonObject();
+        assertEquals(m, EpochJson.epochFromJson(written));
     }
 
     @ParameterizedTest
@@ -38,9 +42,9 @@ class MetricsJsonReadTest {
             "{\"epoch\": 2, \"check\": {\"steps\": 1, \"max_rel\": \"x\"}} | epoch 2: check.max_rel must be a finite number, got the string \"x\""})
     void fieldsThatAreNotWhatIsWrittenAreRefusedByName(String json, String expected) {
         JsonObject e = JsonParser.parseString(json).getAsJsonObject();
-        assertEquals(expected, assertThrows(IllegalArgumentException.class, () -> MetricsJson.epochFromJson(e)).getMessage());
+        assertEquals(expected, assertThrows(IllegalArgumentException.class, () -> EpochJson.epochFromJson(e)).getMessage());
         UserError u = assertThrows(UserError.class,
-                () -> MetricsJson.epochFromJson(e, problem -> new UserError("run.ckpt: history: " + problem)));
+                () -> EpochJson.epochFromJson(e, problem -> new UserError("run.ckpt: history: " + problem)));
         assertEquals("run.ckpt: history: " + expected, u.getMessage());
         assertTrue(u.getMessage().length() < 200);
     }

@@ -1,4 +1,4 @@
-package io.clprop.nn;
+package io.clprop.backend;
 
 import java.util.List;
 import java.util.Locale;

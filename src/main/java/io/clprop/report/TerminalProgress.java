@@ -1,4 +1,6 @@
-package io.clprop.train;
+package io.clprop.report;
+
+import io.clprop.train.TrainingProgress;
 
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;

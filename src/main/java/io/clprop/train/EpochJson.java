@@ -1,81 +1,22 @@
 package io.clprop.train;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import com.google.gson.JsonElement;
-import io.clprop.util.AtomicFiles;
+import com.google.gson.JsonObject;
 import io.clprop.util.JsonNumbers;
-import io.clprop.util.UserError;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.function.Function;
 
 /**
- * The --metrics-json file: {"config":{…},"device":"…","epochs":[{"epoch":1,"train_loss":…,"test_accuracy":…,
- * "seconds":…,"samples_per_sec":…}],"test_accuracy":…}. Written atomically, so a reader never sees half a file.
+ * One epoch's metrics as JSON, and back: the lines of a metrics file's "epochs" array and of a checkpoint's
+ * history, which a resumed run reads.
  */
-public final class MetricsJson {
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
-
-    private MetricsJson() {
-    }
-
-    /** Fails before training if the file could not be written afterwards. */
-    public static void checkWritable(Path file) {
-        checkWritable(file, "--metrics-json");
-    }
-
-    /** Fails before any work if {@code file} (given with {@code option}) could not be written afterwards. */
-    public static void checkWritable(Path file, String option) {
-        if (file.toString().isEmpty()) {
-            throw new UserError(option + ": needs a file name, got an empty one");
-        }
-        if (Files.isDirectory(file)) {
-            throw new UserError(option + " " + file + ": is a folder");
-        }
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new UserError(option + " " + file + ": folder " + dir + " does not exist");
-        }
-        if (!Files.isWritable(dir)) {
-            throw new UserError(option + " " + file + ": folder " + dir + " is not writable");
-        }
+public final class EpochJson {
+    private EpochJson() {
     }
 
     /** A JSON number, or null where the value is not finite (JSON has no NaN or infinity). */
     public static com.google.gson.JsonElement number(double v) {
         return Double.isFinite(v) ? new com.google.gson.JsonPrimitive(v) : com.google.gson.JsonNull.INSTANCE;
-    }
-
-    public static JsonObject toJson(TrainConfig config, String device, List<EpochMetrics> epochs, double testAccuracy) {
-        JsonObject root = new JsonObject();
-        JsonObject c = ConfigJson.toJson(config);
-        root.add("config", c);
-        root.addProperty("device", device);
-        JsonArray es = new JsonArray();
-        for (EpochMetrics m : epochs) {
-            es.add(epochJson(m));
-        }
-        root.add("epochs", es);
-        root.add("test_accuracy", number(testAccuracy));
-        CheckStats any = epochs.stream().map(EpochMetrics::check).filter(java.util.Objects::nonNull).findFirst()
-                .orElse(null);
-        if (any != null) {
-            int steps = 0;
-            double maxRel = 0;
-            for (EpochMetrics m : epochs) {
-                if (m.check() != null) {
-                    steps += m.check().steps();
-                    maxRel = Math.max(maxRel, m.check().maxRel());
-                }
-            }
-            root.add("check", check(steps, maxRel, any.tolerance()));
-        }
-        return root;
     }
 
     /** One epoch's line of the "epochs" array (also kept in checkpoints). */
@@ -93,7 +34,7 @@ public final class MetricsJson {
         e.add("samples_per_sec", number(m.samplesPerSec()));
         e.add("eval_seconds", number(m.evalSeconds()));
         if (m.check() != null) {
-            e.add("check", check(m.check().steps(), m.check().maxRel(), m.check().tolerance()));
+            e.add("check", checkJson(m.check().steps(), m.check().maxRel(), m.check().tolerance()));
         }
         return e;
     }
@@ -136,7 +77,8 @@ public final class MetricsJson {
         return JsonNumbers.finiteDoubleOrNaN(o.get(key), prefix + key, error);
     }
 
-    private static JsonObject check(int steps, double maxRel, double tolerance) {
+    /** The "check" object: steps checked, the largest relative error and the tolerance. */
+    public static JsonObject checkJson(int steps, double maxRel, double tolerance) {
         JsonObject c = new JsonObject();
         c.addProperty("steps", steps);
         c.add("max_rel", number(maxRel));
@@ -144,8 +86,4 @@ public final class MetricsJson {
         return c;
     }
 
-    public static void write(Path file, TrainConfig config, String device, List<EpochMetrics> epochs,
-                             double testAccuracy) {
-        AtomicFiles.writeString(file, GSON.toJson(toJson(config, device, epochs, testAccuracy)) + "\n");
-    }
 }

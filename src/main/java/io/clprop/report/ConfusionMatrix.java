@@ -1,4 +1,4 @@
-package io.clprop.train;
+package io.clprop.report;
 
 import java.util.List;
 

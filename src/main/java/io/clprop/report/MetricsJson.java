@@ -1,0 +1,86 @@
+package io.clprop.report;
+
+import io.clprop.train.EpochMetrics;
+import io.clprop.train.TrainConfig;
+import io.clprop.train.ConfigJson;
+import io.clprop.train.CheckStats;
+import io.clprop.train.EpochJson;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonElement;
+import io.clprop.util.AtomicFiles;
+import io.clprop.util.JsonNumbers;
+import io.clprop.util.UserError;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The --metrics-json file: {"config":{…},"device":"…","epochs":[{"epoch":1,"train_loss":…,"test_accuracy":…,
+ * "seconds":…,"samples_per_sec":…}],"test_accuracy":…}. Written atomically, so a reader never sees half a file.
+ */
+public final class MetricsJson {
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
+    private MetricsJson() {
+    }
+
+    /** Fails before training if the file could not be written afterwards. */
+    public static void checkWritable(Path file) {
+        checkWritable(file, "--metrics-json");
+    }
+
+    /** Fails before any work if {@code file} (given with {@code option}) could not be written afterwards. */
+    public static void checkWritable(Path file, String option) {
+        if (file.toString().isEmpty()) {
+            throw new UserError(option + ": needs a file name, got an empty one");
+        }
+        if (Files.isDirectory(file)) {
+            throw new UserError(option + " " + file + ": is a folder");
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new UserError(option + " " + file + ": folder " + dir + " does not exist");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new UserError(option + " " + file + ": folder " + dir + " is not writable");
+        }
+    }
+
+    public static JsonObject toJson(TrainConfig config, String device, List<EpochMetrics> epochs, double testAccuracy) {
+        JsonObject root = new JsonObject();
+        JsonObject c = ConfigJson.toJson(config);
+        root.add("config", c);
+        root.addProperty("device", device);
+        JsonArray es = new JsonArray();
+        for (EpochMetrics m : epochs) {
+            es.add(EpochJson.epochJson(m));
+        }
+        root.add("epochs", es);
+        root.add("test_accuracy", EpochJson.number(testAccuracy));
+        CheckStats any = epochs.stream().map(EpochMetrics::check).filter(java.util.Objects::nonNull).findFirst()
+                .orElse(null);
+        if (any != null) {
+            int steps = 0;
+            double maxRel = 0;
+            for (EpochMetrics m : epochs) {
+                if (m.check() != null) {
+                    steps += m.check().steps();
+                    maxRel = Math.max(maxRel, m.check().maxRel());
+                }
+            }
+            root.add("check", EpochJson.checkJson(steps, maxRel, any.tolerance()));
+        }
+        return root;
+    }
+
+    public static void write(Path file, TrainConfig config, String device, List<EpochMetrics> epochs,
+                             double testAccuracy) {
+        AtomicFiles.writeString(file, GSON.toJson(toJson(config, device, epochs, testAccuracy)) + "\n");
+    }
+}
