@@ -23,7 +23,7 @@ public enum Activation {
     /** Leaky ReLU's slope for z ≤ 0 (PyTorch's negative_slope default; 0.01f in the kernels). */
     public static final double LEAKY_SLOPE = 0.01;
 
-    /** The activations a hidden layer may take (--activation): all but the identity, in the order listed. */
+    /** The activations a hidden layer may take: all but the identity, in the order listed. */
     public static final List<Activation> HIDDEN = List.of(RELU, SIGMOID, TANH, LEAKY_RELU, ELU, SOFTPLUS);
 
     public final int code;
@@ -69,7 +69,7 @@ public enum Activation {
         return this == RELU || this == LEAKY_RELU || this == ELU || this == SOFTPLUS;
     }
 
-    /** The name --activation and model files use: lower case, '-' for '_' ("leaky-relu"). */
+    /** The name activation specs and model files use: lower case, '-' for '_' ("leaky-relu"). */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

@@ -10,7 +10,9 @@ import io.clprop.util.UserError;
 
 import java.util.Map;
 
-/** Opens a backend from the command line's {@code --device} value: {@code opencl}, {@code opencl:N} or {@code cpu}. */
+import static io.clprop.util.Wording.setting;
+
+/** Opens a backend from a device spec ({@code device} setting): {@code opencl}, {@code opencl:N} or {@code cpu}. */
 public final class Backends {
     private Backends() {
     }
@@ -29,8 +31,8 @@ public final class Backends {
     }
 
     /**
-     * As {@link #openCl(String, Map)} with the matrix-multiply kernels given by {@code gemm} (a --gemm-config
-     * option), or when it is null the device's tuned or default ones.
+     * As {@link #openCl(String, Map)} with the matrix-multiply kernels given by {@code gemm} (the {@code gemmConfig}
+     * setting), or when it is null the device's tuned or default ones.
      */
     public static OpenClBackend openCl(String spec, GemmConfig gemm, Map<String, String> extraBuildOptions) {
         ClDevice d = clDevice(spec);
@@ -47,13 +49,13 @@ public final class Backends {
             try {
                 return ClDevices.byIndex(Integer.parseInt(s.substring("opencl:".length())));
             } catch (NumberFormatException e) {
-                throw new UserError("--device " + spec + ": expected opencl:N with N a device number from `clprop devices`");
+                throw new UserError(setting("device") + " " + spec + ": expected opencl:N with N a device number from `clprop devices`");
             }
         }
         if (s.equals("cpu")) {
-            throw new UserError("--device cpu: this command needs an OpenCL device (it works on kernels); "
+            throw new UserError(setting("device") + " cpu: this command needs an OpenCL device (it works on kernels); "
                     + "choose opencl or opencl:N");
         }
-        throw new UserError("--device " + spec + ": unknown device (expected opencl, opencl:N or cpu)");
+        throw new UserError(setting("device") + " " + spec + ": unknown device (expected opencl, opencl:N or cpu)");
     }
 }

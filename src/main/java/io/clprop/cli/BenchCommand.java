@@ -39,8 +39,8 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--device", description = "opencl, opencl:N or cpu (default: ${DEFAULT-VALUE}).")
-    String device = "opencl";
+    @picocli.CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--data", paramLabel = "DIR", description = "MNIST-format folder (default: ${DEFAULT-VALUE}).")
     Path data = MnistFolder.DEFAULT_DIR;
@@ -51,11 +51,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "Timed epochs per batch size after one warm-up (default: ${DEFAULT-VALUE}).")
     int epochs = 3;
 
-    @Option(names = "--gemm-config", paramLabel = "SPEC", converter = Converters.GemmConfigConverter.class,
-            description = "Matrix-multiply kernels instead of the tuned or default ones: block (gemm.cl's default), "
-                    + "tiled (gemm_tiled.cl's default), or defines such as TSM=32,TSN=32,TSK=8,WPTM=2,WPTN=2 or "
-                    + "RM=8,VW=16,NV=1.")
-    GemmConfig gemmConfig;
+    @picocli.CommandLine.Mixin
+    GemmConfigOption gemm = new GemmConfigOption();
 
     @Option(names = "--nan-check-every", paramLabel = "N", description = "Steps between divergence checks, as in "
             + "train (0: at epoch ends only; default: ${DEFAULT-VALUE}).")
@@ -67,8 +64,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-profile", description = "Skip the per-kernel profile.")
     boolean noProfile;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
-    Path json;
+    @picocli.CommandLine.Mixin
+    JsonOutput json = new JsonOutput();
 
     @Override
     public Integer call() {
@@ -84,10 +81,8 @@ final class BenchCommand implements Callable<Integer> {
         if (nanCheckEvery < 0) {
             throw new UserError("--nan-check-every must be ≥ 0, got " + nanCheckEvery);
         }
-        if (json != null) {
-            MetricsJson.checkWritable(json, "--json");
-        }
-        if (gemmConfig != null && device.trim().equals("cpu")) {
+        json.checkWritable();
+        if (gemm.config != null && device.isCpu()) {
             throw new UserError("--gemm-config chooses OpenCL kernels; it does not apply to --device cpu");
         }
         long t0 = System.nanoTime();
@@ -181,14 +176,14 @@ final class BenchCommand implements Callable<Integer> {
                 root.add("profile", prof);
             }
         }
-        if (json != null) {
-            AtomicFiles.writeString(json, new GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n");
+        if (json.wanted()) {
+            json.write(root);
         }
         return 0;
     }
 
     private Backend open() {
-        return gemmConfig == null ? Backends.open(device) : Backends.openCl(device, gemmConfig, Map.of());
+        return gemm.config == null ? device.open() : device.openCl(gemm.config, Map.of());
     }
 
     /** Trainer set-up (uploads) and one step, waited for: the last part of start-up. */

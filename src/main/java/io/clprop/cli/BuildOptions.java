@@ -1,14 +1,30 @@
 package io.clprop.cli;
 
 import io.clprop.util.UserError;
+import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Parses repeated {@code --build-option FILE=OPTIONS} values. */
+/** {@code --build-option FILE=OPTIONS}, repeatable: extra OpenCL build options for one kernel file. */
 final class BuildOptions {
-    private BuildOptions() {
+    @Option(names = "--build-option", paramLabel = "FILE=OPTS",
+            description = "Extra build options for one kernel file, e.g. gemm.cl=-DRM=8 (repeatable).")
+    List<String> values;
+
+    /** File → options, the options of a file given twice joined (OpenClBackend merges their defines). */
+    Map<String, String> parse() {
+        return parse(values);
+    }
+
+    /** The parsed options, refused for a run on the CPU path, which has no kernels. */
+    Map<String, String> parseFor(DeviceOption device) {
+        Map<String, String> parsed = parse();
+        if (!parsed.isEmpty() && device.isCpu()) {
+            throw new UserError("--build-option applies to OpenCL kernels; it needs --device opencl or opencl:N");
+        }
+        return parsed;
     }
 
     static Map<String, String> parse(List<String> values) {

@@ -41,22 +41,20 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     DataSource data = new DataSource();
 
-    @Option(names = "--device", description = "opencl (the first device), opencl:N or cpu (default: ${DEFAULT-VALUE}).")
-    String device = "opencl";
+    @picocli.CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
-    Path json;
+    @picocli.CommandLine.Mixin
+    JsonOutput json = new JsonOutput();
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (json != null) {
-            MetricsJson.checkWritable(json, "--json");
-        }
+        json.checkWritable();
         ModelFile m = ModelFile.read(model);
         DataSource.EvaluationData ed = data.loadEvaluation(m, model);
         int n = ed.data().size();
-        try (Backend backend = Backends.open(device);
+        try (Backend backend = device.open();
              Network net = m.toNetwork(backend, Math.min(Evaluator.CHUNK_ROWS, n));
              DeviceDataset d = new DeviceDataset(backend, ed.data(), m.spec().loss() == LossKind.MSE)) {
             Evaluator.Evaluation e = Evaluator.evaluate(backend, net, d);
@@ -73,10 +71,9 @@ final class EvalCommand implements Callable<Integer> {
             out.printf("loss     %.6f (%s)%n", e.loss(), m.spec().loss().cliName);
             out.println();
             out.print(ConfusionMatrix.format(confusion, m.classNames()));
-            if (json != null) {
-                AtomicFiles.writeString(json, new GsonBuilder().setPrettyPrinting().create()
-                        .toJson(toJson(m, ed, backend.description(), e, confusion)) + "\n");
-                out.println("results written to " + json);
+            if (json.wanted()) {
+                json.write(toJson(m, ed, backend.description(), e, confusion));
+                out.println("results written to " + json.file);
             }
         }
         return 0;

@@ -51,12 +51,11 @@ final class GradCheckCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed for parameters and batch (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
-    @Option(names = "--device", description = "opencl, opencl:N, or cpu for the double-precision check only "
-            + "(default: ${DEFAULT-VALUE}).")
-    String device = "opencl";
+    @picocli.CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
-    @Option(names = "--build-option", paramLabel = "FILE=OPTS", description = "Extra build options for one kernel file.")
-    List<String> buildOptions;
+    @picocli.CommandLine.Mixin
+    BuildOptions buildOptions = new BuildOptions();
 
     @Override
     public Integer call() {
@@ -79,8 +78,8 @@ final class GradCheckCommand implements Callable<Integer> {
         List<ParameterDiff> dev = null;
         double devTol = ParameterDiff.stepTolerance(net, rows);
         String deviceName = "cpu only";
-        if (!device.equals("cpu")) {
-            try (OpenClBackend b = Backends.openCl(device, BuildOptions.parse(buildOptions))) {
+        if (!device.isCpu()) {
+            try (OpenClBackend b = device.openCl(null, buildOptions.parse())) {
                 deviceName = b.description();
                 dev = ParameterDiff.perTensor(net, GradCheck.analyticOn(b, p), GradCheck.toFloat(numeric));
             }

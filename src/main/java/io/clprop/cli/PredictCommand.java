@@ -58,13 +58,13 @@ final class PredictCommand implements Callable<Integer> {
                     + "columns (an id, say); they are not features.")
     List<String> keepColumns = List.of();
 
-    @Option(names = "--device", description = "opencl (the first device), opencl:N or cpu (default: ${DEFAULT-VALUE}).")
-    String device = "opencl";
+    @picocli.CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        MetricsJson.checkWritable(output, "--output");
+        AtomicFiles.checkWritable(output, "--output");
         ModelFile m = ModelFile.read(model);
         float[] features;
         int rows, width;
@@ -111,7 +111,7 @@ final class PredictCommand implements Callable<Integer> {
         String filled = in.filled();
         Predictor.Prediction p;
         String deviceName;
-        try (Backend backend = Backends.open(device);
+        try (Backend backend = device.open();
              Network net = m.toNetwork(backend, Math.min(Evaluator.CHUNK_ROWS, rows))) {
             deviceName = backend.description();
             p = Predictor.predict(backend, net, features, rows);

@@ -1,5 +1,7 @@
 package io.clprop.cli;
 
+import io.clprop.util.AtomicFiles;
+
 import io.clprop.report.ConsoleProgress;
 
 import io.clprop.train.EpochJson;
@@ -119,9 +121,8 @@ final class TrainCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     String init = "auto";
 
-    @Option(names = "--device", description = "opencl (the first device), opencl:N (see `clprop devices`) or cpu "
-            + "(default: ${DEFAULT-VALUE}).")
-    String device = "opencl";
+    @picocli.CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--metrics-json", paramLabel = "FILE", description = "Write per-epoch metrics as JSON.")
     Path metricsJson;
@@ -147,9 +148,8 @@ final class TrainCommand implements Callable<Integer> {
             + "path and compare gradients and updated weights; stop if they differ beyond tolerance (default: off).")
     int checkEvery = 0;
 
-    @Option(names = "--build-option", paramLabel = "FILE=OPTS",
-            description = "Extra build options for one kernel file, e.g. gemm.cl=-DRM=8 (repeatable).")
-    List<String> buildOptions;
+    @picocli.CommandLine.Mixin
+    BuildOptions buildOptions = new BuildOptions();
 
     @Option(names = "--plot", paramLabel = "FILE.png",
             description = "After training, draw loss and accuracy per epoch into this PNG image (1200×500).")
@@ -174,7 +174,7 @@ final class TrainCommand implements Callable<Integer> {
             OptimizerConfig.Kind kind = OptimizerConfig.Kind.parse(optimizer);
             OptimizerConfig opt = OptimizerConfig.of(kind).withMomentum(momentum).withBetas(beta1, beta2)
                     .withEpsilon(epsilon).withWeightDecay(weightDecay);
-            float rate = lr != null ? lr : kind == OptimizerConfig.Kind.ADAM ? 0.001f : 0.1f;
+            float rate = lr != null ? lr : kind.defaultLearningRate();
             config = TrainConfig.builder().hidden(hidden).activations(activation).loss(loss).learningRate(rate)
                     .batch(batch).epochs(epochs).targetLoss(targetLoss).seed(seed).init(Init.parse(init))
                     .optimizer(opt).schedule(LrSchedule.parse(schedule)).validation(validation).patience(patience)
@@ -183,13 +183,13 @@ final class TrainCommand implements Callable<Integer> {
             throw UserError.of(e);
         }
         if (metricsJson != null) {
-            MetricsJson.checkWritable(metricsJson);
+            AtomicFiles.checkWritable(metricsJson, "--metrics-json");
         }
         if (checkpoint != null) {
-            MetricsJson.checkWritable(checkpoint, "--checkpoint");
+            AtomicFiles.checkWritable(checkpoint, "--checkpoint");
         }
         if (save != null) {
-            MetricsJson.checkWritable(save, "--save");
+            AtomicFiles.checkWritable(save, "--save");
         }
         if (resume != null && !java.nio.file.Files.isRegularFile(resume)) {
             throw new UserError("--resume " + resume + ": no such file");
@@ -203,7 +203,7 @@ final class TrainCommand implements Callable<Integer> {
         if (checkEvery < 0) {
             throw new UserError("--check-every must be ≥ 0, got " + checkEvery);
         }
-        if (checkEvery > 0 && device.equals("cpu")) {
+        if (checkEvery > 0 && device.isCpu()) {
             throw new UserError("--check-every compares a device with the CPU path; it needs --device opencl or opencl:N");
         }
         DataOptions.TrainingData td = data.loadTraining(trainLimit, testLimit);
@@ -213,11 +213,8 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--batch " + config.batchSize() + " is larger than the training set (" + trainRows
                     + " samples" + (config.validation() > 0 ? " after the validation split" : "") + ")");
         }
-        Map<String, String> extra = BuildOptions.parse(buildOptions);
-        if (!extra.isEmpty() && device.equals("cpu")) {
-            throw new UserError("--build-option applies to OpenCL kernels; it needs --device opencl or opencl:N");
-        }
-        try (Backend backend = device.equals("cpu") ? Backends.open(device) : Backends.openCl(device, extra);
+        Map<String, String> extra = buildOptions.parseFor(device);
+        try (Backend backend = device.isCpu() ? device.open() : device.openCl(null, extra);
              Trainer trainer = newTrainer(backend, config, train, test);
              TrainingProgress bar = Boolean.TRUE.equals(progress) ? new TerminalProgress(System.err)
                      : ConsoleProgress.forConsole(progress == null)) {

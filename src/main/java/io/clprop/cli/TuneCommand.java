@@ -24,8 +24,8 @@ final class TuneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--device", description = "opencl or opencl:N (default: ${DEFAULT-VALUE}).")
-    String device = "opencl";
+    @picocli.CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
     @Option(names = "--budget", paramLabel = "N",
             description = "Candidates timed per family: the device's defaults and cached choice, then a random "
@@ -49,7 +49,7 @@ final class TuneCommand implements Callable<Integer> {
             throw new UserError("--budget " + budget + ": expected 0 (all) or a positive number of candidates");
         }
         PrintWriter out = spec.commandLine().getOut();
-        ClDevice d = Backends.clDevice(device);
+        ClDevice d = device.clDevice();
         DeviceLimits limits = DeviceLimits.of(d);
         out.println("device  " + d.summary());
         out.println("limits  " + limits.summary());

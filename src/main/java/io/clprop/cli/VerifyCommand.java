@@ -37,11 +37,11 @@ final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--device", description = "opencl or opencl:N (default: ${DEFAULT-VALUE}).")
-    String device = "opencl";
+    @picocli.CommandLine.Mixin
+    DeviceOption device = new DeviceOption();
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
-    Path json;
+    @picocli.CommandLine.Mixin
+    JsonOutput json = new JsonOutput();
 
     @Option(names = "--cases", paramLabel = "N",
             description = "Run at most N kernel cases, covering every kernel, cheapest first (default: all).")
@@ -54,14 +54,11 @@ final class VerifyCommand implements Callable<Integer> {
             description = "Leave out the cases of these kernels; 'train_step' leaves out the whole-step checks.")
     List<String> skip = List.of();
 
-    @Option(names = "--build-option", paramLabel = "FILE=OPTS",
-            description = "Extra build options for one kernel file, e.g. gemm.cl=-DRM=8 (repeatable).")
-    List<String> buildOptions;
+    @picocli.CommandLine.Mixin
+    BuildOptions buildOptions = new BuildOptions();
 
-    @Option(names = "--gemm-config", paramLabel = "SPEC", converter = Converters.GemmConfigConverter.class,
-            description = "Check these matrix-multiply kernels instead of the tuned or default ones: block, tiled, "
-                    + "or defines such as TSM=32,TSN=32,TSK=8,WPTM=2,WPTN=2.")
-    GemmConfig gemmConfig;
+    @picocli.CommandLine.Mixin
+    GemmConfigOption gemm = new GemmConfigOption();
 
     @Override
     public Integer call() {
@@ -69,12 +66,10 @@ final class VerifyCommand implements Callable<Integer> {
         if (cases != null && cases < 1) {
             throw new UserError("--cases must be at least 1, got " + cases);
         }
-        if (json != null) {
-            MetricsJson.checkWritable(json, "--json");
-        }
-        Map<String, String> extra = BuildOptions.parse(buildOptions);
+        json.checkWritable();
+        Map<String, String> extra = buildOptions.parse();
         List<CheckResult> results = new ArrayList<>();
-        try (OpenClBackend backend = Backends.openCl(device, gemmConfig, extra)) {
+        try (OpenClBackend backend = device.openCl(gemm.config, extra)) {
             ClDevice d = backend.device();
             out.println("device   " + d.summary());
             out.println("platform " + d.platformName() + " (" + d.platformVersion() + ")");
@@ -103,9 +98,8 @@ final class VerifyCommand implements Callable<Integer> {
             long failed = results.stream().filter(r -> !r.pass()).count();
             long passed = results.size() - failed;
             out.println(passed + " passed, " + failed + " failed");
-            if (json != null) {
-                AtomicFiles.writeString(json, new GsonBuilder().setPrettyPrinting().create()
-                        .toJson(toJson(backend, results, passed, failed)) + "\n");
+            if (json.wanted()) {
+                json.write(toJson(backend, results, passed, failed));
             }
             return failed == 0 ? 0 : Main.EXIT_CHECK_FAILED;
         }

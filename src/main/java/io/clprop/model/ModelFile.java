@@ -44,7 +44,7 @@ import java.util.Set;
  * @param featureNames the names of the inputs, in input order (a CSV training set's header), so that data can
  *                     be matched to them by name; empty when inputs are known only by position (IDX data, a
  *                     CSV file without a header, a model file written before names were stored)
- * @param fill         the values missing CSV cells are filled with; null when they are refused (--missing
+ * @param fill         the values missing CSV cells are filled with; null when they are refused (missing
  *                     error, and model files written before fills were stored)
  * @param trained      provenance (NaN and infinities in it are stored as null)
  */

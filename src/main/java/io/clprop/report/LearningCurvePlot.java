@@ -24,8 +24,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
+import static io.clprop.util.Wording.setting;
+
 /**
- * The learning curves of a run as one PNG ({@code train --plot}): a title band over two panels side by side,
+ * The learning curves of a run as one PNG: a title band over two panels side by side,
  * loss per epoch (training, and validation when the run had a validation set) and accuracy per epoch
  * (validation and test, whichever the run measured). Drawn with XChart on an off-screen image, so it needs
  * no display, and written atomically like every file the user asks for.
@@ -55,10 +57,10 @@ public final class LearningCurvePlot {
      * what is written, so the name must say so) and the fonts AWT needs to draw text.
      */
     public static void checkWritable(Path png) {
-        MetricsJson.checkWritable(png, "--plot");
+        AtomicFiles.checkWritable(png, setting("plotFile"));
         String name = png.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!name.endsWith(".png")) {
-            throw new UserError("--plot " + png + ": the plot is a PNG image; give a file name ending in .png");
+            throw new UserError(setting("plotFile") + " " + png + ": the plot is a PNG image; give a file name ending in .png");
         }
         try {
             BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
@@ -67,7 +69,7 @@ public final class LearningCurvePlot {
             g.dispose();
         } catch (Error | RuntimeException e) {
             // A JRE without fontconfig or any font fails here (NoClassDefFoundError, InternalError, NPE...).
-            throw new UserError("--plot " + png + ": Java cannot draw text on this machine (" + e
+            throw new UserError(setting("plotFile") + " " + png + ": Java cannot draw text on this machine (" + e
                     + "); install fontconfig and a font, e.g. apt-get install fontconfig fonts-dejavu-core", e);
         }
     }

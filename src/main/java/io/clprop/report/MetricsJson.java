@@ -21,35 +21,13 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The --metrics-json file: {"config":{…},"device":"…","epochs":[{"epoch":1,"train_loss":…,"test_accuracy":…,
+ * The metrics file of a training run: {"config":{…},"device":"…","epochs":[{"epoch":1,"train_loss":…,"test_accuracy":…,
  * "seconds":…,"samples_per_sec":…}],"test_accuracy":…}. Written atomically, so a reader never sees half a file.
  */
 public final class MetricsJson {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     private MetricsJson() {
-    }
-
-    /** Fails before training if the file could not be written afterwards. */
-    public static void checkWritable(Path file) {
-        checkWritable(file, "--metrics-json");
-    }
-
-    /** Fails before any work if {@code file} (given with {@code option}) could not be written afterwards. */
-    public static void checkWritable(Path file, String option) {
-        if (file.toString().isEmpty()) {
-            throw new UserError(option + ": needs a file name, got an empty one");
-        }
-        if (Files.isDirectory(file)) {
-            throw new UserError(option + " " + file + ": is a folder");
-        }
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new UserError(option + " " + file + ": folder " + dir + " does not exist");
-        }
-        if (!Files.isWritable(dir)) {
-            throw new UserError(option + " " + file + ": folder " + dir + " is not writable");
-        }
     }
 
     public static JsonObject toJson(TrainConfig config, String device, List<EpochMetrics> epochs, double testAccuracy) {

@@ -1,5 +1,9 @@
 package io.clprop.train;
 
+import io.clprop.util.InvalidSetting;
+
+import static io.clprop.util.Wording.setting;
+
 /**
  * The learning rate of each step, a pure function of the position in training so that a resumed run
  * gets the same rates as an uninterrupted one. Computed on the host in double and passed to the update
@@ -33,10 +37,10 @@ public sealed interface LrSchedule {
     record StepDecay(int every, double gamma) implements LrSchedule {
         public StepDecay {
             if (every <= 0) {
-                throw new IllegalArgumentException("--schedule step:E:G needs E ≥ 1 epochs, got " + every);
+                throw new InvalidSetting(setting("schedule") + " step:E:G needs E ≥ 1 epochs, got " + every);
             }
             if (!(gamma > 0) || Double.isInfinite(gamma)) {
-                throw new IllegalArgumentException("--schedule step:E:G needs a factor G > 0, got " + gamma);
+                throw new InvalidSetting(setting("schedule") + " step:E:G needs a factor G > 0, got " + gamma);
             }
         }
 
@@ -85,8 +89,8 @@ public sealed interface LrSchedule {
                     // fall through to the message below
                 }
             }
-            throw new IllegalArgumentException("--schedule '" + s + "': expected step:E:G, e.g. step:5:0.5");
+            throw new InvalidSetting(setting("schedule") + " '" + s + "': expected step:E:G, e.g. step:5:0.5");
         }
-        throw new IllegalArgumentException("unknown schedule '" + s + "' (expected constant, step:E:G or cosine)");
+        throw new InvalidSetting("unknown schedule '" + s + "' (expected constant, step:E:G or cosine)");
     }
 }

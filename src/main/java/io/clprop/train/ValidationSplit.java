@@ -6,6 +6,10 @@ import org.apache.commons.math3.util.MathArrays;
 
 import java.util.Arrays;
 
+import io.clprop.util.InvalidSetting;
+
+import static io.clprop.util.Wording.setting;
+
 /**
  * Holds out a fraction of the training set for validation, drawn with the run's seed from a generator of
  * its own (so the training generator's stream, and thus a run without validation, is unchanged). Both
@@ -19,7 +23,7 @@ public record ValidationSplit(Dataset train, Dataset validation) {
         int n = all.size();
         int held = (int) Math.round(fraction * n);
         if (fraction > 0 && (held < 1 || held >= n)) {
-            throw new IllegalArgumentException("--validation " + fraction + " of " + n + " samples leaves "
+            throw new InvalidSetting(setting("validation") + " " + fraction + " of " + n + " samples leaves "
                     + (held < 1 ? "no validation samples" : "no training samples"));
         }
         if (held == 0) {

@@ -233,4 +233,27 @@ public final class AtomicFiles {
             // best effort, see above
         }
     }
+
+    /**
+     * Fails before any work if {@code file} could not be written afterwards (no name, a folder, a missing or
+     * read-only folder), so that a long run does not end by failing to save its result.
+     *
+     * @param subject what gave the file, starting the message: a setting ({@code Wording.setting("plotFile")})
+     *                or, on the command line, the option
+     */
+    public static void checkWritable(Path file, String subject) {
+        if (file.toString().isEmpty()) {
+            throw new UserError(subject + ": needs a file name, got an empty one");
+        }
+        if (Files.isDirectory(file)) {
+            throw new UserError(subject + " " + file + ": is a folder");
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new UserError(subject + " " + file + ": folder " + dir + " does not exist");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new UserError(subject + " " + file + ": folder " + dir + " is not writable");
+        }
+    }
 }

@@ -13,9 +13,11 @@ import java.util.List;
 
 import static org.jocl.CL.*;
 
+import static io.clprop.util.Wording.setting;
+
 /**
  * Finds the OpenCL platforms and devices. Devices are numbered across all platforms in the order the ICD
- * loader reports them; {@code --device opencl:N} uses that number.
+ * loader reports them; the device spec {@code opencl:N} uses that number.
  */
 public final class ClDevices {
     /** Debian's OpenCL loader (libOpenCL.so.1, which finds the drivers listed in /etc/OpenCL/vendors). */
@@ -27,7 +29,7 @@ public final class ClDevices {
     /** Everything OpenCL needs on a fresh Debian machine. */
     public static final String INSTALL_HINT =
             "apt-get install -y " + LOADER_PACKAGE + " " + LOADER_DEV_PACKAGE + " " + CPU_DRIVER_PACKAGE;
-    private static final String CPU_PATH_HINT = "--device cpu runs on the pure-Java path without OpenCL";
+    private static final String CPU_PATH_HINT = setting("device") + " cpu runs on the pure-Java path without OpenCL";
 
     /**
      * CL_DEVICE_TYPE_ALL as the OpenCL headers define it (CL/cl.h: 0xFFFFFFFF). JOCL's
@@ -53,7 +55,7 @@ public final class ClDevices {
     public static ClDevice byIndex(int index) {
         List<ClDevice> devices = all();
         if (index < 0 || index >= devices.size()) {
-            throw new UserError("--device opencl:" + index + ": no such OpenCL device (this machine has "
+            throw new UserError(setting("device") + " opencl:" + index + ": no such OpenCL device (this machine has "
                     + devices.size() + "; see `clprop devices`)");
         }
         return devices.get(index);

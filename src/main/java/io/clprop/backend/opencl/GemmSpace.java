@@ -34,7 +34,7 @@ public final class GemmSpace {
 
     /**
      * A rule: {@code violation} gives why a configuration (or, for KERNEL rules, its raw values) breaks it on
-     * a device, or null when it holds. {@code text} is the rule as `clprop tune --list` and the README state it.
+     * a device, or null when it holds. {@code text} is the rule in words, as the tuner lists it and the README states it.
      */
     public record Rule<T>(Why why, String text, BiFunction<T, DeviceLimits, String> violation) {
     }

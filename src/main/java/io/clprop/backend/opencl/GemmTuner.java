@@ -224,7 +224,7 @@ public final class GemmTuner {
         return JsonNumbers.wholeInt(c.get(key), 1, MAX_SIZE, key, IllegalArgumentException::new);
     }
 
-    /** A configuration as the cache stores it (also `clprop bench --json`'s "gemm_config"). */
+    /** A configuration as the cache stores it (also the "gemm_config" of bench results). */
     public static JsonObject toJson(GemmConfig config) {
         JsonObject c = new JsonObject();
         if (config instanceof GemmConfig.RegisterBlock b) {

@@ -29,6 +29,8 @@ import java.util.Optional;
 
 import static org.jocl.CL.*;
 
+import static io.clprop.util.Wording.setting;
+
 /**
  * Runs every operation as a kernel from {@code kernels/} on one OpenCL device, on one in-order queue.
  * Launches are enqueued and never awaited; the only blocking calls are {@link #read}, {@link #write} and
@@ -102,12 +104,13 @@ public final class OpenClBackend implements Backend {
         }
         for (Map.Entry<String, String> e : extraBuildOptions.entrySet()) {
             if (e.getKey().equals(GemmConfig.GPU_DEFAULT.file()) && !buildOptions.containsKey(e.getKey())) {
-                throw new UserError("--build-option " + e.getKey() + "=" + e.getValue() + ": " + e.getKey()
+                throw new UserError(setting("buildOptions") + " " + e.getKey() + "=" + e.getValue() + ": " + e.getKey()
                         + " is not built for these gemm kernels (" + gemm.file() + " " + gemm.buildOptions()
-                        + "); it is built with a tiled gemm config (the default on GPUs, or --gemm-config tiled)");
+                        + "); it is built with a tiled gemm config (the default on GPUs, or " + setting("gemmConfig")
+                        + " tiled)");
             }
             if (!buildOptions.containsKey(e.getKey())) {
-                throw new UserError("--build-option " + e.getKey() + "=" + e.getValue() + ": no kernel file "
+                throw new UserError(setting("buildOptions") + " " + e.getKey() + "=" + e.getValue() + ": no kernel file "
                         + e.getKey() + " (the files are " + String.join(", ", buildOptions.keySet()) + ")");
             }
             buildOptions.merge(e.getKey(), e.getValue(), OpenClBackend::mergeOptions);
@@ -142,7 +145,7 @@ public final class OpenClBackend implements Backend {
     /**
      * The tiled kernels declare their work-group size (reqd_work_group_size, from the -D defines they were
      * built with); the host launches the size its config computes. A build option that changes one without
-     * the other (e.g. --build-option gemm_tiled.cl=-DWPTM=2) would have every launch refused, so say so
+     * the other (e.g. extra build options gemm_tiled.cl=-DWPTM=2) would have every launch refused, so say so
      * here, once, with both sizes. Also refuse a group larger than the driver can run this kernel with (its
      * register use can lower the limit below the device's maximum).
      */

@@ -4,6 +4,10 @@ import io.clprop.backend.Backend;
 
 import java.util.Locale;
 
+import io.clprop.util.InvalidSetting;
+
+import static io.clprop.util.Wording.setting;
+
 /**
  * Which update rule and its constants (the learning rate comes per step from the schedule). Defaults are
  * PyTorch's: momentum 0.9, Adam β1 0.9, β2 0.999, ε 1e-8; weight decay 0.
@@ -19,31 +23,39 @@ public record OptimizerConfig(Kind kind, float momentum, float beta1, float beta
             this.cliName = cliName;
         }
 
+        /**
+         * The learning rate a run of this kind takes unless it is given one: 0.1 for the SGD family (the
+         * reference run's), 0.001 for Adam (PyTorch's default, and the one its paper recommends).
+         */
+        public float defaultLearningRate() {
+            return this == ADAM ? 0.001f : 0.1f;
+        }
+
         public static Kind parse(String s) {
             for (Kind k : values()) {
                 if (k.cliName.equals(s.toLowerCase(Locale.ROOT))) {
                     return k;
                 }
             }
-            throw new IllegalArgumentException("unknown optimizer '" + s + "' (expected sgd, momentum, nesterov or adam)");
+            throw new InvalidSetting("unknown optimizer '" + s + "' (expected sgd, momentum, nesterov or adam)");
         }
     }
 
     public OptimizerConfig {
-        check("--momentum", momentum, 0, 1, true);
-        check("--beta1", beta1, 0, 1, true);
-        check("--beta2", beta2, 0, 1, true);
+        check("momentum", momentum, 0, 1, true);
+        check("beta1", beta1, 0, 1, true);
+        check("beta2", beta2, 0, 1, true);
         if (!(epsilon > 0) || Float.isInfinite(epsilon)) {
-            throw new IllegalArgumentException("--epsilon must be a positive number, got " + epsilon);
+            throw new InvalidSetting(setting("epsilon") + " must be a positive number, got " + epsilon);
         }
         if (!(weightDecay >= 0) || Float.isInfinite(weightDecay)) {
-            throw new IllegalArgumentException("--weight-decay must be ≥ 0, got " + weightDecay);
+            throw new InvalidSetting(setting("weightDecay") + " must be ≥ 0, got " + weightDecay);
         }
     }
 
-    private static void check(String option, float v, float lo, float hi, boolean hiOpen) {
+    private static void check(String name, float v, float lo, float hi, boolean hiOpen) {
         if (!(v >= lo) || (hiOpen ? v >= hi : v > hi)) {
-            throw new IllegalArgumentException(option + " must be in [" + lo + ", " + hi + (hiOpen ? ")" : "]")
+            throw new InvalidSetting(setting(name) + " must be in [" + lo + ", " + hi + (hiOpen ? ")" : "]")
                     + ", got " + v);
         }
     }

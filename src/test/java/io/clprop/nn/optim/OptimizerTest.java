@@ -121,10 +121,10 @@ class OptimizerTest {
     }
 
     @Test
-    void invalidConstantsAreRejectedWithTheOptionName() {
+    void invalidConstantsAreRejectedWithTheSettingName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> OptimizerConfig.adam().withBetas(1.0f, 0.999f));
-        assertEquals("--beta1 must be in [0.0, 1.0), got 1.0", e.getMessage());
+        assertEquals("beta1 must be in [0.0, 1.0), got 1.0", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> OptimizerConfig.sgd().withWeightDecay(-1));
         assertThrows(IllegalArgumentException.class, () -> OptimizerConfig.sgd().withWeightDecay(Float.NaN));
         assertThrows(IllegalArgumentException.class, () -> OptimizerConfig.adam().withEpsilon(0));
