@@ -83,7 +83,7 @@ public final class LayerOutput {
      * Once the next layer has written dLoss/dÃ ⊙ f′(A) into {@link #gradient} for n rows: multiplies it by
      * the last forward pass's mask, giving dLoss/dZ; nothing to do after a forward pass without dropout.
      */
-    public void dropoutBackward(int n) {
+    void dropoutBackward(int n) {
         if (mask != null) {
             Tensor g = gradient(n);
             backend.dropoutBackward(g, mask, index, g);
