@@ -4,6 +4,7 @@ import io.clprop.backend.Backends;
 import io.clprop.backend.MemoryLimits;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.backend.Activation;
+import io.clprop.nn.LayerSpec;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.NetworkSpec;
 import io.clprop.util.UserError;
@@ -67,7 +68,7 @@ final class GradCheckCommand implements Callable<Integer> {
         }
         // The batch and every layer's rows × units live in arrays on the CPU path (the device's limit is higher).
         int widest = net.inputs();
-        for (NetworkSpec.LayerSpec l : net.layers()) {
+        for (LayerSpec l : net.layers()) {
             widest = Math.max(widest, l.units());
         }
         MemoryLimits.Kind.JAVA_HEAP.checkElements("--rows " + rows + " rows of " + widest + " values", (long) rows * widest,

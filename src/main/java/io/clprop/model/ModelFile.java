@@ -7,6 +7,8 @@ import io.clprop.backend.Backend;
 import io.clprop.data.FeatureFill;
 import io.clprop.data.Standardizer;
 import io.clprop.backend.Activation;
+import io.clprop.nn.DenseSpec;
+import io.clprop.nn.LayerSpec;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;
@@ -154,7 +156,7 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
         JsonObject net = new JsonObject();
         net.addProperty("inputs", spec.inputs());
         JsonArray layers = new JsonArray();
-        for (NetworkSpec.LayerSpec l : spec.layers()) {
+        for (LayerSpec l : spec.layers()) {
             JsonObject o = new JsonObject();
             o.addProperty("units", l.units());
             o.addProperty("activation", l.activation().cliName());
@@ -209,7 +211,7 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
         if (ls == null || !ls.isJsonArray() || ls.getAsJsonArray().isEmpty()) {
             throw err.of("network.layers must be a non-empty array");
         }
-        List<NetworkSpec.LayerSpec> layers = new ArrayList<>();
+        List<LayerSpec> layers = new ArrayList<>();
         long parameterCount = 0;
         int previous = inputs;
         for (int l = 0; l < ls.getAsJsonArray().size(); l++) {
@@ -225,7 +227,7 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
             } catch (IllegalArgumentException e) {
                 throw err.of("network.layers[" + l + "]: " + e.getMessage());
             }
-            layers.add(new NetworkSpec.LayerSpec(units, a));
+            layers.add(new DenseSpec(units, a));
             try {
                 // Exact: a header with a few widths near 2^31 could otherwise wrap to the section's length.
                 parameterCount = Math.addExact(parameterCount, ((long) previous + 1) * units);
@@ -393,9 +395,9 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
         return Excerpt.of(s);
     }
 
-    private static String describe(int inputs, List<NetworkSpec.LayerSpec> layers) {
+    private static String describe(int inputs, List<LayerSpec> layers) {
         StringBuilder sb = new StringBuilder().append(inputs);
-        for (NetworkSpec.LayerSpec l : layers) {
+        for (LayerSpec l : layers) {
             sb.append('-').append(l.units());
         }
         return sb.toString();

@@ -1,10 +1,13 @@
 package io.clprop.nn;
 
+import io.clprop.util.InvalidSetting;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.distribution.UniformRealDistribution;
 import org.apache.commons.math3.random.RandomGenerator;
 
 import java.util.Locale;
+
+import static io.clprop.util.Wording.setting;
 
 /**
  * Initial weights from a seeded generator; biases start at zero.
@@ -28,7 +31,7 @@ public enum Init {
                 return i;
             }
         }
-        throw new IllegalArgumentException("--init " + s + ": unknown initialisation (expected auto, he or xavier)");
+        throw new InvalidSetting(setting("init") + " " + s + ": unknown initialisation (expected auto, he or xavier)");
     }
 
     public String cliName() {

@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A stack of dense layers and a loss on one backend. All parameters are in one buffer and all gradients in
+ * A stack of layers and a loss on one backend, built from a backend-free {@link NetworkSpec}; the same spec
+ * builds as many networks as wanted, on one backend or several (replicas whose parameters are set from one
+ * array compute the same outputs and gradients). All parameters are in one buffer and all gradients in
  * another of the same layout, so an optimizer updates the whole network in one operation, and weights can
  * be copied between backends (or to a file) as one array.
  */
@@ -22,7 +24,7 @@ public final class Network implements AutoCloseable {
     private final Tensor params;
     private final Tensor grads;
     private final Tensor rowLoss;
-    private final List<DenseLayer> layers = new ArrayList<>();
+    private final List<Layer> layers = new ArrayList<>();
     private final List<Tensor> owned = new ArrayList<>();
 
     /** Allocates parameters (zero) and activations for batches of up to {@code maxRows} rows; no dropout. */
@@ -33,7 +35,7 @@ public final class Network implements AutoCloseable {
     /**
      * As {@link #Network(Backend, NetworkSpec, int)}, plus a dropped-output buffer of {@code dropoutRows}
      * rows per hidden layer when {@code dropoutRows > 0}, for training batches of up to that many rows with
-     * dropout (see {@link DenseLayer}); evaluation never needs them.
+     * dropout (see {@link LayerOutput}); evaluation never needs them.
      */
     public Network(Backend backend, NetworkSpec spec, int maxRows, int dropoutRows) {
         checkSizes(backend, spec, maxRows, dropoutRows);
@@ -45,32 +47,27 @@ public final class Network implements AutoCloseable {
         this.grads = own(backend.allocate(1, count));
         this.rowLoss = own(backend.allocate(maxRows, 1));
         for (int l = 0; l < spec.layers().size(); l++) {
-            int in = spec.inputsOf(l);
-            int units = spec.layers().get(l).units();
-            int wo = spec.weightOffset(l), bo = spec.biasOffset(l);
-            boolean hidden = l < spec.layers().size() - 1;
-            layers.add(new DenseLayer(backend, l, spec.layers().get(l).activation(),
-                    params.view(wo, units, in), params.view(bo, 1, units),
-                    grads.view(wo, units, in), grads.view(bo, 1, units),
-                    own(backend.allocate(maxRows, units)), own(backend.allocate(maxRows, units)),
-                    hidden && dropoutRows > 0 ? own(backend.allocate(dropoutRows, units)) : null));
+            List<Tensor> buffers = new ArrayList<>();
+            for (LayerBuffer b : spec.buffers(l, maxRows, dropoutRows)) {
+                buffers.add(own(backend.allocate(b.rows(), b.cols())));
+            }
+            layers.add(spec.layers().get(l).create(backend, l, spec.inputsOf(l), params, grads,
+                    spec.weightOffset(l), buffers));
         }
     }
 
     /**
      * Before any allocation: every buffer this network holds must fit one of the backend's buffers (its
-     * element limit), so that a spec too large (a model file's widths, --hidden, rows × units) is refused
-     * with its true sizes rather than overflowing an int on the way to the allocation.
+     * element limit), so that a spec too large (a model file's widths, the setting hidden, rows × units) is
+     * refused with its true sizes rather than overflowing an int on the way to the allocation.
      */
     private static void checkSizes(Backend backend, NetworkSpec spec, int maxRows, int dropoutRows) {
         MemoryLimits.Kind kind = backend.memoryLimits().map(MemoryLimits::kind).orElse(MemoryLimits.Kind.DEVICE);
         kind.checkElements("the parameters", spec.parameterCount(), false);
         for (int l = 0; l < spec.layers().size(); l++) {
-            long units = spec.layers().get(l).units();
-            kind.checkElements("the layer " + (l + 1) + " outputs for " + maxRows + " rows", maxRows * units, false);
-            if (l < spec.layers().size() - 1) {
-                kind.checkElements("the layer " + (l + 1) + " dropped outputs for " + dropoutRows + " rows",
-                        dropoutRows * units, false);
+            for (LayerBuffer b : spec.buffers(l, maxRows, dropoutRows)) {
+                kind.checkElements("the layer " + (l + 1) + " " + b.name() + " for " + b.rows() + " rows",
+                        b.elements(), false);
             }
         }
     }
@@ -97,7 +94,7 @@ public final class Network implements AutoCloseable {
         return maxRows;
     }
 
-    public List<DenseLayer> layers() {
+    public List<Layer> layers() {
         return layers;
     }
 
@@ -160,13 +157,13 @@ public final class Network implements AutoCloseable {
     public void computeGradients(Tensor x, Tensor labels, Tensor targets, Tensor lossOut, int index,
                                  DropoutMask mask) {
         Tensor yHat = computeLoss(x, labels, targets, lossOut, index, mask);
-        DenseLayer last = layers.get(layers.size() - 1);
-        Tensor dz = last.gradZ(x.rows());
+        LayerOutput last = layers.get(layers.size() - 1).output();
+        Tensor dz = last.gradient(x.rows());
         if (last.activation() != Activation.IDENTITY) {
             backend.activationBackward(last.activation(), yHat, dz, dz); // dLoss/dŶ → dLoss/dZ
         }
         for (int l = layers.size() - 1; l >= 0; l--) {
-            layers.get(l).backward(l == 0 ? null : layers.get(l - 1));
+            layers.get(l).backward(l == 0 ? null : layers.get(l - 1).output());
         }
     }
 
@@ -183,7 +180,7 @@ public final class Network implements AutoCloseable {
                                DropoutMask mask) {
         int n = x.rows();
         Tensor yHat = forward(x, mask);
-        Tensor dz = layers.get(layers.size() - 1).gradZ(n);
+        Tensor dz = layers.get(layers.size() - 1).output().gradient(n);
         Tensor loss = rowLoss.firstRows(n);
         switch (spec.loss()) {
             case SOFTMAX_CE -> backend.softmaxCrossEntropy(yHat, labels, loss, dz);

@@ -18,7 +18,7 @@ import java.util.List;
  */
 public final class NetworkBuilder {
     private int inputs;
-    private final List<NetworkSpec.LayerSpec> layers = new ArrayList<>();
+    private final List<LayerSpec> layers = new ArrayList<>();
     private LossKind loss;
     /** Set by output(…): nothing may follow the output layer. */
     private boolean outputAdded;
@@ -83,7 +83,7 @@ public final class NetworkBuilder {
         if (units <= 0) {
             throw new IllegalArgumentException(call + ": the layer width must be positive");
         }
-        layers.add(new NetworkSpec.LayerSpec(units, activation));
+        layers.add(new DenseSpec(units, activation));
     }
 
     private void checkNoLossYet(String call) {

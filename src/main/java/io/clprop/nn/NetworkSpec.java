@@ -2,17 +2,20 @@ package io.clprop.nn;
 
 import io.clprop.backend.Activation;
 
+import io.clprop.util.InvalidSetting;
+
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.clprop.util.Wording.setting;
+
 /**
- * The architecture: input width, dense layers (width and activation each) and the loss. Parameters are laid
- * out in one buffer as [W1, b1, W2, b2, …], each W (out × in) row-major like PyTorch's Linear.
+ * The architecture, free of any backend: input width, the layers in order, and the loss; a {@link Network}
+ * is built from it on a backend, as many times as wanted. Parameters are laid out in one buffer, layer
+ * after layer, each layer's slice as its spec orders it: [W1, b1, W2, b2, …] for dense layers, each W
+ * (out × in) row-major like PyTorch's Linear. Model files and checkpoints store that buffer as it is.
  */
 public record NetworkSpec(int inputs, List<LayerSpec> layers, LossKind loss) {
-
-    public record LayerSpec(int units, Activation activation) {
-    }
 
     public NetworkSpec {
         if (inputs <= 0) {
@@ -20,11 +23,6 @@ public record NetworkSpec(int inputs, List<LayerSpec> layers, LossKind loss) {
         }
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("a network needs at least one layer");
-        }
-        for (LayerSpec l : layers) {
-            if (l.units() <= 0) {
-                throw new IllegalArgumentException("layer width must be positive, got " + l.units());
-            }
         }
         layers = List.copyOf(layers);
         try {
@@ -46,7 +44,7 @@ public record NetworkSpec(int inputs, List<LayerSpec> layers, LossKind loss) {
     /** An MLP whose hidden layers take one activation each, or all the same one when a single one is given. */
     public static NetworkSpec mlp(int inputs, int[] hidden, List<Activation> oneOrPerLayer, int outputs, LossKind loss) {
         if (oneOrPerLayer.size() != 1 && oneOrPerLayer.size() != hidden.length) {
-            throw new IllegalArgumentException("--activation: give one activation, or one per hidden layer ("
+            throw new InvalidSetting(setting("activations") + ": give one activation, or one per hidden layer ("
                     + hidden.length + "), got " + oneOrPerLayer.size());
         }
         Activation[] each = new Activation[hidden.length];
@@ -63,9 +61,9 @@ public record NetworkSpec(int inputs, List<LayerSpec> layers, LossKind loss) {
         }
         List<LayerSpec> ls = new ArrayList<>();
         for (int l = 0; l < hidden.length; l++) {
-            ls.add(new LayerSpec(hidden[l], activations[l]));
+            ls.add(new DenseSpec(hidden[l], activations[l]));
         }
-        ls.add(new LayerSpec(outputs, loss.defaultOutputActivation()));
+        ls.add(new DenseSpec(outputs, loss.defaultOutputActivation()));
         return new NetworkSpec(inputs, ls, loss);
     }
 
@@ -88,32 +86,41 @@ public record NetworkSpec(int inputs, List<LayerSpec> layers, LossKind loss) {
     }
 
     /**
-     * Offset of layer l's weights in the parameter buffer; its bias follows at + in·out. An int, as tensor
-     * offsets are: throws {@link ArithmeticException} past {@link Integer#MAX_VALUE}, which only a network
-     * too large to allocate reaches ({@code MemoryPlan} and {@link Network} refuse those first, with
-     * {@link #parameterCount()}).
+     * Offset of layer l's parameters in the parameter buffer, its weights first (l = the layer count: the
+     * end of the buffer); a dense layer's bias follows at + in·out. An int, as tensor offsets are: throws
+     * {@link ArithmeticException} past {@link Integer#MAX_VALUE}, which only a network too large to allocate
+     * reaches ({@code MemoryPlan} and {@link Network} refuse those first, with {@link #parameterCount()}).
      */
     public int weightOffset(int layer) {
         return Math.toIntExact(offset(inputs, layers, layer));
     }
 
+    /** Offset of layer l's bias, after its in·out weights (a dense layer's layout). */
     public int biasOffset(int layer) {
         return Math.toIntExact(offset(inputs, layers, layer) + (long) inputsOf(layer) * layers.get(layer).units());
     }
 
-    /** Σ (in + 1)·out over the layers, in long: widths near 2^16 already pass 2^31 (e.g. 784-65536-65536-10). */
+    /** The layers' parameters together (dense: Σ (in + 1)·out), in long: widths near 2^16 already pass 2^31 (e.g. 784-65536-65536-10). */
     public long parameterCount() {
         return offset(inputs, layers, layers.size());
     }
 
-    /** Σ (in + 1)·out over the first {@code upTo} layers; ArithmeticException past a long. */
+    /**
+     * The buffers layer {@code l} holds for batches of up to {@code maxRows} rows, and for dropout in
+     * training batches of up to {@code dropoutRows} (0: none) on a hidden layer's output (never the output
+     * layer's): what {@link Network} allocates for it, and the trainer's memory plan counts.
+     */
+    public List<LayerBuffer> buffers(int l, int maxRows, int dropoutRows) {
+        return layers.get(l).buffers(inputsOf(l), maxRows, l < layers.size() - 1 ? dropoutRows : 0);
+    }
+
+    /** The parameters of the first {@code upTo} layers; ArithmeticException past a long. */
     private static long offset(int inputs, List<LayerSpec> layers, int upTo) {
         long off = 0;
         int in = inputs;
         for (int l = 0; l < upTo; l++) {
-            int out = layers.get(l).units();
-            off = Math.addExact(off, (in + 1L) * out); // (in + 1)·out < 2^31 · 2^31: exact in a long
-            in = out;
+            off = Math.addExact(off, layers.get(l).parameterCount(in));
+            in = layers.get(l).units();
         }
         return off;
     }

@@ -2,6 +2,7 @@ package io.clprop.train;
 
 import io.clprop.backend.MemoryLimits;
 import io.clprop.data.Dataset;
+import io.clprop.nn.LayerBuffer;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.NetworkSpec;
 import io.clprop.util.UserError;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.clprop.backend.MemoryLimits.format;
+import static io.clprop.util.Wording.setting;
 
 /**
  * The device buffers a {@link Trainer} allocates, listed before it allocates any, so that a device too small
@@ -90,15 +92,13 @@ public final class MemoryPlan {
         if (config.patience() > 0) {
             p.add(MODEL, "best parameters", params);
         }
-        // Network: per-row losses, and each layer's output and dLoss/dZ for maxRows rows.
+        // Network: per-row losses, and the buffers each layer declares for maxRows rows (a dense layer: its
+        // output and dLoss/dZ), with dropout's dropped outputs for training batches.
         p.add(WORK, "row losses", maxRows);
+        int dropoutRows = config.dropout() > 0 ? config.batchSize() : 0;
         for (int l = 0; l < spec.layers().size(); l++) {
-            long units = spec.layers().get(l).units();
-            p.add(WORK, "layer " + (l + 1) + " outputs", maxRows * units);
-            p.add(WORK, "layer " + (l + 1) + " gradients", maxRows * units);
-            // Dropout's dropped outputs Ã, which the next layer reads: hidden layers, training batches only.
-            if (config.dropout() > 0 && l < spec.layers().size() - 1) {
-                p.add(WORK, "layer " + (l + 1) + " dropped outputs", b * units);
+            for (LayerBuffer buffer : spec.buffers(l, maxRows, dropoutRows)) {
+                p.add(WORK, "layer " + (l + 1) + " " + buffer.name(), buffer.elements());
             }
         }
         // Trainer: the gathered batch, the epoch's order and losses, evaluation losses and predictions.
@@ -123,7 +123,7 @@ public final class MemoryPlan {
             p.totalBytes(MemoryLimits.Kind.JAVA_HEAP); // the larger of the two kinds' byte counts
         } catch (ArithmeticException e) {
             throw new UserError("too large: training the network " + spec.describe() + " at batch " + b
-                    + " would need more than 2^63 bytes; use a smaller --hidden or --batch");
+                    + " would need more than 2^63 bytes; " + SMALLER);
         }
         return p;
     }
@@ -214,13 +214,15 @@ public final class MemoryPlan {
         }
     }
 
-    private static final String REMEDY = "use fewer samples (--train-limit, --test-limit), a smaller --batch or "
-            + "--hidden, a device with more memory, or --device cpu";
+    private static final String FEWER = "use fewer samples (" + setting("trainLimit") + ", " + setting("testLimit")
+            + "), a smaller " + setting("batchSize") + " or " + setting("hidden");
 
-    private static final String SMALLER = "use a smaller --hidden or --batch";
+    private static final String REMEDY = FEWER + ", a device with more memory, or " + setting("device") + " cpu";
 
-    private static final String HEAP_REMEDY = "use fewer samples (--train-limit, --test-limit), a smaller --batch "
-            + "or --hidden, or a larger -Xmx";
+    private static final String SMALLER = "use a smaller " + setting("hidden") + " or " + setting("batchSize");
+
+    /** -Xmx is the JVM's option, not one of clprop's settings. */
+    private static final String HEAP_REMEDY = FEWER + ", or a larger -Xmx";
 
     /** "1.5 MiB (1572864 bytes)": readable, and exact where two sizes are close. */
     public static String sized(long bytes) {

@@ -1,5 +1,6 @@
 package io.clprop.verify;
 
+import io.clprop.nn.LayerSpec;
 import io.clprop.nn.NetworkSpec;
 
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ public record ParameterDiff(String tensor, double maxAbs, double scale) {
 
     public static double stepTolerance(NetworkSpec spec, int batch) {
         int k = Math.max(spec.inputs(), batch);
-        for (NetworkSpec.LayerSpec l : spec.layers()) {
+        for (LayerSpec l : spec.layers()) {
             k = Math.max(k, l.units());
         }
         return 8.0 * spec.layers().size() * (k + 2) * U;

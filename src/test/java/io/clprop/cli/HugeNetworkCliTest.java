@@ -126,7 +126,8 @@ class HugeNetworkCliTest {
         CliTest.Result r = timed("train", "--device", "cpu", "--data", data.toString(), "--hidden", "45000,45000",
                 "--optimizer", "adam", "--epochs", "1", "--metrics-json", out.resolve("m.json").toString());
         BadInput.assertRejected(r, out, "not enough memory: training on the CPU path needs " + MemoryPlan.sized(heap)
-                + " of Java heap", "the JVM's heap holds at most " + MemoryPlan.sized(Runtime.getRuntime().maxMemory()));
+                + " of Java heap", "the JVM's heap holds at most " + MemoryPlan.sized(Runtime.getRuntime().maxMemory()),
+                "use fewer samples (--train-limit, --test-limit), a smaller --batch or --hidden, or a larger -Xmx");
     }
 
     /**

@@ -40,7 +40,7 @@ class NetworkSizesTest {
     }
 
     private static int[] widths(NetworkSpec spec) {
-        return spec.layers().stream().mapToInt(NetworkSpec.LayerSpec::units).toArray();
+        return spec.layers().stream().mapToInt(LayerSpec::units).toArray();
     }
 
     /** Widths whose count passes 2^31 (and, for 65536³, 2^33: an int wraps it to a small positive number). */

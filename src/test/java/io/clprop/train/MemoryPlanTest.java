@@ -109,7 +109,7 @@ class MemoryPlanTest {
             assertTrue(msg.startsWith("not enough device memory: training needs " + MemoryPlan.sized(needed)), msg);
             assertTrue(msg.contains("but " + b.device().summary() + " has " + MemoryPlan.sized(needed - 1)), msg);
             assertTrue(msg.contains(MemoryLimits.PROPERTY + "=" + (needed - 1)), "says where the limit came from: " + msg);
-            assertTrue(msg.contains("--train-limit"), "says what to do: " + msg);
+            assertTrue(msg.contains("use fewer samples (trainLimit, testLimit)"), "says what to do: " + msg);
             assertEquals(buffers, b.liveBuffers(), "nothing allocated");
             assertEquals(0, b.transfers().since(before).hostToDeviceBytes(), "nothing uploaded");
 
@@ -216,7 +216,7 @@ class MemoryPlanTest {
         UserError e = assertThrows(UserError.class, () -> p.check(MemoryLimits.javaHeap("cpu", Long.MAX_VALUE)));
         assertEquals("too large: the parameters need one buffer of " + want.params() + " floats (37.3 GiB); the CPU "
                 + "path's arrays hold at most 2147483639; training needs " + MemoryPlan.sized(want.heapBytes()
-                .longValueExact()) + " of Java heap in all; use a smaller --hidden or --batch", e.getMessage());
+                .longValueExact()) + " of Java heap in all; use a smaller hidden or batchSize", e.getMessage());
     }
 
     /** Floats are doubles on the CPU path: the heap check counts 8 bytes for them, 4 for ints. */
@@ -233,7 +233,7 @@ class MemoryPlanTest {
                 + " of Java heap for data sets "), msg);
         assertTrue(msg.contains("but the JVM's heap holds at most " + MemoryPlan.sized(heap - 1)
                 + " (Runtime.maxMemory(), set with -Xmx"), msg);
-        assertTrue(msg.contains("--train-limit") && msg.contains("-Xmx"), "says what to do: " + msg);
+        assertTrue(msg.contains("use fewer samples (trainLimit, testLimit)") && msg.contains("-Xmx"), "says what to do: " + msg);
         assertDoesNotThrow(() -> p.check(MemoryLimits.javaHeap("cpu", heap)), "exactly enough");
     }
 

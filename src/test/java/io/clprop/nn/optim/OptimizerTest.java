@@ -3,6 +3,7 @@ package io.clprop.nn.optim;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.cpu.CpuBackend;
 import io.clprop.backend.Activation;
+import io.clprop.nn.DenseSpec;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;
@@ -20,7 +21,7 @@ class OptimizerTest {
     static final double TOL = 1e-12;
     // A 1-input, 1-output network: parameters [w, b].
     static final NetworkSpec SPEC = new NetworkSpec(1, java.util.List.of(
-            new NetworkSpec.LayerSpec(1, Activation.IDENTITY)), LossKind.MSE);
+            new DenseSpec(1, Activation.IDENTITY)), LossKind.MSE);
     static final float[][] GRADS = {{0.5f, -1.0f}, {0.25f, 2.0f}, {-0.75f, 0.125f}};
     static final float[] START = {1.0f, -0.5f};
     static final float LR = 0.1f, WD = 0.01f;
