@@ -64,6 +64,13 @@ public final class Shapes {
         }
     }
 
+    /** {@code index} must name an element of {@code t}: a single-element write such as a batch's mean. */
+    public static void checkIndex(String operation, Tensor t, int index) {
+        if (index < 0 || index >= t.size()) {
+            throw new IndexOutOfBoundsException(operation + " index " + index + " of " + t.size());
+        }
+    }
+
     public static void checkGather(Tensor src, Tensor indices, int start, Tensor dst) {
         if (src.cols() != dst.cols() || src.dtype() != dst.dtype()) {
             throw new IllegalArgumentException("gather " + src + " into " + dst);

@@ -258,6 +258,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void denseBackwardWeights(Tensor dz, Tensor x, Tensor dw, Tensor db) {
+        Shapes.checkBias(dz, db);
         matmul(dz, true, x, false, dw);
         biasGrad(dz, db);
     }
@@ -427,6 +428,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void flagNonFinite(Tensor x, Tensor flag, int index) {
+        Shapes.checkIndex("flagNonFinite", flag, index);
         double[] X = f(x);
         for (int k = 0; k < x.size(); k++) {
             // Non-finite as a float: a double beyond float's range is infinite once stored on a device.
@@ -439,6 +441,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void meanInto(Tensor rowLoss, Tensor dst, int index) {
+        Shapes.checkIndex("meanInto", dst, index);
         double[] L = f(rowLoss);
         double s = 0;
         for (int k = 0; k < rowLoss.size(); k++) {
