@@ -93,7 +93,10 @@ final class Batches implements AutoCloseable {
         return order.clone();
     }
 
-    /** Continues from a checkpoint's order (checked to be a permutation of the samples before it comes here). */
+    /**
+     * Continues from a checkpoint's order (checked to be a permutation of the samples before it comes here):
+     * the order the next epoch's shuffle permutes, as it would have in the run that wrote it.
+     */
     void restore(int[] saved) {
         System.arraycopy(saved, 0, order, 0, order.length);
     }
