@@ -153,6 +153,13 @@ class CheckpointResumeTest {
         try (Backend b = new CpuBackend(); Trainer t = new Trainer(b, otherBatch, DATA, TEST)) {
             UserError e = assertThrows(UserError.class, () -> t.resume(file));
             assertTrue(e.getMessage().contains("batch 32, this run has 16"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("only epochs, targetLoss, learningRate and schedule may change)"),
+                    e.getMessage());
+        }
+        // The checks watch the run without shaping it: another interval is no change.
+        try (Backend b = new CpuBackend();
+             Trainer t = new Trainer(b, CONFIG.toBuilder().divergenceCheckEvery(1).build(), DATA, TEST)) {
+            assertEquals(List.of(), t.resume(file));
         }
         TrainConfig otherNet = CONFIG.toBuilder().hidden(23, 12).build();
         try (Backend b = new CpuBackend(); Trainer t = new Trainer(b, otherNet, DATA, TEST)) {
