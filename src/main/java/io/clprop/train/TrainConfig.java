@@ -20,7 +20,7 @@ import java.util.List;
  * @param patience   early stopping: stop after this many epochs without a lower validation loss and restore
  *                   the best epoch's weights (0: off; needs a validation split)
  * @param dropout    inverted dropout rate P on every hidden layer's output during training, 0 ≤ P < 1 (0: off)
- * @param checkEvery replay every this many steps on the CPU path and compare (see {@link ShadowCheck}; 0: off)
+ * @param checkEvery replay every this many steps on the CPU path and compare gradients and weights (0: off)
  * @param divergenceCheckEvery steps between mid-epoch checks of the loss and weights for NaN/Inf (0: at epoch
  *                   ends only, where the epoch's one read-back checks them anyway)
  */
