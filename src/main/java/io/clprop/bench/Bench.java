@@ -37,12 +37,14 @@ public final class Bench {
      * Trains the reference network (784-256-128-10, ReLU, softmax-CE, SGD 0.1) on {@code train} at
      * {@code batch}: one warm-up epoch, then {@code epochs} timed ones; throughput is the median epoch's
      * training samples per second (the epoch's loss read back once at its end, no evaluation). The divergence
-     * check runs every {@code nanCheckEvery} steps, as in training (0: at epoch ends only).
+     * check runs every {@code reference.divergenceCheckEvery()} steps, as in training (0: at epoch ends only).
+     *
+     * @param reference the reference run's settings ({@link TrainConfig#defaults()} with the checks to measure);
+     *                  its batch size and epoch count are set here
      */
-    public static Workload workload(Backend backend, Dataset train, int batch, int epochs, int nanCheckEvery) {
-        TrainConfig config = TrainConfig.defaults().withBatchSize(batch).withEpochs(epochs + 1);
+    public static Workload workload(Backend backend, Dataset train, TrainConfig reference, int batch, int epochs) {
+        TrainConfig config = reference.withBatchSize(batch).withEpochs(epochs + 1);
         try (Trainer t = new Trainer(backend, config, train, null)) {
-            t.setDivergenceCheckEvery(nanCheckEvery);
             t.trainEpoch();
             double[] sps = new double[epochs];
             TransferStats steps = new TransferStats();

@@ -56,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--nan-check-every", paramLabel = "N", description = "Steps between divergence checks, as in "
             + "train (0: at epoch ends only; default: ${DEFAULT-VALUE}).")
-    int nanCheckEvery = Trainer.DEFAULT_DIVERGENCE_CHECK_EVERY;
+    int nanCheckEvery = TrainConfig.DEFAULT_DIVERGENCE_CHECK_EVERY;
 
     @Option(names = "--no-gemm", description = "Skip the matrix-multiply measurements.")
     boolean noGemm;
@@ -78,8 +78,11 @@ final class BenchCommand implements Callable<Integer> {
                 throw new UserError("--batches: sizes must be positive, got " + b);
             }
         }
-        if (nanCheckEvery < 0) {
-            throw new UserError("--nan-check-every must be ≥ 0, got " + nanCheckEvery);
+        TrainConfig reference;
+        try {
+            reference = TrainConfig.builder().divergenceCheckEvery(nanCheckEvery).build();
+        } catch (IllegalArgumentException e) {
+            throw UserError.of(e);
         }
         json.checkWritable();
         if (gemm.config != null && device.isCpu()) {
@@ -114,7 +117,7 @@ final class BenchCommand implements Callable<Integer> {
                 if (batches[i] > train.size()) {
                     throw new UserError("--batches: " + batches[i] + " is larger than the training set");
                 }
-                Bench.Workload w = Bench.workload(backend, train, batches[i], epochs, nanCheckEvery);
+                Bench.Workload w = Bench.workload(backend, train, reference, batches[i], epochs);
                 out.printf("train    batch %4d: %,9.0f samples/s  %.3f ms/step  (%d steps/epoch; epochs %s)  per step: "
                                 + "h2d %.2f B, d2h %.2f B, %.4f waits%n", w.batch(), w.samplesPerSec(), w.stepMs(),
                         w.steps(), fmt(w.epochSamplesPerSec()), w.h2dBytesPerStep(), w.d2hBytesPerStep(),

@@ -142,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--nan-check-every", paramLabel = "N", description = "Check the loss and weights for NaN/Inf on "
             + "the device every N steps (one 4-byte read) and at every epoch end; 0: epoch ends only "
             + "(default: ${DEFAULT-VALUE}).")
-    int nanCheckEvery = Trainer.DEFAULT_DIVERGENCE_CHECK_EVERY;
+    int nanCheckEvery = TrainConfig.DEFAULT_DIVERGENCE_CHECK_EVERY;
 
     @Option(names = "--check-every", paramLabel = "N", description = "Every N steps, replay the step on the CPU "
             + "path and compare gradients and updated weights; stop if they differ beyond tolerance (default: off).")
@@ -178,7 +178,7 @@ final class TrainCommand implements Callable<Integer> {
             config = TrainConfig.builder().hidden(hidden).activations(activation).loss(loss).learningRate(rate)
                     .batch(batch).epochs(epochs).targetLoss(targetLoss).seed(seed).init(Init.parse(init))
                     .optimizer(opt).schedule(LrSchedule.parse(schedule)).validation(validation).patience(patience)
-                    .dropout(dropout).build();
+                    .dropout(dropout).checkEvery(checkEvery).divergenceCheckEvery(nanCheckEvery).build();
         } catch (IllegalArgumentException e) {
             throw UserError.of(e);
         }
@@ -197,22 +197,11 @@ final class TrainCommand implements Callable<Integer> {
         if (plot != null) {
             LearningCurvePlot.checkWritable(plot);
         }
-        if (nanCheckEvery < 0) {
-            throw new UserError("--nan-check-every must be ≥ 0, got " + nanCheckEvery);
-        }
-        if (checkEvery < 0) {
-            throw new UserError("--check-every must be ≥ 0, got " + checkEvery);
-        }
         if (checkEvery > 0 && device.isCpu()) {
             throw new UserError("--check-every compares a device with the CPU path; it needs --device opencl or opencl:N");
         }
         DataOptions.TrainingData td = data.loadTraining(trainLimit, testLimit);
         Dataset train = td.train(), test = td.test();
-        int trainRows = train.size() - (int) Math.round(config.validation() * train.size());
-        if (config.batchSize() > trainRows) {
-            throw new UserError("--batch " + config.batchSize() + " is larger than the training set (" + trainRows
-                    + " samples" + (config.validation() > 0 ? " after the validation split" : "") + ")");
-        }
         Map<String, String> extra = buildOptions.parseFor(device);
         try (Backend backend = device.isCpu() ? device.open() : device.openCl(null, extra);
              Trainer trainer = newTrainer(backend, config, train, test);
@@ -234,9 +223,6 @@ final class TrainCommand implements Callable<Integer> {
                         + "columns are taken in the training set's order without checking their names");
             }
             out.println("config  " + config);
-            trainer.setCheckEvery(checkEvery);
-            trainer.setDivergenceCheckEvery(nanCheckEvery);
-            trainer.setProgress(bar);
             if (checkEvery > 0) {
                 out.printf("check   every %d steps against the CPU path, tolerance %.2e%n", checkEvery,
                         io.clprop.verify.ParameterDiff.stepTolerance(trainer.spec(), config.batchSize()));
@@ -246,8 +232,7 @@ final class TrainCommand implements Callable<Integer> {
                 out.println("resumed " + resume + " after epoch " + trainer.epochsDone()
                         + (changes.isEmpty() ? "" : ", changing " + String.join(", ", changes)));
             }
-            trainer.setCheckpoint(checkpoint);
-            trainer.fit(m -> out.println(m.line()));
+            trainer.fit(bar, checkpoint, m -> out.println(m.line()));
             List<EpochMetrics> epochsRun = trainer.history();
             double finalAccuracy = epochsRun.get(epochsRun.size() - 1).testAccuracy();
             if (trainer.stoppedEarly()) {
@@ -278,7 +263,10 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The trainer, with what its constructor rejects in the data (a split that leaves nothing) as bad input. */
+    /**
+     * The trainer, with what its constructor rejects in the data (a split that leaves nothing, a batch larger
+     * than the training set) as bad input.
+     */
     private static Trainer newTrainer(Backend backend, TrainConfig config, Dataset train, Dataset test) {
         try {
             return new Trainer(backend, config, train, test);

@@ -8,6 +8,8 @@ import io.clprop.nn.NetworkSpec;
 import io.clprop.util.Excerpt;
 import io.clprop.util.UserError;
 
+import static io.clprop.util.Wording.setting;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -17,7 +19,7 @@ import java.util.Map;
 
 /**
  * A training run's state at an epoch boundary as a file: a {@link ClpropFile} with magic "CLPROPCK".
- * Header: {"kind":"checkpoint", "network": spec, "config": {…as --metrics-json…}, "train_samples": n,
+ * Header: {"kind":"checkpoint", "network": spec, "config": {…as in the metrics file…}, "train_samples": n,
  * "train_crc32" (the training samples' {@link io.clprop.data.Dataset#fingerprint()}),
  * "epochs_done", "global_step", "optimizer_steps", "rng" (the generator, Java-serialized, base64),
  * "best_validation_loss" (null when none), "best_epoch", "epochs_since_best", "history": [epoch metrics]}.
@@ -69,7 +71,7 @@ public final class Checkpoint {
 
     /**
      * Settings a resumed run may change: how long to train and when to stop, and the learning rate and its
-     * schedule (to continue a diverged run more gently). Changing any but --epochs means the run no longer
+     * schedule (to continue a diverged run more gently). Changing any but the epochs means the run no longer
      * matches one that was never interrupted, so {@link #read} reports them. Everything else (network,
      * optimizer and its constants, batch, seed, validation split, patience) shapes the state the
      * checkpoint holds and must stay.
@@ -121,8 +123,9 @@ public final class Checkpoint {
                     }
                     throw new UserError(file + ": the checkpoint was taken with " + e.getKey() + " "
                             + (was == null ? "none" : Excerpt.of(was.toString()))
-                            + ", this run has " + e.getValue() + " (a resumed run keeps its settings; only --epochs, "
-                            + "--target-loss, --lr and --schedule may change)");
+                            + ", this run has " + e.getValue() + " (a resumed run keeps its settings; only "
+                            + setting("epochs") + ", " + setting("targetLoss") + ", " + setting("learningRate")
+                            + " and " + setting("schedule") + " may change)");
                 }
             }
             long samples = h.integer("train_samples", 0, Integer.MAX_VALUE);
@@ -135,8 +138,8 @@ public final class Checkpoint {
             if (crc != null && crc != trainFingerprint) {
                 throw new UserError(file + ": the checkpoint's run trained on other data (same sample count, other "
                         + "values: CRC-32 " + Long.toHexString(crc) + ", this run's "
-                        + Long.toHexString(trainFingerprint) + "); resume with the same --data, --train-limit, "
-                        + "--standardize and --missing");
+                        + Long.toHexString(trainFingerprint) + "); resume with the same " + setting("trainData")
+                        + ", " + setting("trainLimit") + ", " + setting("standardize") + " and " + setting("missing"));
             }
             checkSections(file, f, shape);
             List<float[]> state = new ArrayList<>();

@@ -20,13 +20,21 @@ import java.util.List;
  * @param patience   early stopping: stop after this many epochs without a lower validation loss and restore
  *                   the best epoch's weights (0: off; needs a validation split)
  * @param dropout    inverted dropout rate P on every hidden layer's output during training, 0 ≤ P < 1 (0: off)
+ * @param checkEvery replay every this many steps on the CPU path and compare gradients and weights (0: off)
+ * @param divergenceCheckEvery steps between mid-epoch checks of the loss and weights for NaN/Inf (0: at epoch
+ *                   ends only, where the epoch's one read-back checks them anyway)
  */
 public record TrainConfig(int[] hidden, List<Activation> activations, LossKind loss, float learningRate,
                           int batchSize, int epochs, double targetLoss, long seed, Init init,
                           OptimizerConfig optimizer, LrSchedule schedule, double validation, int patience,
-                          double dropout) {
+                          double dropout, int checkEvery, int divergenceCheckEvery) {
 
     public static final int[] DEFAULT_HIDDEN = {256, 128};
+    /**
+     * Every this many steps the loss and weights are checked for NaN/Inf on the device and one float is read
+     * back (a blocking wait): 0.01 waits per step, against the dozen launches each step makes.
+     */
+    public static final int DEFAULT_DIVERGENCE_CHECK_EVERY = 100;
 
     public static TrainConfig defaults() {
         return builder().build();
@@ -41,6 +49,14 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
                        int epochs, double targetLoss, long seed, Init init) {
         this(hidden, List.of(activation), loss, learningRate, batchSize, epochs, targetLoss, seed, init,
                 OptimizerConfig.sgd(), LrSchedule.CONSTANT, 0, 0, 0);
+    }
+
+    /** Without the run's checks set: no CPU replay, the default divergence-check interval. */
+    public TrainConfig(int[] hidden, List<Activation> activations, LossKind loss, float learningRate, int batchSize,
+                       int epochs, double targetLoss, long seed, Init init, OptimizerConfig optimizer,
+                       LrSchedule schedule, double validation, int patience, double dropout) {
+        this(hidden, activations, loss, learningRate, batchSize, epochs, targetLoss, seed, init, optimizer, schedule,
+                validation, patience, dropout, 0, DEFAULT_DIVERGENCE_CHECK_EVERY);
     }
 
     public TrainConfig {
@@ -75,6 +91,12 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
         }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new InvalidSetting(setting("dropout") + " must be a probability in [0, 1), got " + dropout);
+        }
+        if (checkEvery < 0) {
+            throw new InvalidSetting(setting("checkEvery") + " must be ≥ 0, got " + checkEvery);
+        }
+        if (divergenceCheckEvery < 0) {
+            throw new InvalidSetting(setting("divergenceCheckEvery") + " must be ≥ 0, got " + divergenceCheckEvery);
         }
         if (patience > 0 && validation == 0) {
             throw new InvalidSetting(setting("patience") + " needs a validation split (" + setting("validation") + " > 0)");
@@ -113,10 +135,12 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
         b.validation = validation;
         b.patience = patience;
         b.dropout = dropout;
+        b.checkEvery = checkEvery;
+        b.divergenceCheckEvery = divergenceCheckEvery;
         return b;
     }
 
-    /** "relu" or "relu,tanh": as --activation takes it. */
+    /** "relu" or "relu,tanh": the activations setting as written. */
     public String activationNames() {
         StringBuilder sb = new StringBuilder();
         for (Activation a : activations) {
@@ -130,6 +154,10 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
         return hidden.clone();
     }
 
+    /**
+     * The settings that shape the result, as the command line's config line and the provenance show them; the
+     * checks (checkEvery, divergenceCheckEvery) only watch the run and are left out.
+     */
     @Override
     public String toString() {
         return "hidden=" + Arrays.toString(hidden) + " activation=" + activationNames() + " loss=" + loss.cliName
@@ -156,6 +184,8 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
         private double validation = 0;
         private int patience = 0;
         private double dropout = 0;
+        private int checkEvery = 0;
+        private int divergenceCheckEvery = DEFAULT_DIVERGENCE_CHECK_EVERY;
 
         public Builder hidden(int... widths) {
             this.hidden = widths.clone();
@@ -250,9 +280,21 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
             return this;
         }
 
+        /** Replay every this many steps on the CPU path and compare (0: off). */
+        public Builder checkEvery(int steps) {
+            this.checkEvery = steps;
+            return this;
+        }
+
+        /** Steps between mid-epoch divergence checks (0: at epoch ends only). */
+        public Builder divergenceCheckEvery(int steps) {
+            this.divergenceCheckEvery = steps;
+            return this;
+        }
+
         public TrainConfig build() {
             return new TrainConfig(hidden, activations, loss, learningRate, batch, epochs, targetLoss, seed, init,
-                    optimizer, schedule, validation, patience, dropout);
+                    optimizer, schedule, validation, patience, dropout, checkEvery, divergenceCheckEvery);
         }
     }
 }

@@ -10,13 +10,16 @@ import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;
 import io.clprop.nn.optim.Optimizer;
+import io.clprop.util.InvalidSetting;
 import org.apache.commons.math3.random.Well19937c;
-import org.apache.commons.math3.util.MathArrays;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
+
+import static io.clprop.util.Wording.setting;
 
 /**
  * Mini-batch gradient descent over epochs. Per epoch the host shuffles an index permutation with the seeded
@@ -28,15 +31,9 @@ import java.util.function.Consumer;
  * <p>The same seed gives the same initial weights, validation split and batch order on every backend, which
  * is what the device-vs-host training check relies on. With a validation split and a patience, training
  * stops when the validation loss has not improved for that many epochs and the best epoch's weights (kept
- * on the device) are restored.
+ * on the device) are restored ({@link EarlyStopping}).
  */
 public final class Trainer implements AutoCloseable {
-    /**
-     * Every this many steps the loss and weights are checked for NaN/Inf on the device and one float is read
-     * back (a blocking wait): 0.01 waits per step, against the dozen launches each step makes.
-     */
-    public static final int DEFAULT_DIVERGENCE_CHECK_EVERY = 100;
-
     private final Backend backend;
     private final TrainConfig config;
     private final NetworkSpec spec;
@@ -49,37 +46,22 @@ public final class Trainer implements AutoCloseable {
     private final DeviceDataset train;
     private final DeviceDataset validation;
     private final DeviceDataset test;
-    private final Tensor batchX;
-    private final Tensor batchLabels;
-    private final Tensor batchTargets;
-    private final Tensor permutation;
-    private final Tensor stepLosses;
+    private final Batches batches;
+    private final StepLosses stepLosses;
     /** Null without a validation set / a test set. */
     private final Evaluator validationEval;
     private final Evaluator testEval;
-    /** Null unless early stopping is on. */
-    private final Tensor bestParams;
-    private final int[] order;
+    private final EarlyStopping earlyStopping;
     private final Dataset trainData;
     /** {@link Dataset#fingerprint()} of trainData, null until a checkpoint needs it. */
     private Long trainFingerprint;
     private final List<EpochMetrics> history = new ArrayList<>();
     /** Null unless shadow checking is on. */
-    private ShadowCheck shadow;
-    private int checkEvery;
+    private final ShadowCheck shadow;
     private long globalStep;
     private int epochsDone;
-    private double bestValidationLoss = Double.POSITIVE_INFINITY;
-    private int bestEpoch;
-    private int epochsSinceBest;
-    private boolean stoppedEarly;
     private float lastRate;
     private TransferStats lastStepTransfers;
-    /** Null unless a checkpoint is written after every epoch. */
-    private java.nio.file.Path checkpoint;
-    private TrainingProgress progress = TrainingProgress.none();
-    /** Steps between mid-epoch divergence checks (0: only at epoch ends). */
-    private int divergenceCheckEvery = DEFAULT_DIVERGENCE_CHECK_EVERY;
 
     /**
      * A trainer for a network built with {@code Network.builder()}: its hidden layers and loss replace the
@@ -101,6 +83,7 @@ public final class Trainer implements AutoCloseable {
     /**
      * @param trainData all training samples; the validation fraction of the config is held out of them
      * @param testData  may be null
+     * @throws InvalidSetting if the batch is larger than the training set left by the validation split
      */
     public Trainer(Backend backend, TrainConfig config, Dataset trainData, Dataset testData) {
         this.backend = backend;
@@ -110,8 +93,9 @@ public final class Trainer implements AutoCloseable {
         this.spec = NetworkSpec.mlp(trainData.featureCount(), config.hidden(), config.activations(),
                 trainData.numClasses(), config.loss());
         if (config.batchSize() > trainData.size()) {
-            throw new IllegalArgumentException("--batch " + config.batchSize() + " is larger than the training set ("
-                    + trainData.size() + " samples)");
+            String left = trainData.size() + " samples" + (config.validation() > 0 ? " after the validation split" : "");
+            throw new InvalidSetting(setting("batchSize") + " " + config.batchSize() + " is larger than the training set ("
+                    + left + ")");
         }
         if (testData != null && testData.featureCount() != trainData.featureCount()) {
             throw new IllegalArgumentException("test samples have " + testData.featureCount() + " features, training "
@@ -130,48 +114,20 @@ public final class Trainer implements AutoCloseable {
         this.train = new DeviceDataset(backend, trainData, mse);
         this.validation = split.validation() == null ? null : new DeviceDataset(backend, split.validation(), mse);
         this.test = testData == null ? null : new DeviceDataset(backend, testData, mse);
-        this.batchX = backend.allocate(config.batchSize(), trainData.featureCount());
-        this.batchLabels = backend.allocateInt(config.batchSize());
-        this.batchTargets = mse ? backend.allocate(config.batchSize(), trainData.numClasses()) : null;
-        this.permutation = backend.allocateInt(trainData.size());
-        // One slot per step, then the divergence flag, so the epoch's one read brings both.
-        this.stepLosses = backend.allocate(1, stepsPerEpoch() + 1);
+        this.batches = new Batches(backend, train, config.batchSize());
+        this.stepLosses = new StepLosses(backend, batches.steps());
         this.validationEval = validation == null ? null : new Evaluator(backend, network, validation);
         this.testEval = test == null ? null : new Evaluator(backend, network, test);
-        this.bestParams = config.patience() > 0 ? backend.allocate(1, network.parameterBuffer().size()) : null;
+        this.earlyStopping = new EarlyStopping(backend, network.parameterBuffer(), config.patience());
         this.trainData = trainData;
-        this.order = new int[trainData.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
         network.setParameters(config.init().parameters(spec, rng));
+        // Replays every checkEvery-th step on the CPU path (needs the host copy of the training data).
+        this.shadow = config.checkEvery() > 0
+                ? new ShadowCheck(spec, trainData, config.batchSize(), config.optimizer(), dropout != null) : null;
     }
 
     private static int evalSize(Dataset d) {
         return d == null ? 0 : Math.min(Evaluator.CHUNK_ROWS, d.size());
-    }
-
-    /**
-     * Replays every {@code n}-th step on the CPU path and compares (see {@link ShadowCheck}); 0 turns it off.
-     * Needs the host copy of the training data, which the trainer keeps.
-     */
-    public void setCheckEvery(int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("--check-every must be ≥ 0, got " + n);
-        }
-        if (shadow != null) {
-            shadow.close();
-            shadow = null;
-        }
-        checkEvery = n;
-        if (n > 0) {
-            shadow = new ShadowCheck(spec, trainData, config.batchSize(), config.optimizer(), dropout != null);
-        }
-    }
-
-    /** Told of each epoch's steps as the host submits them (see {@link TrainingProgress}); none by default. */
-    public void setProgress(TrainingProgress progress) {
-        this.progress = java.util.Objects.requireNonNull(progress);
     }
 
     /**
@@ -205,16 +161,16 @@ public final class Trainer implements AutoCloseable {
 
     /** True when early stopping ended the run; the network then holds the best epoch's weights. */
     public boolean stoppedEarly() {
-        return stoppedEarly;
+        return earlyStopping.stopped();
     }
 
     /** The epoch with the lowest validation loss so far (0 without validation). */
     public int bestEpoch() {
-        return bestEpoch;
+        return earlyStopping.bestEpoch();
     }
 
     public int stepsPerEpoch() {
-        return (train.size + config.batchSize() - 1) / config.batchSize();
+        return batches.steps();
     }
 
     /** Training samples after the validation split. */
@@ -228,21 +184,30 @@ public final class Trainer implements AutoCloseable {
 
     /** True when the run has reached its epoch count, its target loss or its early stop. */
     public boolean finished() {
-        if (epochsDone >= config.epochs() || stoppedEarly) {
+        if (epochsDone >= config.epochs() || earlyStopping.stopped()) {
             return true;
         }
         return !history.isEmpty() && history.get(history.size() - 1).trainLoss() <= config.targetLoss();
     }
 
+    /** {@link #fit(TrainingProgress, Path, Consumer)} without a progress display or checkpoint. */
+    public List<EpochMetrics> fit(Consumer<EpochMetrics> listener) {
+        return fit(TrainingProgress.none(), null, listener);
+    }
+
     /**
      * Trains until the configured number of epochs, until an epoch's training loss is at or below the
-     * target, or until early stopping; after each epoch writes the checkpoint (if set), then calls
-     * {@code listener}. Returns this call's epochs.
+     * target, or until early stopping; after each epoch writes the checkpoint, then calls {@code listener}.
+     * Returns this call's epochs.
+     *
+     * @param progress   told of each epoch's steps as the host submits them (see {@link TrainingProgress})
+     * @param checkpoint written (atomically) at the end of every epoch; null: none
      */
-    public List<EpochMetrics> fit(Consumer<EpochMetrics> listener) {
+    public List<EpochMetrics> fit(TrainingProgress progress, Path checkpoint, Consumer<EpochMetrics> listener) {
+        Objects.requireNonNull(progress);
         List<EpochMetrics> all = new ArrayList<>();
         while (!finished()) {
-            EpochMetrics m = trainEpoch();
+            EpochMetrics m = trainEpoch(progress);
             if (checkpoint != null) {
                 Checkpoint.write(checkpoint, snapshot(), config, spec, trainFingerprint());
             }
@@ -260,28 +225,27 @@ public final class Trainer implements AutoCloseable {
         return trainFingerprint;
     }
 
-    /** Write {@code file} (atomically) at the end of every epoch of {@link #fit}; null turns it off. */
-    public void setCheckpoint(java.nio.file.Path file) {
-        this.checkpoint = file;
-    }
-
     /**
      * Continues the run saved in {@code file} by a trainer of the same configuration: weights, optimizer
      * state, generator, batch order, early-stopping state and history. The epoch count, target loss,
      * learning rate and schedule may differ ({@link Checkpoint#MAY_CHANGE}); returns the changes other than
      * the epoch count (empty: the run continues exactly as if never interrupted).
      */
-    public List<String> resume(java.nio.file.Path file) {
+    public List<String> resume(Path file) {
         Checkpoint.Loaded loaded = Checkpoint.read(file, config, spec, train.size, trainFingerprint(),
                 optimizer.stateNames());
-        restore(loaded.state());
+        continueFrom(loaded.state()); // Checkpoint.read has checked the state
         return loaded.changes();
     }
 
     /** One epoch of training followed by validation and test evaluations (NaN where there is no such set). */
     public EpochMetrics trainEpoch() {
+        return trainEpoch(TrainingProgress.none());
+    }
+
+    private EpochMetrics trainEpoch(TrainingProgress progress) {
         long t0 = System.nanoTime();
-        double loss = runEpochSteps();
+        double loss = runEpochSteps(progress);
         double seconds = (System.nanoTime() - t0) / 1e9;
         epochsDone++;
         long t1 = System.nanoTime();
@@ -293,127 +257,79 @@ public final class Trainer implements AutoCloseable {
                 train.size / seconds, evalSeconds, shadow == null ? null : shadow.takeStats());
         history.add(m);
         if (val != null) {
-            trackBest(val.loss());
+            earlyStopping.record(epochsDone, val.loss());
         }
         return m;
     }
 
-    /** Early stopping's bookkeeping: keep the best weights on the device; restore them when patience runs out. */
-    private void trackBest(double validationLoss) {
-        if (validationLoss < bestValidationLoss) {
-            bestValidationLoss = validationLoss;
-            bestEpoch = epochsDone;
-            epochsSinceBest = 0;
-            if (bestParams != null) {
-                backend.copy(network.parameterBuffer(), bestParams);
-            }
-        } else {
-            epochsSinceBest++;
-            if (config.patience() > 0 && epochsSinceBest >= config.patience()) {
-                backend.copy(bestParams, network.parameterBuffer());
-                stoppedEarly = true;
-            }
-        }
-    }
-
     /** Runs the first {@code n} steps of a new epoch's order without reading anything back (start-up timing). */
     public void trainSteps(int n) {
-        startEpoch();
-        int b = config.batchSize();
-        for (int s = 0; s < Math.min(n, stepsPerEpoch()); s++) {
-            step(s, s * b, Math.min(b, train.size - s * b));
+        batches.shuffle(rng);
+        for (int s = 0; s < Math.min(n, batches.steps()); s++) {
+            step(s);
         }
     }
 
-    /** A new batch order from the seeded generator, uploaded once for the epoch. */
-    private void startEpoch() {
-        MathArrays.shuffle(order, rng);
-        backend.writeInt(permutation, order);
-    }
-
-    /** Shuffle, all steps, one read-back; returns the epoch's mean training loss (weighted by batch rows). */
-    private double runEpochSteps() {
-        startEpoch();
-        int b = config.batchSize();
-        int steps = stepsPerEpoch();
+    /**
+     * Shuffle, all steps, one read-back; returns the epoch's mean training loss. The divergence flag is also
+     * read alone every divergenceCheckEvery steps, so a diverged run stops within that many steps.
+     */
+    private double runEpochSteps(TrainingProgress progress) {
+        batches.shuffle(rng);
+        int steps = batches.steps();
         TransferStats beforeSteps = backend.transfers().snapshot();
         progress.startEpoch(epochsDone + 1, steps);
         for (int s = 0; s < steps; s++) {
-            step(s, s * b, Math.min(b, train.size - s * b));
+            step(s);
             progress.step();
-            if (divergenceCheckEvery > 0 && (s + 1) % divergenceCheckEvery == 0 && s + 1 < steps) {
-                flagDivergence(s + 1);
-                if (backend.read(stepLosses.view(steps, 1, 1))[0] != 0) {
-                    throw diverged(s + 1);
+            int done = s + 1;
+            if (config.divergenceCheckEvery() > 0 && done % config.divergenceCheckEvery() == 0 && done < steps) {
+                stepLosses.flagNonFinite(done, network.parameterBuffer());
+                if (stepLosses.flagRaised()) {
+                    throw diverged(done);
                 }
             }
         }
         lastStepTransfers = backend.transfers().since(beforeSteps);
-        flagDivergence(steps);
-        float[] losses = backend.read(stepLosses);
-        if (losses[steps] != 0) {
+        stepLosses.flagNonFinite(steps, network.parameterBuffer());
+        StepLosses.Read losses = stepLosses.read();
+        if (losses.diverged()) {
             throw diverged(steps);
         }
         progress.endEpoch();
-        double sum = 0;
-        for (int s = 0; s < steps; s++) {
-            sum += (double) losses[s] * Math.min(b, train.size - s * b);
-        }
-        return sum / train.size;
+        return batches.meanOverSamples(losses.losses());
     }
 
-    /** Sets the flag slot if a loss of this epoch's first {@code steps} steps or a weight is NaN or infinite. */
-    private void flagDivergence(int steps) {
-        int flag = stepsPerEpoch();
-        backend.flagNonFinite(stepLosses.view(0, 1, steps), stepLosses, flag);
-        backend.flagNonFinite(network.parameterBuffer(), stepLosses, flag);
-    }
-
-    /** The error for a flag raised within the first {@code steps} steps: names the first bad step if a loss is. */
-    private TrainingDiverged diverged(int steps) {
-        float[] losses = backend.read(stepLosses);
+    /** The error for a flag raised within the first {@code done} steps: names the first bad step if a loss is. */
+    private TrainingDiverged diverged(int done) {
+        float[] losses = stepLosses.read().losses();
         int epoch = epochsDone + 1;
-        for (int s = 0; s < steps; s++) {
+        for (int s = 0; s < done; s++) {
             if (!Float.isFinite(losses[s])) {
                 return new TrainingDiverged(String.format("training diverged at epoch %d step %d of %d: the loss is "
-                        + "%s (lower --lr, or add --weight-decay)", epoch, s + 1, stepsPerEpoch(), losses[s]));
+                        + "%s (lower %s, or add %s)", epoch, s + 1, stepsPerEpoch(), losses[s],
+                        setting("learningRate"), setting("weightDecay")));
             }
         }
         return new TrainingDiverged(String.format("training diverged in epoch %d by step %d of %d: a weight is NaN or "
-                + "infinite (lower --lr)", epoch, steps, stepsPerEpoch()));
+                + "infinite (lower %s)", epoch, done, stepsPerEpoch(), setting("learningRate")));
     }
 
-    /** Steps between divergence checks inside an epoch (0: at epoch ends only, from the one read there). */
-    public void setDivergenceCheckEvery(int steps) {
-        if (steps < 0) {
-            throw new IllegalArgumentException("--nan-check-every must be ≥ 0, got " + steps);
-        }
-        divergenceCheckEvery = steps;
-    }
-
-    /** One step on rows permutation[start, start + rows): gather, forward, loss, backward, update. */
-    private void step(int index, int start, int rows) {
-        Tensor x = batchX.firstRows(rows);
-        Tensor labels = batchLabels.firstRows(rows);
-        backend.gatherRows(train.features, permutation, start, x);
-        backend.gatherRows(train.labels, permutation, start, labels);
-        Tensor targets = null;
-        if (batchTargets != null) {
-            targets = batchTargets.firstRows(rows);
-            backend.gatherRows(train.targets, permutation, start, targets);
-        }
-        boolean check = shadow != null && globalStep % checkEvery == 0;
+    /** One step: gather the batch, forward, loss, backward, update; every checkEvery-th replayed on the CPU. */
+    private void step(int index) {
+        Batches.Batch batch = batches.gather(index);
+        boolean check = shadow != null && globalStep % config.checkEvery() == 0;
         float[] before = check ? network.parameters() : null;
         List<float[]> stateBefore = check ? readState() : null;
         // The mask is a function of the global step (carried by checkpoints), so a resumed run and the shadow
         // check's CPU replay draw the same one.
         DropoutMask mask = dropout == null ? null : dropout.mask(globalStep);
-        network.computeGradients(x, labels, targets, stepLosses, index, mask);
+        network.computeGradients(batch.x(), batch.labels(), batch.targets(), stepLosses.buffer(), index, mask);
         lastRate = (float) config.schedule().rate(config.learningRate(), epochsDone, index, stepsPerEpoch(),
                 config.epochs());
         optimizer.step(network, lastRate);
         if (check) {
-            shadow.check(epochsDone + 1, globalStep, Arrays.copyOfRange(order, start, start + rows), mask, before,
+            shadow.check(epochsDone + 1, globalStep, batches.samples(index), mask, before,
                     stateBefore, optimizer.steps() - 1, lastRate, network.gradients(), network.parameters());
         }
         globalStep++;
@@ -438,8 +354,9 @@ public final class Trainer implements AutoCloseable {
     public TrainerState snapshot() {
         List<float[]> state = readState();
         return new TrainerState(epochsDone, globalStep, network.parameters(), optimizer.stateNames(), state,
-                optimizer.steps(), RngState.write(rng), order.clone(), bestParams == null ? null : backend.read(bestParams),
-                bestValidationLoss, bestEpoch, epochsSinceBest, List.copyOf(history));
+                optimizer.steps(), RngState.write(rng), batches.order(), earlyStopping.bestWeights(),
+                earlyStopping.bestLoss(), earlyStopping.bestEpoch(), earlyStopping.epochsSinceBest(),
+                List.copyOf(history));
     }
 
     /**
@@ -455,25 +372,23 @@ public final class Trainer implements AutoCloseable {
         } catch (TrainerStateCheck.Invalid e) {
             throw new IllegalArgumentException("checkpoint state " + e.getMessage());
         }
+        continueFrom(s);
+    }
+
+    /** Writes a checked state to the device and takes its counters, generator and history. */
+    private void continueFrom(TrainerState s) {
         network.setParameters(s.parameters());
         for (int i = 0; i < s.optimizerState().size(); i++) {
             backend.write(optimizer.state().get(i), s.optimizerState().get(i));
         }
         optimizer.setSteps(s.optimizerSteps());
         rng = RngState.read(s.rngState());
-        System.arraycopy(s.order(), 0, order, 0, order.length);
-        if (bestParams != null) {
-            backend.write(bestParams, s.bestParameters());
-        }
+        batches.restore(s.order());
+        earlyStopping.restore(s.bestParameters(), s.bestValidationLoss(), s.bestEpoch(), s.epochsSinceBest());
         epochsDone = s.epochsDone();
         globalStep = s.globalStep();
-        bestValidationLoss = s.bestValidationLoss();
-        bestEpoch = s.bestEpoch();
-        epochsSinceBest = s.epochsSinceBest();
         history.clear();
         history.addAll(s.history());
-        // A run that had stopped early was checkpointed after its best weights were restored.
-        stoppedEarly = config.patience() > 0 && epochsSinceBest >= config.patience();
     }
 
     @Override
@@ -496,14 +411,8 @@ public final class Trainer implements AutoCloseable {
         if (testEval != null) {
             testEval.close();
         }
-        for (Tensor t : new Tensor[]{bestParams, batchTargets}) {
-            if (t != null) {
-                backend.free(t);
-            }
-        }
-        backend.free(batchX);
-        backend.free(batchLabels);
-        backend.free(permutation);
-        backend.free(stepLosses);
+        earlyStopping.close();
+        batches.close();
+        stepLosses.close();
     }
 }

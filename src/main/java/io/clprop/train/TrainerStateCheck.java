@@ -9,8 +9,9 @@ import java.util.List;
  * reaches the device. Its values become row indices for the gather kernel (the batch order), sizes of
  * host-to-device writes (every weight-sized array), indices into the generator's arrays, and the counters
  * the run continues from; one out of range either aborts the JVM in a kernel or fails later with an
- * exception in the middle of training. What is checked is exactly what the trainer writes: it is run both
- * on a checkpoint as read ({@link Checkpoint#read}) and on any state given to {@link Trainer#restore}.
+ * exception in the middle of training. What is checked is exactly what the trainer writes. It runs once on
+ * every state a trainer continues from: on a checkpoint as it is read ({@link Checkpoint#read}, naming the
+ * file), and on a state a caller gives {@link Trainer#restore} directly.
  */
 final class TrainerStateCheck {
     private TrainerStateCheck() {

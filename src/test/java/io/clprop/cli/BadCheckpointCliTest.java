@@ -91,10 +91,13 @@ class BadCheckpointCliTest {
         String[] wider = RUN.clone();
         wider[4] = "17";
         assertRefused(dir, ckpt, good, "784-16-10", wider);
-        assertRefused(dir, ckpt, good, "optimizer \"sgd\", this run has \"adam\"", concat(RUN, "--optimizer", "adam"));
+        assertRefused(dir, ckpt, good, "optimizer \"sgd\", this run has \"adam\" (a resumed run keeps its settings; "
+                + "only --epochs, --target-loss, --lr and --schedule may change)", concat(RUN, "--optimizer", "adam"));
         assertRefused(dir, ckpt, good, "500 samples, this one on 300", concat(BASE, "--epochs", "2", "--train-limit", "300"));
         // Same 500 samples, other values: the training set's fingerprint tells them apart.
         assertRefused(dir, ckpt, good, "trained on other data (same sample count, other values", concat(RUN, "--standardize"));
+        assertRefused(dir, ckpt, good, "; resume with the same --data, --train-limit, --standardize and --missing",
+                concat(RUN, "--standardize"));
     }
 
     @Test

@@ -62,6 +62,7 @@ class BadOptionsCliTest {
             "--lr Infinity       | --lr       | got Infinity",
             "--batch 0           | --batch    | must be positive, got 0",
             "--batch 13          | --batch 13 | larger than the training set (12 samples)",
+            "--batch 7 --validation 0.5 | --batch 7 | larger than the training set (6 samples after the validation split)",
             "--hidden 0          | --hidden   | must be positive, got 0",
             "--hidden 8,0        | --hidden   | must be positive, got 0",
             "--activation swish  | --activation | unknown activation 'swish'",

@@ -42,7 +42,8 @@ class DivergenceCliTest {
         assertEquals(Main.EXIT_DIVERGED, r.status(), r.out() + r.err());
         String err = r.err().strip();
         assertEquals(1, err.lines().count(), err);
-        assertTrue(err.matches("clprop: training diverged at epoch 2 step \\d+ of 40: the loss is (NaN|Infinity).*"), err);
+        assertTrue(err.matches("clprop: training diverged at epoch 2 step \\d+ of 40: the loss is (NaN|Infinity) "
+                + "\\(lower --lr, or add --weight-decay\\)"), err);
         assertTrue(r.out().contains("epoch   1 "), r.out());
         assertFalse(r.out().contains("epoch   2 "), r.out());
         ClpropFile last = ClpropFile.read(ckpt, Checkpoint.MAGIC, "checkpoint");

@@ -10,6 +10,7 @@ import io.clprop.train.TrainConfig;
 import io.clprop.train.Trainer;
 import io.clprop.train.TrainerState;
 import io.clprop.train.TrainingDiverged;
+import io.clprop.train.TrainingProgress;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -79,9 +80,8 @@ class CheckpointFuzzTest {
     private static Base base(TrainConfig config, Dataset data) throws IOException {
         Path p = dir.resolve("run.ckpt");
         try (Backend b = new CpuBackend(); Trainer t = new Trainer(b, config, data, null)) {
-            t.setCheckpoint(p);
             try {
-                t.fit(m -> {
+                t.fit(TrainingProgress.none(), p, m -> {
                     if (m.epoch() == 2) {
                         throw new Stop();
                     }

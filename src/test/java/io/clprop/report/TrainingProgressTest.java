@@ -84,8 +84,7 @@ class TrainingProgressTest {
                 0.0, 1L, Init.AUTO);
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         try (CpuBackend backend = new CpuBackend(); Trainer trainer = new Trainer(backend, config, train, test)) {
-            trainer.setProgress(new Recording(events));
-            trainer.fit(m -> events.add("metrics " + m.epoch()));
+            trainer.fit(new Recording(events), null, m -> events.add("metrics " + m.epoch()));
         }
         List<String> expected = new ArrayList<>();
         for (int e = 1; e <= epochs; e++) {
@@ -103,7 +102,7 @@ class TrainingProgressTest {
         TrainConfig config = new TrainConfig(new int[]{4}, Activation.RELU, LossKind.SOFTMAX_CE, 0.1f, 10, 1, 0.0, 1L,
                 Init.AUTO);
         try (CpuBackend backend = new CpuBackend(); Trainer trainer = new Trainer(backend, config, train, null)) {
-            assertThrows(NullPointerException.class, () -> trainer.setProgress(null));
+            assertThrows(NullPointerException.class, () -> trainer.fit(null, null, m -> { }));
         }
     }
 

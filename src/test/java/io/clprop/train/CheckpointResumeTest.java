@@ -57,8 +57,7 @@ class CheckpointResumeTest {
     private static float[] interruptedAndResumed(Supplier<Backend> backend, TrainConfig config, Path file, int k,
                                                  List<EpochMetrics> history) {
         try (Backend b = backend.get(); Trainer t = new Trainer(b, config, DATA, TEST)) {
-            t.setCheckpoint(file);
-            assertThrows(Interrupt.class, () -> t.fit(m -> {
+            assertThrows(Interrupt.class, () -> t.fit(TrainingProgress.none(), file, m -> {
                 if (m.epoch() == k) {
                     throw new Interrupt();
                 }
@@ -67,8 +66,7 @@ class CheckpointResumeTest {
         try (Backend b = backend.get(); Trainer t = new Trainer(b, config, DATA, TEST)) {
             t.resume(file);
             assertEquals(k, t.epochsDone());
-            t.setCheckpoint(file);
-            t.fit(m -> { });
+            t.fit(TrainingProgress.none(), file, m -> { });
             history.addAll(t.history());
             return t.network().parameters();
         }
@@ -112,8 +110,7 @@ class CheckpointResumeTest {
     void aCheckpointWithoutTheDropoutSettingResumesWithoutDropout(@TempDir Path dir) {
         Path file = dir.resolve("old.ckpt");
         try (Backend b = new CpuBackend(); Trainer t = new Trainer(b, CONFIG, DATA, TEST)) {
-            t.setCheckpoint(file);
-            assertThrows(Interrupt.class, () -> t.fit(m -> {
+            assertThrows(Interrupt.class, () -> t.fit(TrainingProgress.none(), file, m -> {
                 throw new Interrupt();
             }));
         }
@@ -148,8 +145,7 @@ class CheckpointResumeTest {
     void aCheckpointOfOtherSettingsIsRefusedNamingTheSetting(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("a.ckpt");
         try (Backend b = new CpuBackend(); Trainer t = new Trainer(b, CONFIG, DATA, TEST)) {
-            t.setCheckpoint(file);
-            assertThrows(Interrupt.class, () -> t.fit(m -> {
+            assertThrows(Interrupt.class, () -> t.fit(TrainingProgress.none(), file, m -> {
                 throw new Interrupt();
             }));
         }
@@ -157,6 +153,13 @@ class CheckpointResumeTest {
         try (Backend b = new CpuBackend(); Trainer t = new Trainer(b, otherBatch, DATA, TEST)) {
             UserError e = assertThrows(UserError.class, () -> t.resume(file));
             assertTrue(e.getMessage().contains("batch 32, this run has 16"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("only epochs, targetLoss, learningRate and schedule may change)"),
+                    e.getMessage());
+        }
+        // The checks watch the run without shaping it: another interval is no change.
+        try (Backend b = new CpuBackend();
+             Trainer t = new Trainer(b, CONFIG.toBuilder().divergenceCheckEvery(1).build(), DATA, TEST)) {
+            assertEquals(List.of(), t.resume(file));
         }
         TrainConfig otherNet = CONFIG.toBuilder().hidden(23, 12).build();
         try (Backend b = new CpuBackend(); Trainer t = new Trainer(b, otherNet, DATA, TEST)) {

@@ -56,8 +56,7 @@ class DropoutTrainingTest {
     void shadowCheckPassesOnTheDeviceWithDropout() {
         TestDevices.openCl().close();
         try (OpenClBackend b = TestDevices.openCl();
-             Trainer t = new Trainer(b, CONFIG.toBuilder().dropout(0.3).epochs(2).build(), DATA, null)) {
-            t.setCheckEvery(4);
+             Trainer t = new Trainer(b, CONFIG.toBuilder().dropout(0.3).epochs(2).checkEvery(4).build(), DATA, null)) {
             List<EpochMetrics> m = t.fit(e -> { });
             for (EpochMetrics e : m) {
                 assertTrue(e.check().steps() > 0, "steps checked");

@@ -47,10 +47,10 @@ class TransferCountTest {
     @org.junit.jupiter.api.Test
     void divergenceChecksCostOneSmallReadEach() {
         Dataset train = SyntheticData.blobs(1000, 20, 5, 0.3, 1);
+        // 100 steps: checks after steps 30, 60 and 90; the epoch end as always
         TrainConfig config = new TrainConfig(new int[]{16}, Activation.RELU, LossKind.SOFTMAX_CE, 0.1f, 10, 1, 0, 1,
-                Init.AUTO);
+                Init.AUTO).toBuilder().divergenceCheckEvery(30).build();
         try (Backend b = TestDevices.openCl(); Trainer t = new Trainer(b, config, train, null)) {
-            t.setDivergenceCheckEvery(30); // 100 steps: checks after steps 30, 60 and 90; the epoch end as always
             TransferStats before = b.transfers().snapshot();
             t.trainEpoch();
             TransferStats epoch = b.transfers().since(before);

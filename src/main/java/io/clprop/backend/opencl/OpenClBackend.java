@@ -537,17 +537,13 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void flagNonFinite(Tensor x, Tensor flag, int index) {
-        if (index < 0 || index >= flag.size()) {
-            throw new IndexOutOfBoundsException("flagNonFinite index " + index + " of " + flag.size());
-        }
+        Shapes.checkIndex("flagNonFinite", flag, index);
         launch("nonfinite_flag", new long[]{x.size()}, x.size(), x, flag, index);
     }
 
     @Override
     public void meanInto(Tensor rowLoss, Tensor dst, int index) {
-        if (index < 0 || index >= dst.size()) {
-            throw new IndexOutOfBoundsException("meanInto index " + index + " of " + dst.size());
-        }
+        Shapes.checkIndex("meanInto", dst, index);
         launch("mean_into", new long[]{1}, rowLoss.size(), rowLoss, dst, index);
     }
 
