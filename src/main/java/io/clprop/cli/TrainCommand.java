@@ -4,7 +4,6 @@ import io.clprop.util.AtomicFiles;
 
 import io.clprop.report.ConsoleProgress;
 
-import io.clprop.train.EpochJson;
 
 import io.clprop.backend.Backend;
 import io.clprop.backend.Backends;
@@ -16,8 +15,8 @@ import io.clprop.nn.LossKind;
 import io.clprop.nn.optim.OptimizerConfig;
 import com.google.gson.JsonObject;
 import io.clprop.model.ModelFile;
-import io.clprop.train.ConfigJson;
 import io.clprop.train.EpochMetrics;
+import io.clprop.train.Provenance;
 import io.clprop.report.LearningCurvePlot;
 import io.clprop.train.LrSchedule;
 import io.clprop.report.MetricsJson;
@@ -250,11 +249,7 @@ final class TrainCommand implements Callable<Integer> {
                 out.println("plot written to " + plot);
             }
             if (save != null) {
-                JsonObject trained = new JsonObject();
-                trained.add("config", ConfigJson.toJson(config));
-                trained.addProperty("epochs", epochsRun.size());
-                trained.add("test_accuracy", EpochJson.number(finalAccuracy));
-                trained.addProperty("device", backend.description());
+                JsonObject trained = Provenance.of(config, epochsRun.size(), finalAccuracy, backend.description());
                 new ModelFile(trainer.spec(), trainer.network().parameters(), td.standardizer(), td.classNames(),
                         td.featureNames(), td.fill(), trained).write(save);
                 out.println("model written to " + save);
