@@ -242,7 +242,7 @@ final class TrainCommand implements Callable<Integer> {
             trainer.setProgress(bar);
             if (checkEvery > 0) {
                 out.printf("check   every %d steps against the CPU path, tolerance %.2e%n", checkEvery,
-                        io.clprop.verify.ParameterDiff.stepTolerance(trainer.spec(), config.batchSize()));
+                        io.clprop.verify.StepReplay.tolerance(trainer.spec(), config.batchSize()));
             }
             if (resume != null) {
                 List<String> changes = trainer.resume(resume);
