@@ -219,7 +219,7 @@ public final class GradCheck {
         return out;
     }
 
-    public static float[] toFloat(double[] v) {
+    private static float[] toFloat(double[] v) {
         float[] f = new float[v.length];
         for (int i = 0; i < v.length; i++) {
             f[i] = (float) v[i];
