@@ -8,9 +8,9 @@ import io.clprop.nn.LayerSpec;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.NetworkSpec;
 import io.clprop.util.UserError;
+import io.clprop.verify.Comparison;
 import io.clprop.verify.GradCheck;
-import io.clprop.verify.GradCheck.TensorError;
-import io.clprop.verify.ParameterDiff;
+import io.clprop.verify.GradCheck.TensorCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -73,51 +73,38 @@ final class GradCheckCommand implements Callable<Integer> {
         }
         MemoryLimits.Kind.JAVA_HEAP.checkElements("--rows " + rows + " rows of " + widest + " values", (long) rows * widest,
                 false);
-        GradCheck.Problem p = GradCheck.problem(net, rows, seed);
-        double[] numeric = GradCheck.numeric(p);
-        List<TensorError> cpu = GradCheck.perTensor(net, GradCheck.analyticCpuDouble(p), numeric);
-        List<ParameterDiff> dev = null;
-        double devTol = ParameterDiff.stepTolerance(net, rows);
+        GradCheck.Verdict verdict;
         String deviceName = "cpu only";
-        if (!device.isCpu()) {
+        if (device.isCpu()) {
+            verdict = GradCheck.check(net, rows, seed, null);
+        } else {
             try (OpenClBackend b = device.openCl(null, buildOptions.parse())) {
                 deviceName = b.description();
-                dev = ParameterDiff.perTensor(net, GradCheck.analyticOn(b, p), GradCheck.toFloat(numeric));
+                verdict = GradCheck.check(net, rows, seed, b);
             }
         }
         out.println("network " + net.describe() + ", " + net.parameterCount() + " parameters, " + rows + " rows, seed " + seed);
         out.println("device  " + deviceName);
-        out.printf("%-7s %6s  %-22s %-22s%n", "tensor", "size", "cpu(double) vs FD", dev == null ? "" : "device(float) vs FD");
-        boolean ok = true;
-        StringBuilder worst = new StringBuilder();
-        for (int i = 0; i < cpu.size(); i++) {
-            TensorError c = cpu.get(i);
-            boolean cpuOk = c.pass();
-            String devCell = "";
-            if (dev != null) {
-                ParameterDiff d = dev.get(i);
-                boolean devOk = d.relative() <= devTol;
-                devCell = String.format("%.3e %s", d.relative(), devOk ? "ok" : "FAIL");
-                if (!devOk) {
-                    worst.append(" ").append(c.tensor()).append(" on the device: ").append(String.format("%.3e", d.relative()));
-                }
-                ok &= devOk;
-            }
-            if (!cpuOk) {
-                worst.append(" ").append(c.tensor()).append(" on the CPU path: ").append(String.format("%.3e", c.maxError()));
-            }
-            ok &= cpuOk;
-            out.printf("%-7s %6d  %-22s %-22s%n", c.tensor(), c.size(),
-                    String.format("%.3e %s", c.maxError(), cpuOk ? "ok" : "FAIL"), devCell);
+        out.printf("%-7s %6s  %-22s %-22s%n", "tensor", "size", "cpu(double) vs FD",
+                verdict.onDevice() ? "device(float) vs FD" : "");
+        for (TensorCheck t : verdict.tensors()) {
+            out.printf("%-7s %6d  %-22s %-22s%n", t.tensor(), t.size(), cell(t.cpu()),
+                    t.device() == null ? "" : cell(t.device()));
         }
         out.printf("thresholds: cpu(double) %.0e per element (|a−n|/max(|a|,|n|,1e-3), h = %.0e)", GradCheck.THRESHOLD,
                 GradCheck.STEP);
-        if (dev != null) {
-            out.printf("; device %.2e per tensor (max|a−n|/max|n|, 8·L·(K+2)·u)", devTol);
+        if (verdict.onDevice()) {
+            out.printf("; device %.2e per tensor (max|a−n|/max|n|, 8·L·(K+2)·u)", verdict.deviceTolerance());
         }
         out.println();
-        out.println(ok ? "gradcheck passed" : "gradcheck FAILED:" + worst);
-        return ok ? 0 : Main.EXIT_CHECK_FAILED;
+        StringBuilder failed = new StringBuilder();
+        verdict.failures().forEach(f -> failed.append(" ").append(f));
+        out.println(verdict.passed() ? "gradcheck passed" : "gradcheck FAILED:" + failed);
+        return verdict.passed() ? 0 : Main.EXIT_CHECK_FAILED;
+    }
+
+    private static String cell(Comparison c) {
+        return String.format("%.3e %s", c.maxRel(), c.passed() ? "ok" : "FAIL");
     }
 
     private NetworkSpec network() {

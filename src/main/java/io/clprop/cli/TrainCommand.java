@@ -224,7 +224,7 @@ final class TrainCommand implements Callable<Integer> {
             out.println("config  " + config);
             if (checkEvery > 0) {
                 out.printf("check   every %d steps against the CPU path, tolerance %.2e%n", checkEvery,
-                        io.clprop.verify.ParameterDiff.stepTolerance(trainer.spec(), config.batchSize()));
+                        io.clprop.verify.StepReplay.tolerance(trainer.spec(), config.batchSize()));
             }
             if (resume != null) {
                 List<String> changes = trainer.resume(resume);

@@ -11,7 +11,7 @@ import io.clprop.backend.opencl.GemmConfig;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.util.AtomicFiles;
 import io.clprop.util.UserError;
-import io.clprop.verify.CheckResult;
+import io.clprop.verify.Comparison;
 import io.clprop.verify.KernelCrossCheck;
 import io.clprop.verify.StepCrossCheck;
 import io.clprop.report.MetricsJson;
@@ -68,7 +68,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         json.checkWritable();
         Map<String, String> extra = buildOptions.parse();
-        List<CheckResult> results = new ArrayList<>();
+        List<Comparison> results = new ArrayList<>();
         try (OpenClBackend backend = device.openCl(gemm.config, extra)) {
             ClDevice d = backend.device();
             out.println("device   " + d.summary());
@@ -84,18 +84,18 @@ final class VerifyCommand implements Callable<Integer> {
                     suite = KernelCrossCheck.select(suite, cases);
                 }
                 for (KernelCrossCheck.Case c : suite) {
-                    CheckResult r = c.run().get();
+                    Comparison r = c.run().get();
                     results.add(r);
                     out.println(r.row());
                 }
             }
             if (!skip.contains("train_step")) {
-                for (CheckResult r : StepCrossCheck.allPairs(backend, seed)) {
+                for (Comparison r : StepCrossCheck.allPairs(backend, seed)) {
                     results.add(r);
                     out.println(r.row());
                 }
             }
-            long failed = results.stream().filter(r -> !r.pass()).count();
+            long failed = results.stream().filter(r -> !r.passed()).count();
             long passed = results.size() - failed;
             out.println(passed + " passed, " + failed + " failed");
             if (json.wanted()) {
@@ -105,7 +105,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    private static JsonObject toJson(OpenClBackend backend, List<CheckResult> results, long passed, long failed) {
+    private static JsonObject toJson(OpenClBackend backend, List<Comparison> results, long passed, long failed) {
         ClDevice d = backend.device();
         JsonObject root = new JsonObject();
         root.addProperty("device", d.summary());
@@ -118,14 +118,14 @@ final class VerifyCommand implements Callable<Integer> {
         backend.buildOptions().forEach(opts::addProperty);
         root.add("build_options", opts);
         JsonArray cs = new JsonArray();
-        for (CheckResult r : results) {
+        for (Comparison r : results) {
             JsonObject c = new JsonObject();
-            c.addProperty("kernel", r.kernel());
-            c.addProperty("shape", r.shape());
+            c.addProperty("kernel", r.what());
+            c.addProperty("shape", r.where());
             c.add("max_abs", EpochJson.number(r.maxAbs()));
             c.add("max_rel", EpochJson.number(r.maxRel()));
-            c.addProperty("tol", r.tol());
-            c.addProperty("pass", r.pass());
+            c.addProperty("tol", r.tolerance());
+            c.addProperty("pass", r.passed());
             cs.add(c);
         }
         root.add("cases", cs);

@@ -3,7 +3,7 @@ package io.clprop.report;
 import io.clprop.train.EpochMetrics;
 import io.clprop.train.TrainConfig;
 import io.clprop.train.ConfigJson;
-import io.clprop.train.CheckStats;
+import io.clprop.train.ShadowCheckSummary;
 import io.clprop.train.EpochJson;
 
 import com.google.gson.Gson;
@@ -41,7 +41,7 @@ public final class MetricsJson {
         }
         root.add("epochs", es);
         root.add("test_accuracy", EpochJson.number(testAccuracy));
-        CheckStats any = epochs.stream().map(EpochMetrics::check).filter(java.util.Objects::nonNull).findFirst()
+        ShadowCheckSummary any = epochs.stream().map(EpochMetrics::check).filter(java.util.Objects::nonNull).findFirst()
                 .orElse(null);
         if (any != null) {
             int steps = 0;

@@ -57,14 +57,14 @@ public final class EpochJson {
         JsonElement n = e.get("epoch");
         int epoch = JsonNumbers.wholeInt(n, 0, Integer.MAX_VALUE, "epoch", error);
         Function<String, ? extends RuntimeException> inEpoch = problem -> error.apply("epoch " + epoch + ": " + problem);
-        CheckStats check = null;
+        ShadowCheckSummary check = null;
         JsonElement c = e.get("check");
         if (c != null) {
             if (!c.isJsonObject()) {
                 throw inEpoch.apply("check must be an object, got " + JsonNumbers.shown(c));
             }
             JsonObject o = c.getAsJsonObject();
-            check = new CheckStats(JsonNumbers.wholeInt(o.get("steps"), 0, Integer.MAX_VALUE, "check.steps", inEpoch),
+            check = new ShadowCheckSummary(JsonNumbers.wholeInt(o.get("steps"), 0, Integer.MAX_VALUE, "check.steps", inEpoch),
                     num(o, "check.", "max_rel", inEpoch), num(o, "check.", "tolerance", inEpoch));
         }
         return new EpochMetrics(epoch, num(e, "", "train_loss", inEpoch), num(e, "", "validation_loss", inEpoch),

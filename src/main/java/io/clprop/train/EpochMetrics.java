@@ -7,7 +7,7 @@ package io.clprop.train;
  */
 public record EpochMetrics(int epoch, double trainLoss, double validationLoss, double validationAccuracy,
                            double testAccuracy, double learningRate, double seconds, double samplesPerSec,
-                           double evalSeconds, CheckStats check) {
+                           double evalSeconds, ShadowCheckSummary check) {
 
     public boolean hasValidation() {
         return !Double.isNaN(validationLoss);

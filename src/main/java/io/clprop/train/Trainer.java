@@ -254,7 +254,7 @@ public final class Trainer implements AutoCloseable {
         double evalSeconds = (System.nanoTime() - t1) / 1e9;
         EpochMetrics m = new EpochMetrics(epochsDone, loss, val == null ? Double.NaN : val.loss(),
                 val == null ? Double.NaN : val.accuracy(), acc, lastRate, seconds,
-                train.size / seconds, evalSeconds, shadow == null ? null : shadow.takeStats());
+                train.size / seconds, evalSeconds, shadow == null ? null : shadow.takeSummary());
         history.add(m);
         if (val != null) {
             earlyStopping.record(epochsDone, val.loss());

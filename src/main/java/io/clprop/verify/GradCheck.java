@@ -23,19 +23,56 @@ import java.util.List;
  * derivative gives errors of order 1.
  *
  * <p>A device computes in float32, so its gradients are judged per tensor like a training step
- * ({@link ParameterDiff}): max |device − numeric| over the tensor's largest |numeric|, against
- * {@link ParameterDiff#stepTolerance}. Parameters and inputs are float-representable so the device sees
- * exactly the point the differences are taken at.
+ * ({@link StepReplay}): max |device − numeric| over the tensor's largest |numeric|, against
+ * {@link StepReplay#tolerance(NetworkSpec, int)}. Parameters and inputs are float-representable so the
+ * device sees exactly the point the differences are taken at.
  */
 public final class GradCheck {
     public static final double STEP = 1e-5;
     public static final double THRESHOLD = 1e-6;
     private static final double FLOOR = 1e-3;
 
-    /** Worst error over one parameter tensor (e.g. "W1", "b2"). */
-    public record TensorError(String tensor, int size, double maxError) {
-        public boolean pass() {
-            return maxError <= THRESHOLD;
+    /** The {@code what} of the CPU path's comparisons. */
+    public static final String CPU = "cpu(double) vs finite differences";
+    /** The {@code what} of the device's comparisons. */
+    public static final String DEVICE = "device(float) vs finite differences";
+    /** The CPU path's error scale: the larger magnitude, but at least the floor (see the class comment). */
+    private static final Comparison.Scale CPU_SCALE = (i, a, n) -> Math.max(FLOOR, Math.max(Math.abs(a), Math.abs(n)));
+
+    /** One parameter tensor's gradients against finite differences: on the CPU path, and on the device (null: none). */
+    public record TensorCheck(String tensor, int size, Comparison cpu, Comparison device) {
+        public boolean passed() {
+            return cpu.passed() && (device == null || device.passed());
+        }
+    }
+
+    /** A gradcheck's verdict, tensor by tensor in buffer order. */
+    public record Verdict(List<TensorCheck> tensors) {
+        public boolean passed() {
+            return tensors.stream().allMatch(TensorCheck::passed);
+        }
+
+        public boolean onDevice() {
+            return tensors.get(0).device() != null;
+        }
+
+        /** The device's tolerance, the same for every tensor (only with a device). */
+        public double deviceTolerance() {
+            return tensors.get(0).device().tolerance();
+        }
+
+        /** What failed, tensor by tensor, the device before the CPU path: "W1 on the device: 1.234e-01". */
+        public List<String> failures() {
+            List<String> out = new ArrayList<>();
+            for (TensorCheck t : tensors) {
+                if (t.device() != null && !t.device().passed()) {
+                    out.add(t.tensor() + " on the device: " + String.format("%.3e", t.device().maxRel()));
+                }
+                if (!t.cpu().passed()) {
+                    out.add(t.tensor() + " on the CPU path: " + String.format("%.3e", t.cpu().maxRel()));
+                }
+            }
+            return out;
         }
     }
 
@@ -70,8 +107,26 @@ public final class GradCheck {
         return new Problem(spec, rows, theta, x, labels, targets);
     }
 
+    /**
+     * The gradients at a random point ({@link #problem}) against finite differences: the CPU path's in double
+     * and, unless {@code device} is null, the device's in float.
+     */
+    public static Verdict check(NetworkSpec spec, int rows, long seed, Backend device) {
+        Problem p = problem(spec, rows, seed);
+        double[] numeric = numeric(p);
+        List<Comparison> cpu = perTensor(spec, analyticCpuDouble(p), numeric);
+        List<Comparison> dev = device == null ? null : onDevice(spec, rows, analyticOn(device, p), toFloat(numeric));
+        List<ParameterTensor> tensors = ParameterTensor.of(spec);
+        List<TensorCheck> out = new ArrayList<>();
+        for (int i = 0; i < tensors.size(); i++) {
+            out.add(new TensorCheck(tensors.get(i).name(), tensors.get(i).size(), cpu.get(i),
+                    dev == null ? null : dev.get(i)));
+        }
+        return new Verdict(out);
+    }
+
     /** The CPU path's analytic gradients in double against finite differences: worst error per tensor. */
-    public static List<TensorError> cpuDouble(NetworkSpec spec, int rows, long seed) {
+    public static List<Comparison> cpuDouble(NetworkSpec spec, int rows, long seed) {
         Problem p = problem(spec, rows, seed);
         return perTensor(spec, analyticCpuDouble(p), numeric(p));
     }
@@ -81,7 +136,7 @@ public final class GradCheck {
      * loss a deterministic function of θ, so finite differences check the dropout backward pass: the mask
      * and scale on the way back, and f′ taken from the activation before dropout.
      */
-    public static List<TensorError> cpuDouble(NetworkSpec spec, int rows, long seed, DropoutMask mask) {
+    public static List<Comparison> cpuDouble(NetworkSpec spec, int rows, long seed, DropoutMask mask) {
         Problem p = problem(spec, rows, seed);
         return perTensor(spec, analyticCpuDouble(p, mask), numeric(p, mask));
     }
@@ -145,27 +200,26 @@ public final class GradCheck {
         }
     }
 
-    /** Worst element error per tensor, named W1, b1, W2, … in layer order. */
-    public static List<TensorError> perTensor(NetworkSpec spec, double[] analytic, double[] numeric) {
-        List<TensorError> out = new ArrayList<>();
-        for (int l = 0; l < spec.layers().size(); l++) {
-            int w = spec.weightOffset(l), b = spec.biasOffset(l), end = spec.weightOffset(l + 1);
-            out.add(new TensorError("W" + (l + 1), b - w, worst(analytic, numeric, w, b)));
-            out.add(new TensorError("b" + (l + 1), end - b, worst(analytic, numeric, b, end)));
+    /** The CPU path's error per tensor, named W1, b1, W2, … in layer order. */
+    public static List<Comparison> perTensor(NetworkSpec spec, double[] analytic, double[] numeric) {
+        List<Comparison> out = new ArrayList<>();
+        for (ParameterTensor t : ParameterTensor.of(spec)) {
+            out.add(Comparison.of(CPU, t.name(), analytic, numeric, t.from(), t.to(), CPU_SCALE, THRESHOLD));
         }
         return out;
     }
 
-    static double worst(double[] a, double[] n, int from, int to) {
-        double worst = 0;
-        for (int i = from; i < to; i++) {
-            double e = Math.abs(a[i] - n[i]) / Math.max(FLOOR, Math.max(Math.abs(a[i]), Math.abs(n[i])));
-            worst = Math.max(worst, Double.isNaN(e) ? Double.POSITIVE_INFINITY : e);
+    /** A device's float gradients per tensor against the finite differences rounded to float. */
+    private static List<Comparison> onDevice(NetworkSpec spec, int rows, float[] analytic, float[] numeric) {
+        double tolerance = StepReplay.tolerance(spec, rows);
+        List<Comparison> out = new ArrayList<>();
+        for (ParameterTensor t : ParameterTensor.of(spec)) {
+            out.add(Comparison.relativeToLargest(DEVICE, t.name(), analytic, numeric, t.from(), t.to(), tolerance));
         }
-        return worst;
+        return out;
     }
 
-    public static float[] toFloat(double[] v) {
+    private static float[] toFloat(double[] v) {
         float[] f = new float[v.length];
         for (int i = 0; i < v.length; i++) {
             f[i] = (float) v[i];

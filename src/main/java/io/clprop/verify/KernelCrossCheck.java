@@ -4,6 +4,8 @@ import io.clprop.backend.Backend;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.cpu.CpuBackend;
 import io.clprop.backend.Activation;
+import static io.clprop.verify.Comparison.U;
+
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
 
@@ -60,8 +62,6 @@ import java.util.function.Supplier;
  * </ul>
  */
 public final class KernelCrossCheck implements AutoCloseable {
-    public static final double U = Math.scalb(1.0, -24);
-
     private final Backend device;
     private final CpuBackend host = new CpuBackend(CpuBackend.Precision.FLOAT);
     private final RandomGenerator rng;
@@ -93,8 +93,8 @@ public final class KernelCrossCheck implements AutoCloseable {
      * {@code pass}, then {@code cost}, cheapest first: variants of one shape beyond the first (the fused dense
      * kernels' other activations) have later passes, so a selection spreads over shapes before repeating one.
      */
-    public record Case(String kernel, long cost, int pass, Supplier<CheckResult> run) {
-        public Case(String kernel, long cost, Supplier<CheckResult> run) {
+    public record Case(String kernel, long cost, int pass, Supplier<Comparison> run) {
+        public Case(String kernel, long cost, Supplier<Comparison> run) {
             this(kernel, cost, 0, run);
         }
     }
@@ -201,8 +201,8 @@ public final class KernelCrossCheck implements AutoCloseable {
     }
 
     /** Runs the whole suite. */
-    public List<CheckResult> runSuite() {
-        List<CheckResult> out = new ArrayList<>();
+    public List<Comparison> runSuite() {
+        List<Comparison> out = new ArrayList<>();
         for (Case c : suite()) {
             out.add(c.run().get());
         }
@@ -212,12 +212,12 @@ public final class KernelCrossCheck implements AutoCloseable {
     // ---- one case per kernel --------------------------------------------------------------------------
 
     /** c = op(a)·op(b), checked with kernels gemm_nn / gemm_tn (and transpose for op(b) = bᵀ). */
-    public CheckResult matmul(int m, int n, int k, boolean transA, boolean transB) {
+    public Comparison matmul(int m, int n, int k, boolean transA, boolean transB) {
         float[] a = uniform(m * k, 1), b = uniform(k * n, 1);
         int ar = transA ? k : m, ac = transA ? m : k, br = transB ? n : k, bc = transB ? k : n;
-        Tensor[] A = pair(a, ar, ac), B = pair(b, br, bc), C = alloc(m, n);
-        device.matmul(A[0], transA, B[0], transB, C[0]);
-        host.matmul(A[1], transA, B[1], transB, C[1]);
+        Pair A = pair(a, ar, ac), B = pair(b, br, bc), C = alloc(m, n);
+        device.matmul(A.device(), transA, B.device(), transB, C.device());
+        host.matmul(A.host(), transA, B.host(), transB, C.host());
         double[] bound = new double[m * n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -240,12 +240,12 @@ public final class KernelCrossCheck implements AutoCloseable {
      * σ(z) are at most 1) so that passes through, and f itself adds up to 16·u·|r| (see activate),
      * plus the reference's rounding: tol (k+20)·u relative to Σ|x||w| + |b| + |r|.
      */
-    public CheckResult denseForward(int m, int n, int k, Activation f) {
+    public Comparison denseForward(int m, int n, int k, Activation f) {
         float[] x = uniform(m * k, 1), w = uniform(n * k, 1), b = uniform(n, 1);
-        Tensor[] X = pair(x, m, k), W = pair(w, n, k), B = pair(b, 1, n), O = alloc(m, n);
-        device.denseForward(X[0], W[0], B[0], f, O[0]);
-        host.denseForward(X[1], W[1], B[1], f, O[1]);
-        float[] r = host.read(O[1]);
+        Pair X = pair(x, m, k), W = pair(w, n, k), B = pair(b, 1, n), O = alloc(m, n);
+        device.denseForward(X.device(), W.device(), B.device(), f, O.device());
+        host.denseForward(X.host(), W.host(), B.host(), f, O.host());
+        float[] r = host.read(O.host());
         double[] bound = new double[m * n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -266,15 +266,15 @@ public final class KernelCrossCheck implements AutoCloseable {
      * and the reference's roundings: tol (k + 2 + derivativeUlps)·u relative to Σ|dz||w|·derivativeScale(a):
      * (k+6)·u, softplus (k+10)·u.
      */
-    public CheckResult denseBackwardInput(int m, int n, int k, Activation f) {
+    public Comparison denseBackwardInput(int m, int n, int k, Activation f) {
         float[] dz = uniform(m * k, 1), w = uniform(k * n, 1), z = activationInputs(m * n, 4);
         float[] a = new float[z.length];
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) f.apply(z[i]);
         }
-        Tensor[] DZ = pair(dz, m, k), W = pair(w, k, n), A = pair(a, m, n), O = alloc(m, n);
-        device.denseBackwardInput(DZ[0], W[0], f, A[0], O[0]);
-        host.denseBackwardInput(DZ[1], W[1], f, A[1], O[1]);
+        Pair DZ = pair(dz, m, k), W = pair(w, k, n), A = pair(a, m, n), O = alloc(m, n);
+        device.denseBackwardInput(DZ.device(), W.device(), f, A.device(), O.device());
+        host.denseBackwardInput(DZ.host(), W.host(), f, A.host(), O.host());
         double[] bound = new double[m * n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -293,11 +293,11 @@ public final class KernelCrossCheck implements AutoCloseable {
      * dw = dzᵀ·x (dz k×m, x k×n) and db = Σ_rows dz: the matmul bound for dw, the column-sum bound for db,
      * the worse of the two reported.
      */
-    public CheckResult denseBackwardWeights(int m, int n, int k) {
+    public Comparison denseBackwardWeights(int m, int n, int k) {
         float[] dz = uniform(k * m, 1), x = uniform(k * n, 1);
-        Tensor[] DZ = pair(dz, k, m), X = pair(x, k, n), DW = alloc(m, n), DB = alloc(1, m);
-        device.denseBackwardWeights(DZ[0], X[0], DW[0], DB[0]);
-        host.denseBackwardWeights(DZ[1], X[1], DW[1], DB[1]);
+        Pair DZ = pair(dz, k, m), X = pair(x, k, n), DW = alloc(m, n), DB = alloc(1, m);
+        device.denseBackwardWeights(DZ.device(), X.device(), DW.device(), DB.device());
+        host.denseBackwardWeights(DZ.host(), X.host(), DW.host(), DB.host());
         double[] wBound = new double[m * n], bBound = new double[m];
         for (int i = 0; i < m; i++) {
             for (int kk = 0; kk < k; kk++) {
@@ -312,23 +312,23 @@ public final class KernelCrossCheck implements AutoCloseable {
             }
         }
         String shape = m + "x" + n + "x" + k;
-        CheckResult w = compare("dense_backward_weights", shape, DW, wBound, (k + 2) * U);
-        CheckResult b = compare("dense_backward_weights", shape, DB, bBound, (k + 2) * U);
-        return done(worse(w, b));
+        Comparison w = compare("dense_backward_weights", shape, DW, wBound, (k + 2) * U);
+        Comparison b = compare("dense_backward_weights", shape, DB, bBound, (k + 2) * U);
+        return done(Comparison.worst(w, b));
     }
 
-    public CheckResult transpose(int rows, int cols) {
-        Tensor[] src = pair(uniform(rows * cols, 1), rows, cols), dst = alloc(cols, rows);
-        device.transpose(src[0], dst[0]);
-        host.transpose(src[1], dst[1]);
+    public Comparison transpose(int rows, int cols) {
+        Pair src = pair(uniform(rows * cols, 1), rows, cols), dst = alloc(cols, rows);
+        device.transpose(src.device(), dst.device());
+        host.transpose(src.host(), dst.host());
         return done(compare("transpose", rows + "x" + cols, dst, ones(rows * cols), 0));
     }
 
-    public CheckResult biasAdd(int rows, int cols) {
+    public Comparison biasAdd(int rows, int cols) {
         float[] z = uniform(rows * cols, 1), b = uniform(cols, 1);
-        Tensor[] Z = pair(z, rows, cols), B = pair(b, 1, cols);
-        device.addBias(Z[0], B[0]);
-        host.addBias(Z[1], B[1]);
+        Pair Z = pair(z, rows, cols), B = pair(b, 1, cols);
+        device.addBias(Z.device(), B.device());
+        host.addBias(Z.host(), B.host());
         double[] bound = new double[z.length];
         for (int i = 0; i < z.length; i++) {
             bound[i] = Math.abs(z[i]) + Math.abs(b[i % cols]);
@@ -336,11 +336,11 @@ public final class KernelCrossCheck implements AutoCloseable {
         return done(compare("bias_add", rows + "x" + cols, Z, bound, 3 * U));
     }
 
-    public CheckResult activate(Activation f, int rows, int cols) {
-        Tensor[] Z = pair(activationInputs(rows * cols, 6), rows, cols), A = alloc(rows, cols);
-        device.activate(f, Z[0], A[0]);
-        host.activate(f, Z[1], A[1]);
-        float[] r = host.read(A[1]);
+    public Comparison activate(Activation f, int rows, int cols) {
+        Pair Z = pair(activationInputs(rows * cols, 6), rows, cols), A = alloc(rows, cols);
+        device.activate(f, Z.device(), A.device());
+        host.activate(f, Z.host(), A.host());
+        float[] r = host.read(A.host());
         double[] bound = new double[r.length];
         for (int i = 0; i < r.length; i++) {
             bound[i] = Math.max(Math.abs(r[i]), Float.MIN_NORMAL);
@@ -348,15 +348,15 @@ public final class KernelCrossCheck implements AutoCloseable {
         return done(compare("activate[" + f.cliName() + "]", rows + "x" + cols, A, bound, 16 * U));
     }
 
-    public CheckResult activationBackward(Activation f, int rows, int cols) {
+    public Comparison activationBackward(Activation f, int rows, int cols) {
         float[] z = activationInputs(rows * cols, 4), dA = uniform(rows * cols, 1);
         float[] a = new float[z.length];
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) f.apply(z[i]);
         }
-        Tensor[] A = pair(a, rows, cols), DA = pair(dA, rows, cols), DZ = alloc(rows, cols);
-        device.activationBackward(f, A[0], DA[0], DZ[0]);
-        host.activationBackward(f, A[1], DA[1], DZ[1]);
+        Pair A = pair(a, rows, cols), DA = pair(dA, rows, cols), DZ = alloc(rows, cols);
+        device.activationBackward(f, A.device(), DA.device(), DZ.device());
+        host.activationBackward(f, A.host(), DA.host(), DZ.host());
         double[] bound = new double[a.length];
         for (int i = 0; i < a.length; i++) {
             bound[i] = Math.max(Math.abs(dA[i]) * derivativeScale(f, a[i]), Float.MIN_NORMAL);
@@ -390,11 +390,11 @@ public final class KernelCrossCheck implements AutoCloseable {
         return f == Activation.SOFTPLUS ? 8 : 4;
     }
 
-    public CheckResult biasGrad(int rows, int cols) {
+    public Comparison biasGrad(int rows, int cols) {
         float[] dz = uniform(rows * cols, 1);
-        Tensor[] DZ = pair(dz, rows, cols), DB = alloc(1, cols);
-        device.biasGrad(DZ[0], DB[0]);
-        host.biasGrad(DZ[1], DB[1]);
+        Pair DZ = pair(dz, rows, cols), DB = alloc(1, cols);
+        device.biasGrad(DZ.device(), DB.device());
+        host.biasGrad(DZ.host(), DB.host());
         double[] bound = new double[cols];
         for (int i = 0; i < dz.length; i++) {
             bound[i % cols] += Math.abs(dz[i]);
@@ -402,31 +402,31 @@ public final class KernelCrossCheck implements AutoCloseable {
         return done(compare("bias_grad", rows + "x" + cols, DB, bound, (rows + 2) * U));
     }
 
-    public CheckResult mseLoss(int rows, int cols) {
+    public Comparison mseLoss(int rows, int cols) {
         float[] y = uniform(rows * cols, 1), t = uniform(rows * cols, 1);
-        Tensor[] Y = pair(y, rows, cols), T = pair(t, rows, cols), L = alloc(rows, 1), G = alloc(rows, cols);
-        device.mseLoss(Y[0], T[0], L[0], G[0]);
-        host.mseLoss(Y[1], T[1], L[1], G[1]);
+        Pair Y = pair(y, rows, cols), T = pair(t, rows, cols), L = alloc(rows, 1), G = alloc(rows, cols);
+        device.mseLoss(Y.device(), T.device(), L.device(), G.device());
+        host.mseLoss(Y.host(), T.host(), L.host(), G.host());
         double[] lossBound = new double[rows], gradBound = new double[rows * cols];
         for (int i = 0; i < y.length; i++) {
             double mag = Math.abs(y[i]) + Math.abs(t[i]);
             lossBound[i / cols] += 0.5 * mag * mag;
             gradBound[i] = mag / rows;
         }
-        CheckResult loss = compare("mse_loss", rows + "x" + cols, L, lossBound, (cols + 3) * U);
-        CheckResult grad = compare("mse_loss", rows + "x" + cols, G, gradBound, 5 * U);
-        return done(worse(loss, grad));
+        Comparison loss = compare("mse_loss", rows + "x" + cols, L, lossBound, (cols + 3) * U);
+        Comparison grad = compare("mse_loss", rows + "x" + cols, G, gradBound, 5 * U);
+        return done(Comparison.worst(loss, grad));
     }
 
-    public CheckResult softmaxCrossEntropy(int rows, int cols) {
+    public Comparison softmaxCrossEntropy(int rows, int cols) {
         float[] z = uniform(rows * cols, 8);
         int[] labels = new int[rows];
         for (int r = 0; r < rows; r++) {
             labels[r] = rng.nextInt(cols);
         }
-        Tensor[] Z = pair(z, rows, cols), Y = pairInt(labels), L = alloc(rows, 1), G = alloc(rows, cols);
-        device.softmaxCrossEntropy(Z[0], Y[0], L[0], G[0]);
-        host.softmaxCrossEntropy(Z[1], Y[1], L[1], G[1]);
+        Pair Z = pair(z, rows, cols), Y = pairInt(labels), L = alloc(rows, 1), G = alloc(rows, cols);
+        device.softmaxCrossEntropy(Z.device(), Y.device(), L.device(), G.device());
+        host.softmaxCrossEntropy(Z.host(), Y.host(), L.host(), G.host());
         double[] lossBound = new double[rows], gradBound = new double[rows * cols];
         for (int r = 0; r < rows; r++) {
             double maxAbs = 0;
@@ -438,13 +438,13 @@ public final class KernelCrossCheck implements AutoCloseable {
                 gradBound[r * cols + c] = lossBound[r] / rows;
             }
         }
-        CheckResult loss = compare("softmax_ce", rows + "x" + cols, L, lossBound, 16 * U);
-        CheckResult grad = compare("softmax_ce", rows + "x" + cols, G, gradBound, 16 * U);
-        return done(worse(loss, grad));
+        Comparison loss = compare("softmax_ce", rows + "x" + cols, L, lossBound, 16 * U);
+        Comparison grad = compare("softmax_ce", rows + "x" + cols, G, gradBound, 16 * U);
+        return done(Comparison.worst(loss, grad));
     }
 
     /** softmax_rows on logits uniform in ±8 plus {@code shift} (see the class comment for the bound). */
-    public CheckResult softmaxRows(int rows, int cols, double shift) {
+    public Comparison softmaxRows(int rows, int cols, double shift) {
         float[] z = uniform(rows * cols, 8);
         double spread = 0;
         for (int r = 0; r < rows; r++) {
@@ -456,10 +456,10 @@ public final class KernelCrossCheck implements AutoCloseable {
             }
             spread = Math.max(spread, hi - lo);
         }
-        Tensor[] Z = pair(z, rows, cols), P = alloc(rows, cols);
-        device.softmaxRows(Z[0], P[0]);
-        host.softmaxRows(Z[1], P[1]);
-        float[] p = host.read(P[1]);
+        Pair Z = pair(z, rows, cols), P = alloc(rows, cols);
+        device.softmaxRows(Z.device(), P.device());
+        host.softmaxRows(Z.host(), P.host());
+        float[] p = host.read(P.host());
         double[] bound = new double[p.length];
         for (int i = 0; i < p.length; i++) {
             bound[i] = Math.max(p[i], Float.MIN_NORMAL);
@@ -468,11 +468,11 @@ public final class KernelCrossCheck implements AutoCloseable {
         return done(compare(name, rows + "x" + cols, P, bound, (cols + 17 + 2 * spread) * U));
     }
 
-    public CheckResult meanInto(int n) {
+    public Comparison meanInto(int n) {
         float[] x = uniform(n, 1);
-        Tensor[] X = pair(x, n, 1), D = alloc(1, 3);
-        device.meanInto(X[0], D[0], 1);
-        host.meanInto(X[1], D[1], 1);
+        Pair X = pair(x, n, 1), D = alloc(1, 3);
+        device.meanInto(X.device(), D.device(), 1);
+        host.meanInto(X.host(), D.host(), 1);
         double s = 0;
         for (float v : x) {
             s += Math.abs(v);
@@ -481,12 +481,12 @@ public final class KernelCrossCheck implements AutoCloseable {
         return done(compare("mean_into", "n=" + n, D, new double[]{0, s / n, 0}, (n + 3) * U));
     }
 
-    public CheckResult sgdUpdate(int n) {
+    public Comparison sgdUpdate(int n) {
         float[] p = uniform(n, 1), g = uniform(n, 1);
         float lr = 0.1f, wd = 0.01f;
-        Tensor[] P = pair(p, 1, n), G = pair(g, 1, n);
-        device.sgdUpdate(P[0], G[0], lr, wd);
-        host.sgdUpdate(P[1], G[1], lr, wd);
+        Pair P = pair(p, 1, n), G = pair(g, 1, n);
+        device.sgdUpdate(P.device(), G.device(), lr, wd);
+        host.sgdUpdate(P.host(), G.host(), lr, wd);
         double[] bound = new double[n];
         for (int i = 0; i < n; i++) {
             bound[i] = Math.abs(p[i]) + lr * (Math.abs(g[i]) + wd * Math.abs(p[i]));
@@ -495,16 +495,16 @@ public final class KernelCrossCheck implements AutoCloseable {
     }
 
     /** Velocity and parameters after two steps (so the velocity carried in is non-zero), worse of the two. */
-    public CheckResult momentumUpdate(int n, boolean nesterov) {
+    public Comparison momentumUpdate(int n, boolean nesterov) {
         String name = nesterov ? "momentum_update[nesterov]" : "momentum_update";
         float[] p = uniform(n, 1), g1 = uniform(n, 1), g2 = uniform(n, 1);
         float lr = 0.05f, mu = 0.9f, wd = 0.01f;
-        Tensor[] P = pair(p, 1, n), G = pair(g1, 1, n), V = alloc(1, n);
+        Pair P = pair(p, 1, n), G = pair(g1, 1, n), V = alloc(1, n);
         for (float[] g : new float[][]{g1, g2}) {
-            device.write(G[0], g);
-            host.write(G[1], g);
-            device.momentumUpdate(P[0], G[0], V[0], lr, mu, wd, nesterov);
-            host.momentumUpdate(P[1], G[1], V[1], lr, mu, wd, nesterov);
+            device.write(G.device(), g);
+            host.write(G.host(), g);
+            device.momentumUpdate(P.device(), G.device(), V.device(), lr, mu, wd, nesterov);
+            host.momentumUpdate(P.host(), G.host(), V.host(), lr, mu, wd, nesterov);
         }
         // |v| ≤ (1+μ)·(|g|+wd·|p|) over two steps with |p| changing by at most lr·|v| per step; the bound uses
         // the largest gradient and the starting |p| + 1 so it holds for both steps.
@@ -515,23 +515,23 @@ public final class KernelCrossCheck implements AutoCloseable {
             pBound[i] = Math.abs(p[i]) + 2 * lr * (1 + mu) * vBound[i];
         }
         String shape = "n=" + n + " 2 steps";
-        return done(worse(compare(name, shape + " velocity", V, vBound, 8 * U),
+        return done(Comparison.worst(compare(name, shape + " velocity", V, vBound, 8 * U),
                 compare(name, shape, P, pBound, 12 * U)));
     }
 
     /** Moments and parameters after two steps (t = 1, 2), worst of the three. */
-    public CheckResult adamUpdate(int n) {
+    public Comparison adamUpdate(int n) {
         float[] p = uniform(n, 1), g1 = uniform(n, 1), g2 = uniform(n, 1);
         float lr = 0.01f, b1 = 0.9f, b2 = 0.999f, eps = 1e-8f, wd = 0.01f;
-        Tensor[] P = pair(p, 1, n), G = pair(g1, 1, n), M = alloc(1, n), S = alloc(1, n);
+        Pair P = pair(p, 1, n), G = pair(g1, 1, n), M = alloc(1, n), S = alloc(1, n);
         int t = 0;
         for (float[] g : new float[][]{g1, g2}) {
             t++;
             float c1 = (float) (1 - Math.pow(b1, t)), c2 = (float) (1 - Math.pow(b2, t));
-            device.write(G[0], g);
-            host.write(G[1], g);
-            device.adamUpdate(P[0], G[0], M[0], S[0], lr, b1, b2, eps, wd, c1, c2);
-            host.adamUpdate(P[1], G[1], M[1], S[1], lr, b1, b2, eps, wd, c1, c2);
+            device.write(G.device(), g);
+            host.write(G.host(), g);
+            device.adamUpdate(P.device(), G.device(), M.device(), S.device(), lr, b1, b2, eps, wd, c1, c2);
+            host.adamUpdate(P.host(), G.host(), M.host(), S.host(), lr, b1, b2, eps, wd, c1, c2);
         }
         // m and s: a few roundings of terms no larger than |g'| and g'² (tol 8u relative to those). The step
         // lr·(m/c1)/(√(s/c2)+ε) has magnitude ≤ lr·|m/c1|/√(s/c2) ≤ lr/√(1−β2)·… in general, but here each
@@ -539,7 +539,7 @@ public final class KernelCrossCheck implements AutoCloseable {
         // quotient computed in double from the host's own m and s; its relative error on the device is at most
         // that of m (8u), of s halved by the root (4u), sqrt (3 ulp ≤ 6u), two divisions (2.5 ulp each ≤ 10u)
         // and the products (4u): 32u relative to |p| + |step|.
-        float[] mh = host.read(M[1]), sh = host.read(S[1]);
+        float[] mh = host.read(M.host()), sh = host.read(S.host());
         double c1 = (float) (1 - Math.pow(b1, t)), c2 = (float) (1 - Math.pow(b2, t));
         double[] mBound = new double[n], sBound = new double[n], pBound = new double[n];
         for (int i = 0; i < n; i++) {
@@ -550,7 +550,7 @@ public final class KernelCrossCheck implements AutoCloseable {
             pBound[i] = Math.abs(p[i]) + 2 * Math.max(step, lr);
         }
         String shape = "n=" + n + " 2 steps";
-        return done(worse(worse(compare("adam_update", shape + " m", M, mBound, 8 * U),
+        return done(Comparison.worst(Comparison.worst(compare("adam_update", shape + " m", M, mBound, 8 * U),
                         compare("adam_update", shape + " s", S, sBound, 8 * U)),
                 compare("adam_update", shape, P, pBound, 32 * U)));
     }
@@ -559,47 +559,47 @@ public final class KernelCrossCheck implements AutoCloseable {
      * The divergence flag over four inputs: all finite (flag stays 0), one NaN, one +Inf and one −Inf at
      * random places (flag 1). Exact: tol 0.
      */
-    public CheckResult nonfiniteFlag(int n) {
+    public Comparison nonfiniteFlag(int n) {
         float[] special = {0, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
-        Tensor[] flags = alloc(1, special.length);
+        Pair flags = alloc(1, special.length);
         for (int j = 0; j < special.length; j++) {
             float[] x = uniform(n, 1e30);
             if (j > 0) {
                 x[rng.nextInt(n)] = special[j];
             }
-            Tensor[] X = pair(x, 1, n);
-            device.flagNonFinite(X[0], flags[0], j);
-            host.flagNonFinite(X[1], flags[1], j);
+            Pair X = pair(x, 1, n);
+            device.flagNonFinite(X.device(), flags.device(), j);
+            host.flagNonFinite(X.host(), flags.host(), j);
         }
-        CheckResult r = compare("nonfinite_flag", "n=" + n, flags, ones(special.length), 0);
-        float[] d = device.read(flags[0]);
+        Comparison r = compare("nonfinite_flag", "n=" + n, flags, ones(special.length), 0);
+        float[] d = device.read(flags.device());
         boolean right = d[0] == 0 && d[1] == 1 && d[2] == 1 && d[3] == 1;
-        return done(right ? r : new CheckResult("nonfinite_flag", "n=" + n + " (flags " + java.util.Arrays.toString(d)
-                + ")", 1, Double.POSITIVE_INFINITY, 0));
+        return done(right ? r : Comparison.exact("nonfinite_flag", "n=" + n + " (flags " + java.util.Arrays.toString(d)
+                + ")", 1));
     }
 
     /** Device-to-device copy into the middle of a larger buffer: exact, and nothing else touched. */
-    public CheckResult copy(int n) {
-        Tensor[] src = pair(uniform(n, 1), 1, n), dst = pair(uniform(n + 2, 1), 1, n + 2);
-        device.copy(src[0], dst[0].view(1, 1, n));
-        host.copy(src[1], dst[1].view(1, 1, n));
+    public Comparison copy(int n) {
+        Pair src = pair(uniform(n, 1), 1, n), dst = pair(uniform(n + 2, 1), 1, n + 2);
+        device.copy(src.device(), dst.device().view(1, 1, n));
+        host.copy(src.host(), dst.host().view(1, 1, n));
         return done(compare("copy", "n=" + n, dst, ones(n + 2), 0));
     }
 
-    public CheckResult gatherRows(int rows, int cols, int srcRows) {
-        Tensor[] src = pair(uniform(srcRows * cols, 1), srcRows, cols), dst = alloc(rows, cols);
+    public Comparison gatherRows(int rows, int cols, int srcRows) {
+        Pair src = pair(uniform(srcRows * cols, 1), srcRows, cols), dst = alloc(rows, cols);
         int[] idx = new int[rows + 2];
         for (int i = 0; i < idx.length; i++) {
             idx[i] = rng.nextInt(srcRows);
         }
-        Tensor[] I = pairInt(idx);
-        device.gatherRows(src[0], I[0], 2, dst[0]);
-        host.gatherRows(src[1], I[1], 2, dst[1]);
+        Pair I = pairInt(idx);
+        device.gatherRows(src.device(), I.device(), 2, dst.device());
+        host.gatherRows(src.host(), I.host(), 2, dst.host());
         return done(compare("gather_rows", rows + "x" + cols + " of " + srcRows, dst, ones(rows * cols), 0));
     }
 
     /** gather_rows on int data (labels): the 32-bit words must arrive unchanged. */
-    public CheckResult gatherRowsInt(int rows, int srcRows) {
+    public Comparison gatherRowsInt(int rows, int srcRows) {
         int[] labels = new int[srcRows];
         for (int i = 0; i < srcRows; i++) {
             labels[i] = rng.nextInt();
@@ -608,18 +608,18 @@ public final class KernelCrossCheck implements AutoCloseable {
         for (int i = 0; i < rows; i++) {
             idx[i] = rng.nextInt(srcRows);
         }
-        Tensor[] src = pairInt(labels), I = pairInt(idx);
+        Pair src = pairInt(labels), I = pairInt(idx);
         Tensor dDev = track(device, device.allocateInt(rows)), dHost = track(host, host.allocateInt(rows));
-        device.gatherRows(src[0], I[0], 0, dDev);
-        host.gatherRows(src[1], I[1], 0, dHost);
+        device.gatherRows(src.device(), I.device(), 0, dDev);
+        host.gatherRows(src.host(), I.host(), 0, dHost);
         return done(compareInt("gather_rows[int]", rows + " of " + srcRows, device.readInt(dDev), host.readInt(dHost)));
     }
 
-    public CheckResult argmaxRows(int rows, int cols) {
-        Tensor[] X = pair(uniform(rows * cols, 1), rows, cols);
+    public Comparison argmaxRows(int rows, int cols) {
+        Pair X = pair(uniform(rows * cols, 1), rows, cols);
         Tensor oDev = track(device, device.allocateInt(rows)), oHost = track(host, host.allocateInt(rows));
-        device.argmaxRows(X[0], oDev);
-        host.argmaxRows(X[1], oHost);
+        device.argmaxRows(X.device(), oDev);
+        host.argmaxRows(X.host(), oHost);
         return done(compareInt("argmax_rows", rows + "x" + cols, device.readInt(oDev), host.readInt(oHost)));
     }
 
@@ -629,7 +629,7 @@ public final class KernelCrossCheck implements AutoCloseable {
      * Inputs are never zero, so a zero output is exactly a dropped element: the masks are compared element by
      * element (tol 0), then the values (see the class comment).
      */
-    public CheckResult dropout(int rows, int cols, double p, boolean backward) {
+    public Comparison dropout(int rows, int cols, double p, boolean backward) {
         String name = (backward ? "dropout_backward" : "dropout_forward") + "[p=" + p + "]";
         float[] a = uniform(rows * cols, 1);
         for (int i = 0; i < a.length; i++) {
@@ -637,15 +637,15 @@ public final class KernelCrossCheck implements AutoCloseable {
         }
         io.clprop.backend.DropoutMask mask = new io.clprop.nn.Dropout(p, rng.nextLong()).mask(rng.nextInt());
         int layer = rng.nextInt(4);
-        Tensor[] A = pair(a, rows, cols), O = backward ? A : alloc(rows, cols);
+        Pair A = pair(a, rows, cols), O = backward ? A : alloc(rows, cols);
         if (backward) {
-            device.dropoutBackward(A[0], mask, layer, A[0]);
-            host.dropoutBackward(A[1], mask, layer, A[1]);
+            device.dropoutBackward(A.device(), mask, layer, A.device());
+            host.dropoutBackward(A.host(), mask, layer, A.host());
         } else {
-            device.dropout(A[0], O[0], mask, layer);
-            host.dropout(A[1], O[1], mask, layer);
+            device.dropout(A.device(), O.device(), mask, layer);
+            host.dropout(A.host(), O.host(), mask, layer);
         }
-        float[] d = device.read(O[0]), h = host.read(O[1]);
+        float[] d = device.read(O.device()), h = host.read(O.host());
         int mismatches = 0;
         double[] bound = new double[h.length];
         for (int i = 0; i < h.length; i++) {
@@ -656,51 +656,38 @@ public final class KernelCrossCheck implements AutoCloseable {
         }
         String shape = rows + "x" + cols + " layer " + layer + " step " + Integer.toUnsignedString(mask.step());
         if (mismatches > 0) {
-            return done(new CheckResult(name, shape + " (" + mismatches + " mask elements differ)", mismatches,
-                    Double.POSITIVE_INFINITY, 0));
+            return done(Comparison.exact(name, shape + " (" + mismatches + " mask elements differ)", mismatches));
         }
         return done(compare(name, shape, O, bound, 2 * U));
     }
 
     // ---- plumbing -------------------------------------------------------------------------------------
 
-    private CheckResult compare(String kernel, String shape, Tensor[] t, double[] bound, double tol) {
-        float[] d = device.read(t[0]);
-        float[] h = host.read(t[1]);
-        double maxAbs = 0, maxRel = 0;
-        for (int i = 0; i < d.length; i++) {
-            double err = Math.abs((double) d[i] - h[i]);
-            if (Double.isNaN(err) && !(Float.isNaN(d[i]) && Float.isNaN(h[i]))) {
-                err = Double.POSITIVE_INFINITY;
-            } else if (Double.isNaN(err)) {
-                err = 0;
-            }
-            maxAbs = Math.max(maxAbs, err);
-            double rel = err == 0 ? 0 : bound[i] == 0 ? Double.POSITIVE_INFINITY : err / bound[i];
-            maxRel = Math.max(maxRel, rel);
-        }
-        return new CheckResult(kernel, shape, maxAbs, maxRel, tol);
+    /** A buffer of the case on the device and its twin on the host, allocated alike and given the same values. */
+    private record Pair(Tensor device, Tensor host) {
     }
 
-    private CheckResult compareInt(String kernel, String shape, int[] d, int[] h) {
+    /** The case's output on the device against the host's, element i relative to {@code bound[i]}. */
+    private Comparison compare(String kernel, String shape, Pair t, double[] bound, double tol) {
+        float[] d = device.read(t.device());
+        float[] h = host.read(t.host());
+        return Comparison.of(kernel, shape, d, h, 0, d.length, Comparison.Scale.of(bound), tol);
+    }
+
+    private Comparison compareInt(String kernel, String shape, int[] d, int[] h) {
         int mismatches = 0;
         for (int i = 0; i < d.length; i++) {
             if (d[i] != h[i]) {
                 mismatches++;
             }
         }
-        return new CheckResult(kernel, shape, mismatches, mismatches == 0 ? 0 : Double.POSITIVE_INFINITY, 0);
+        return Comparison.exact(kernel, shape, mismatches);
     }
 
     /** Frees the case's buffers once all its outputs have been read. */
-    private CheckResult done(CheckResult r) {
+    private Comparison done(Comparison r) {
         freeAll();
         return r;
-    }
-
-    private static CheckResult worse(CheckResult a, CheckResult b) {
-        return a.maxRel() / Math.max(a.tol(), Double.MIN_VALUE) >= b.maxRel() / Math.max(b.tol(), Double.MIN_VALUE)
-                ? a : b;
     }
 
     /**
@@ -730,24 +717,24 @@ public final class KernelCrossCheck implements AutoCloseable {
         return o;
     }
 
-    private Tensor[] pair(float[] values, int rows, int cols) {
+    private Pair pair(float[] values, int rows, int cols) {
         Tensor d = track(device, device.allocate(rows, cols));
         Tensor h = track(host, host.allocate(rows, cols));
         device.write(d, values);
         host.write(h, values);
-        return new Tensor[]{d, h};
+        return new Pair(d, h);
     }
 
-    private Tensor[] pairInt(int[] values) {
+    private Pair pairInt(int[] values) {
         Tensor d = track(device, device.allocateInt(values.length));
         Tensor h = track(host, host.allocateInt(values.length));
         device.writeInt(d, values);
         host.writeInt(h, values);
-        return new Tensor[]{d, h};
+        return new Pair(d, h);
     }
 
-    private Tensor[] alloc(int rows, int cols) {
-        return new Tensor[]{track(device, device.allocate(rows, cols)), track(host, host.allocate(rows, cols))};
+    private Pair alloc(int rows, int cols) {
+        return new Pair(track(device, device.allocate(rows, cols)), track(host, host.allocate(rows, cols)));
     }
 
     private final List<Backend> owners = new ArrayList<>();

@@ -2,7 +2,6 @@ package io.clprop.verify;
 
 import io.clprop.backend.Backend;
 import io.clprop.backend.Tensor;
-import io.clprop.backend.cpu.CpuBackend;
 import io.clprop.backend.Activation;
 import io.clprop.nn.Dropout;
 import io.clprop.backend.DropoutMask;
@@ -10,7 +9,8 @@ import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;
-import io.clprop.nn.optim.Sgd;
+import io.clprop.nn.optim.Optimizer;
+import io.clprop.nn.optim.OptimizerConfig;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.apache.commons.math3.random.Well19937c;
 
@@ -18,9 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One whole training step (forward, loss, backward, SGD update) of a small network on a device and on the
- * CPU path from the same weights and batch; gradients and updated weights compared per tensor with
- * {@link ParameterDiff#stepTolerance}.
+ * One whole training step (forward, loss, backward, SGD update) of a small network on a device from random
+ * weights and a random batch, replayed on the CPU path ({@link StepReplay}); the worst tensor of the
+ * gradients and updated weights reported against {@link StepReplay#tolerance(NetworkSpec, int)}.
  */
 public final class StepCrossCheck {
     /** Widths that are primes or off the gemm block: 29 inputs, hidden 17 and 11, 7 outputs, 9 rows. */
@@ -37,8 +37,8 @@ public final class StepCrossCheck {
     static final double DROPOUT = 0.3;
 
     /** The step for every hidden activation × loss pair, then each loss with dropout on the hidden layers. */
-    public static List<CheckResult> allPairs(Backend device, long seed) {
-        List<CheckResult> out = new ArrayList<>();
+    public static List<Comparison> allPairs(Backend device, long seed) {
+        List<Comparison> out = new ArrayList<>();
         for (Activation f : Activation.HIDDEN) {
             for (LossKind loss : LossKind.values()) {
                 out.add(run(device, NetworkSpec.mlp(INPUTS, HIDDEN, f, OUTPUTS, loss), ROWS, seed));
@@ -52,12 +52,12 @@ public final class StepCrossCheck {
         return out;
     }
 
-    public static CheckResult run(Backend device, NetworkSpec spec, int rows, long seed) {
+    public static Comparison run(Backend device, NetworkSpec spec, int rows, long seed) {
         return run(device, spec, rows, seed, null);
     }
 
     /** One step with dropout {@code mask} on the hidden layers (null: none) on both backends. */
-    public static CheckResult run(Backend device, NetworkSpec spec, int rows, long seed, DropoutMask mask) {
+    public static Comparison run(Backend device, NetworkSpec spec, int rows, long seed, DropoutMask mask) {
         RandomGenerator rng = new Well19937c(seed);
         float[] theta = Init.AUTO.parameters(spec, rng);
         for (int l = 0; l < spec.layers().size(); l++) {
@@ -75,27 +75,22 @@ public final class StepCrossCheck {
             labels[r] = rng.nextInt(spec.outputs());
             targets[r * spec.outputs() + labels[r]] = 1;
         }
-        float[][] dev = step(device, spec, theta, x, labels, targets, mask);
-        float[][] ref;
-        try (CpuBackend cpu = new CpuBackend()) {
-            ref = step(cpu, spec, theta, x, labels, targets, mask);
+        StepReplay.DeviceStep step = step(device, spec, theta, x, labels, targets, mask);
+        Comparison worst;
+        try (StepReplay replay = new StepReplay(spec, rows, OptimizerConfig.sgd(), mask != null)) {
+            worst = Comparison.worst(replay.compare(x, labels, mask, step));
         }
-        List<ParameterDiff> diffs = new ArrayList<>();
-        for (ParameterDiff d : ParameterDiff.perTensor(spec, dev[0], ref[0])) {
-            diffs.add(new ParameterDiff("d" + d.tensor(), d.maxAbs(), d.scale()));
-        }
-        diffs.addAll(ParameterDiff.perTensor(spec, dev[1], ref[1]));
-        ParameterDiff worst = ParameterDiff.worst(diffs);
         String act = spec.layers().get(0).activation().cliName();
-        return new CheckResult("train_step[" + act + "/" + spec.loss().cliName
+        String tensor = (worst.what().equals(StepReplay.GRADIENT) ? "d" : "") + worst.where();
+        return new Comparison("train_step[" + act + "/" + spec.loss().cliName
                 + (mask == null ? "" : ", dropout " + DROPOUT) + "]",
-                spec.describe().split(" ")[0] + " x" + rows + " worst " + worst.tensor(),
-                worst.maxAbs(), worst.relative(), ParameterDiff.stepTolerance(spec, rows));
+                spec.describe().split(" ")[0] + " x" + rows + " worst " + tensor,
+                worst.maxAbs(), worst.maxRel(), worst.scale(), worst.tolerance());
     }
 
-    /** Returns {gradients, updated parameters} after one step on {@code b}. */
-    private static float[][] step(Backend b, NetworkSpec spec, float[] theta, float[] x, int[] labels,
-                                  float[] targets, DropoutMask mask) {
+    /** One SGD step on the device from {@code theta}. */
+    private static StepReplay.DeviceStep step(Backend b, NetworkSpec spec, float[] theta, float[] x, int[] labels,
+                                              float[] targets, DropoutMask mask) {
         int rows = labels.length;
         try (Network net = new Network(b, spec, rows, mask == null ? 0 : rows)) {
             Tensor tx = b.allocate(rows, spec.inputs());
@@ -108,8 +103,10 @@ public final class StepCrossCheck {
                 b.write(tt, targets);
                 net.setParameters(theta);
                 net.computeGradients(tx, ty, tt, loss, 0, mask);
-                new Sgd(b, 0).step(net, LR);
-                return new float[][]{net.gradients(), net.parameters()};
+                try (Optimizer sgd = OptimizerConfig.sgd().create(b, theta.length)) {
+                    sgd.step(net, LR);
+                }
+                return new StepReplay.DeviceStep(theta, List.of(), 0, LR, net.gradients(), net.parameters());
             } finally {
                 b.free(tx);
                 b.free(ty);

@@ -18,7 +18,8 @@ import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
 import io.clprop.train.TrainConfig;
 import io.clprop.train.Trainer;
-import io.clprop.verify.ParameterDiff;
+import io.clprop.verify.Comparison;
+import io.clprop.verify.StepReplay;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -213,7 +214,7 @@ class ModelCommandsTest {
 
     /**
      * Probabilities against softmax(logits) computed in double on the host. Tolerance: the logits carry at
-     * most the forward error ParameterDiff.stepTolerance(spec, rows)·max|z|, and softmax's Jacobian moves
+     * most the forward error StepReplay.tolerance(spec, rows)·max|z|, and softmax's Jacobian moves
      * each probability by at most half the largest logit change; softmax_rows adds its own (C+17+2s)·u
      * relative (see KernelCrossCheck), s ≤ 2·max|z|.
      */
@@ -234,8 +235,8 @@ class ModelCommandsTest {
         for (int i = 0; i < TEST_N; i++) {
             double[] expected = HostForward.softmax(z[i]);
             double maxZ = HostForward.maxAbs(z[i]);
-            double tol = 0.5 * ParameterDiff.stepTolerance(m.spec(), TEST_N) * Math.max(1, maxZ)
-                    + (4 + 17 + 4 * maxZ) * ParameterDiff.U;
+            double tol = 0.5 * StepReplay.tolerance(m.spec(), TEST_N) * Math.max(1, maxZ)
+                    + (4 + 17 + 4 * maxZ) * Comparison.U;
             for (int c = 0; c < 4; c++) {
                 assertEquals(expected[c], p.values()[i][c], tol, "sample " + i + " class " + c);
             }

@@ -4,7 +4,9 @@ import io.clprop.backend.Activation;
 import io.clprop.backend.DropoutMask;
 
 import io.clprop.verify.GradCheck;
-import io.clprop.verify.GradCheck.TensorError;
+import io.clprop.backend.cpu.CpuBackend;
+import io.clprop.verify.Comparison;
+import io.clprop.verify.StepReplay;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,10 +42,10 @@ class GradCheckTest {
         // Awkward widths (5 → 4 → 6 → 3), three rows, two hidden layers so the chain rule runs through a
         // hidden-to-hidden product.
         NetworkSpec spec = NetworkSpec.mlp(5, new int[]{4, 6}, f, 3, loss);
-        List<TensorError> errors = GradCheck.cpuDouble(spec, 3, 7);
+        List<Comparison> errors = GradCheck.cpuDouble(spec, 3, 7);
         assertEquals(6, errors.size());
-        for (TensorError e : errors) {
-            assertTrue(e.pass(), f + "/" + loss + " " + e.tensor() + ": error " + e.maxError());
+        for (Comparison e : errors) {
+            assertTrue(e.passed(), f + "/" + loss + " " + e.where() + ": error " + e.maxRel());
         }
     }
 
@@ -53,8 +55,8 @@ class GradCheckTest {
         NetworkSpec spec = NetworkSpec.mlp(4, new int[]{5, 3, 4},
                 new Activation[]{Activation.TANH, Activation.RELU, Activation.SIGMOID}, 2, loss);
         assertEquals(Activation.RELU, spec.layers().get(1).activation());
-        for (TensorError e : GradCheck.cpuDouble(spec, 4, 9)) {
-            assertTrue(e.pass(), loss + " " + e.tensor() + ": error " + e.maxError());
+        for (Comparison e : GradCheck.cpuDouble(spec, 4, 9)) {
+            assertTrue(e.passed(), loss + " " + e.where() + ": error " + e.maxRel());
         }
     }
 
@@ -78,10 +80,10 @@ class GradCheckTest {
             }
             assertTrue(kept > 0 && kept < n, "layer " + layer + " keeps " + kept + " of " + n);
         }
-        List<TensorError> errors = GradCheck.cpuDouble(spec, rows, 7, mask);
+        List<Comparison> errors = GradCheck.cpuDouble(spec, rows, 7, mask);
         assertEquals(6, errors.size());
-        for (TensorError e : errors) {
-            assertTrue(e.pass(), "dropout " + f + "/" + loss + " " + e.tensor() + ": error " + e.maxError());
+        for (Comparison e : errors) {
+            assertTrue(e.passed(), "dropout " + f + "/" + loss + " " + e.where() + ": error " + e.maxRel());
         }
         // And dropout changes the gradients (a network that ignored the mask would pass the line above only
         // if the mask did nothing).
@@ -99,8 +101,8 @@ class GradCheckTest {
     void theNewerActivationsBackpropagateThroughEachOther(LossKind loss) {
         NetworkSpec spec = NetworkSpec.mlp(4, new int[]{5, 3, 4},
                 new Activation[]{Activation.LEAKY_RELU, Activation.ELU, Activation.SOFTPLUS}, 2, loss);
-        for (TensorError e : GradCheck.cpuDouble(spec, 4, 9)) {
-            assertTrue(e.pass(), loss + " " + e.tensor() + ": error " + e.maxError());
+        for (Comparison e : GradCheck.cpuDouble(spec, 4, 9)) {
+            assertTrue(e.passed(), loss + " " + e.where() + ": error " + e.maxRel());
         }
     }
 
@@ -113,8 +115,37 @@ class GradCheckTest {
         }
         double[] analytic = numeric.clone();
         analytic[3] *= 1 + 1e-5; // one element of W1 off by ten times the threshold
-        List<TensorError> errors = GradCheck.perTensor(spec, analytic, numeric);
-        assertFalse(errors.get(0).pass());
-        assertTrue(errors.get(1).pass() && errors.get(2).pass() && errors.get(3).pass());
+        List<Comparison> errors = GradCheck.perTensor(spec, analytic, numeric);
+        assertFalse(errors.get(0).passed());
+        assertTrue(errors.get(1).passed() && errors.get(2).passed() && errors.get(3).passed());
+    }
+
+    @Test
+    void theVerdictCoversTheCpuPathAndAFloatDevice() {
+        NetworkSpec spec = NetworkSpec.mlp(7, new int[]{8, 6}, Activation.RELU, 5, LossKind.SOFTMAX_CE);
+        GradCheck.Verdict cpuOnly = GradCheck.check(spec, 4, 1, null);
+        assertFalse(cpuOnly.onDevice());
+        assertTrue(cpuOnly.passed(), cpuOnly.toString());
+        assertEquals(List.of(), cpuOnly.failures());
+        assertEquals(List.of("W1", "b1", "W2", "b2", "W3", "b3"),
+                cpuOnly.tensors().stream().map(GradCheck.TensorCheck::tensor).toList());
+        assertEquals(List.of(56, 8, 48, 6, 30, 5), cpuOnly.tensors().stream().map(GradCheck.TensorCheck::size).toList());
+        try (CpuBackend floatPath = new CpuBackend()) {
+            GradCheck.Verdict v = GradCheck.check(spec, 4, 1, floatPath);
+            assertTrue(v.onDevice());
+            assertTrue(v.passed(), v.toString());
+            assertEquals(StepReplay.tolerance(spec, 4), v.deviceTolerance());
+        }
+    }
+
+    @Test
+    void aFailedVerdictNamesEachTensorTheDeviceBeforeTheCpuPath() {
+        Comparison ok = new Comparison(GradCheck.CPU, "W1", 0, 0, 0, GradCheck.THRESHOLD);
+        Comparison cpuOff = new Comparison(GradCheck.CPU, "b1", 1, 0.5, 1, GradCheck.THRESHOLD);
+        Comparison devOff = new Comparison(GradCheck.DEVICE, "b1", 1, 0.25, 1, 1e-3);
+        GradCheck.Verdict v = new GradCheck.Verdict(List.of(new GradCheck.TensorCheck("W1", 4, ok, ok),
+                new GradCheck.TensorCheck("b1", 2, cpuOff, devOff)));
+        assertFalse(v.passed());
+        assertEquals(List.of("b1 on the device: 2.500e-01", "b1 on the CPU path: 5.000e-01"), v.failures());
     }
 }

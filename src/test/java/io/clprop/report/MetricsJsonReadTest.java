@@ -1,7 +1,7 @@
 package io.clprop.report;
 
 import io.clprop.train.EpochMetrics;
-import io.clprop.train.CheckStats;
+import io.clprop.train.ShadowCheckSummary;
 import io.clprop.train.EpochJson;
 
 import com.google.gson.JsonObject;
@@ -24,7 +24,7 @@ class MetricsJsonReadTest {
     @Test
     void whatIsWrittenIsRead() {
         EpochMetrics m = new EpochMetrics(3, 0.25, Double.NaN, Double.NaN, 0.875, 0.01, 1.5, 4000, 0.1,
-                new CheckStats(12, 1e-6, 1e-3));
+                new ShadowCheckSummary(12, 1e-6, 1e-3));
         JsonObject written = JsonParser.parseString(EpochJson.epochJson(m).toString()).getAsJsonObject();
         assertEquals(m, EpochJson.epochFromJson(written));
     }

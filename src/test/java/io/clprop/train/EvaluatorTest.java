@@ -14,7 +14,7 @@ import io.clprop.nn.Init;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;
-import io.clprop.verify.ParameterDiff;
+import io.clprop.verify.StepReplay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The device-side evaluation against a host computation in double, on both backends, in chunks that do not
- * divide the data set. Tolerance for the loss: {@link ParameterDiff#stepTolerance} relative (the bound of a
+ * divide the data set. Tolerance for the loss: {@link StepReplay#tolerance} relative (the bound of a
  * whole training step, which contains this forward pass and a mean over at most a chunk of rows); a
  * prediction may differ from the double-precision one only where that sample's two largest outputs are
  * closer than the same tolerance times the row's largest |output|.
@@ -101,7 +101,7 @@ class EvaluatorTest {
         NetworkSpec spec = spec(loss);
         double[][] y = HostForward.outputs(spec, params, test);
         double expectedLoss = hostLoss(loss, y, test.labels());
-        double tol = ParameterDiff.stepTolerance(spec, CHUNK);
+        double tol = StepReplay.tolerance(spec, CHUNK);
         Evaluator.Evaluation cpu;
         try (Backend b = new CpuBackend()) {
             cpu = evaluateOn(b, loss, params, test, CHUNK);

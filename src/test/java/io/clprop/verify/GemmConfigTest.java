@@ -44,15 +44,15 @@ class GemmConfigTest {
              KernelCrossCheck check = new KernelCrossCheck(device, rm * 100 + vw * 10 + nv)) {
             for (int[] s : KernelCrossCheck.MATMUL_SHAPES) {
                 for (int form = 0; form < 3; form++) {
-                    CheckResult r = check.matmul(s[0], s[1], s[2], form == 1, form == 2);
-                    assertTrue(r.pass(), "RM=" + rm + " VW=" + vw + " NV=" + nv + ": " + r.row());
+                    Comparison r = check.matmul(s[0], s[1], s[2], form == 1, form == 2);
+                    assertTrue(r.passed(), "RM=" + rm + " VW=" + vw + " NV=" + nv + ": " + r.row());
                 }
                 for (Activation f : Activation.values()) {
-                    CheckResult r = check.denseBackwardInput(s[0], s[1], s[2], f);
-                    assertTrue(r.pass(), "RM=" + rm + " VW=" + vw + " NV=" + nv + ": " + r.row());
+                    Comparison r = check.denseBackwardInput(s[0], s[1], s[2], f);
+                    assertTrue(r.passed(), "RM=" + rm + " VW=" + vw + " NV=" + nv + ": " + r.row());
                 }
-                CheckResult r = check.denseBackwardWeights(s[0], s[1], s[2]);
-                assertTrue(r.pass(), "RM=" + rm + " VW=" + vw + " NV=" + nv + ": " + r.row());
+                Comparison r = check.denseBackwardWeights(s[0], s[1], s[2]);
+                assertTrue(r.passed(), "RM=" + rm + " VW=" + vw + " NV=" + nv + ": " + r.row());
             }
         }
     }
@@ -70,7 +70,7 @@ class GemmConfigTest {
 
     private static void passesTheWholeSuite(GemmConfig.Tiled config) {
         long t0 = System.nanoTime();
-        List<CheckResult> results;
+        List<Comparison> results;
         try (OpenClBackend device = TestDevices.openCl(config);
              KernelCrossCheck check = new KernelCrossCheck(device, config.tsm() * 1000L + config.tsk())) {
             assertEquals("-cl-std=CL1.2 " + config.buildOptions(), device.buildOptions().get("gemm_tiled.cl"),
@@ -80,9 +80,9 @@ class GemmConfigTest {
         System.out.printf("tiled %s: %d cases in %.1f s%n", config.buildOptions(), results.size(),
                 (System.nanoTime() - t0) / 1e9);
         Set<String> products = new TreeSet<>();
-        for (CheckResult r : results) {
-            assertTrue(r.pass(), config.buildOptions() + ": " + r.row());
-            products.add(r.kernel().replaceAll("[\\[(].*", ""));
+        for (Comparison r : results) {
+            assertTrue(r.passed(), config.buildOptions() + ": " + r.row());
+            products.add(r.what().replaceAll("[\\[(].*", ""));
         }
         assertTrue(products.containsAll(Set.of("gemm_nn", "gemm_tn", "gemm_nt", "dense_forward",
                 "dense_backward_input", "dense_backward_weights")), "every product checked: " + products);
@@ -106,19 +106,19 @@ class GemmConfigTest {
                 if (s[0] <= t.tsm() / 2) {
                     continue; // every row lies in the part of the tile that is computed
                 }
-                List<CheckResult> rs = List.of(check.matmul(s[0], s[1], s[2], false, false),
+                List<Comparison> rs = List.of(check.matmul(s[0], s[1], s[2], false, false),
                         check.matmul(s[0], s[1], s[2], true, false), check.matmul(s[0], s[1], s[2], false, true),
                         check.denseForward(s[0], s[1], s[2], Activation.TANH),
                         check.denseBackwardInput(s[0], s[1], s[2], Activation.SIGMOID),
                         check.denseBackwardWeights(s[0], s[1], s[2]));
-                for (CheckResult r : rs) {
-                    if (!r.pass()) {
-                        failed.add(r.kernel().replaceAll("[\\[(].*", ""));
+                for (Comparison r : rs) {
+                    if (!r.passed()) {
+                        failed.add(r.what().replaceAll("[\\[(].*", ""));
                     }
                 }
             }
-            assertTrue(check.transpose(61, 127).pass(), "gemm.cl's transpose is unaffected");
-            assertTrue(check.softmaxCrossEntropy(31, 33).pass(), "other files' kernels are unaffected");
+            assertTrue(check.transpose(61, 127).passed(), "gemm.cl's transpose is unaffected");
+            assertTrue(check.softmaxCrossEntropy(31, 33).passed(), "other files' kernels are unaffected");
         }
         assertEquals(Set.of("gemm_nn", "gemm_tn", "gemm_nt", "dense_forward", "dense_backward_input",
                 "dense_backward_weights"), failed, "every product form caught");

@@ -54,14 +54,14 @@ class GeneratedGemmSpaceTest {
             try (OpenClBackend device = new OpenClBackend(d, c);
                  KernelCrossCheck check = new KernelCrossCheck(device, c.hashCode())) {
                 for (int[] s : SHAPES) {
-                    List<CheckResult> rs = List.of(check.matmul(s[0], s[1], s[2], false, false),
+                    List<Comparison> rs = List.of(check.matmul(s[0], s[1], s[2], false, false),
                             check.matmul(s[0], s[1], s[2], true, false), check.matmul(s[0], s[1], s[2], false, true),
                             check.denseForward(s[0], s[1], s[2], Activation.TANH),
                             check.denseBackwardInput(s[0], s[1], s[2], Activation.SIGMOID),
                             check.denseBackwardWeights(s[0], s[1], s[2]));
-                    for (CheckResult r : rs) {
+                    for (Comparison r : rs) {
                         cases++;
-                        if (!r.pass()) {
+                        if (!r.passed()) {
                             failures.add(c.buildOptions() + ": " + r.row());
                         }
                     }

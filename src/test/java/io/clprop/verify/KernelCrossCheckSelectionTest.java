@@ -40,7 +40,7 @@ class KernelCrossCheckSelectionTest {
     /** {shape, activation} of each selected case of {@code kernel}, run on the CPU path to learn them. */
     private static List<String[]> fused(List<KernelCrossCheck.Case> selected, String kernel) {
         return selected.stream().filter(c -> c.kernel().equals(kernel)).map(c -> c.run().get())
-                .map(r -> new String[]{r.shape(), r.kernel().replaceAll(".*\\[(.*)]", "$1")}).toList();
+                .map(r -> new String[]{r.where(), r.what().replaceAll(".*\\[(.*)]", "$1")}).toList();
     }
 
     @Test

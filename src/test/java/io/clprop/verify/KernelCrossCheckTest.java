@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KernelCrossCheckTest {
     private static OpenClBackend device;
-    private static List<CheckResult> results;
+    private static List<Comparison> results;
 
     @BeforeAll
     static void runSuite() {
@@ -52,8 +52,8 @@ class KernelCrossCheckTest {
 
     @TestFactory
     Stream<DynamicTest> everyCaseWithinTolerance() {
-        return results.stream().map(r -> DynamicTest.dynamicTest(r.kernel() + " " + r.shape(),
-                () -> assertTrue(r.pass(), r.row())));
+        return results.stream().map(r -> DynamicTest.dynamicTest(r.what() + " " + r.where(),
+                () -> assertTrue(r.passed(), r.row())));
     }
 
     @Test
@@ -70,8 +70,8 @@ class KernelCrossCheckTest {
             }
         }
         Set<String> checked = new TreeSet<>();
-        for (CheckResult r : results) {
-            checked.add(r.kernel().replaceAll("[\\[(].*", ""));
+        for (Comparison r : results) {
+            checked.add(r.what().replaceAll("[\\[(].*", ""));
         }
         declared.removeAll(checked);
         assertEquals(Set.of(), declared, "kernels with no cross-check");
@@ -85,7 +85,8 @@ class KernelCrossCheckTest {
     @Test
     void aWrongResultIsCaught() {
         // The check itself must be able to fail: a result off by one part in 10⁴ breaks every bound used.
-        CheckResult r = new CheckResult("gemm_nn", "1x1x1", 1e-4, 1e-4, 3 * KernelCrossCheck.U);
-        assertTrue(!r.pass());
+        Comparison r = Comparison.of("gemm_nn", "1x1x1", new float[]{1.0001f}, new float[]{1}, 0, 1,
+                Comparison.Scale.of(new double[]{1}), 3 * Comparison.U);
+        assertTrue(!r.passed(), r.row());
     }
 }
