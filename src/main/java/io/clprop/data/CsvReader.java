@@ -120,7 +120,8 @@ public final class CsvReader {
 
     /**
      * What a missing feature cell (empty, or {@value #MISSING_WORD}) is: read as NaN, to be filled by a
-     * {@link FeatureFill} (allowed), or an error at its position whose message goes on with {@code refusal}.
+     * {@link FeatureFill} (allowed), or an error at its position whose message goes on with {@code refusal}
+     * (which names settings as messages do, with {@link Wording#setting}).
      */
     public record Missing(boolean allowed, String refusal) {
         public static final Missing ALLOWED = new Missing(true, "");
