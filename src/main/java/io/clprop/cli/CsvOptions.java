@@ -25,7 +25,7 @@ public final class CsvOptions {
     public CsvReader.Options toOptions() {
         CsvReader.HeaderMode mode = header == null ? CsvReader.HeaderMode.AUTO
                 : header ? CsvReader.HeaderMode.PRESENT : CsvReader.HeaderMode.ABSENT;
-        return new CsvReader.Options(mode, labelColumn).withKeepColumns(ignoreColumns, "--ignore-columns");
+        return new CsvReader.Options(mode, labelColumn).withKeepColumns(ignoreColumns, CsvReader.KeptBy.IGNORE_COLUMNS);
     }
 
     /** Whether any CSV-only option was given (an error with IDX data, which has neither). */

@@ -86,8 +86,9 @@ final class PredictCommand implements Callable<Integer> {
             // (they come first in the reader's list, so each row's first keepColumns.size() cells).
             List<String> leftOut = new java.util.ArrayList<>(keepColumns);
             leftOut.addAll(csv.ignoreColumns);
-            String named = csv.ignoreColumns.isEmpty() ? "--keep-columns"
-                    : keepColumns.isEmpty() ? "--ignore-columns" : "--keep-columns/--ignore-columns";
+            CsvReader.KeptBy named = csv.ignoreColumns.isEmpty() ? CsvReader.KeptBy.KEEP_COLUMNS
+                    : keepColumns.isEmpty() ? CsvReader.KeptBy.IGNORE_COLUMNS
+                    : CsvReader.KeptBy.KEEP_AND_IGNORE_COLUMNS;
             CsvReader.Options options = csv.toOptions().withMissing(DataSource.missingFor(m, model))
                     .withKeepColumns(leftOut, named);
             CsvReader.Features f = CsvReader.readFeatures(input, options,

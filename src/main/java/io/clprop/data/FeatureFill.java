@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import static io.clprop.util.Wording.setting;
+
 /**
  * The values missing feature cells are replaced by, one per feature, fixed on the training set and stored in
  * the model file so that evaluation and prediction fill exactly as training did. {@link CsvReader} reads a
@@ -14,7 +16,7 @@ import java.util.Locale;
  * NaN in the data it returns is exactly a missing cell.
  */
 public final class FeatureFill {
-    /** What `--missing` asks for. ERROR has no fill values: a missing cell is refused where it is read. */
+    /** What the {@code missing} setting asks for. ERROR has no fill values: a missing cell is refused where read. */
     public enum Policy {
         ERROR, MEAN, ZERO;
 
@@ -99,8 +101,8 @@ public final class FeatureFill {
         for (int j = 0; j < d; j++) {
             if (count[j] == 0) {
                 throw new UserError(file + ": " + (j < columns.size() ? columns.get(j) : "feature " + (j + 1))
-                        + " has no values in the training set (every cell is empty or NA), so --missing mean has no "
-                        + "mean to fill it with; fill the column in or remove it");
+                        + " has no values in the training set (every cell is empty or NA), so " + setting("missing")
+                        + " mean has no mean to fill it with; fill the column in or remove it");
             }
             // The mean of floats lies within their range, so it is finite as a float too.
             mean[j] = (float) (sum[j] / count[j]);

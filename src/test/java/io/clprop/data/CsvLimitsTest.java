@@ -9,7 +9,6 @@ import java.io.StringReader;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import static io.clprop.data.UserErrors.assertUserError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,18 +84,7 @@ class CsvLimitsTest {
         Path many = Files.writeString(dir.resolve("many.csv"), (name + "a," + name + "b,c,d,e,f,g,h,i,j,k,l,m,n\n")
                 + "1,2,3,4,5,6,7,8,9,10,11,12,13,14\n");
         m = assertUserError(() -> CsvReader.readLabelled(many, new Options(CsvReader.HeaderMode.AUTO, "zz")),
-                "--label-column zz: no such column", "… (14 in all)");
+                "labelColumn zz: no such column", "… (14 in all)");
         assertTrue(m.length() < 400, m.length() + " characters: " + m);
-    }
-
-    @Test
-    void namesListedInMessagesAreFewAndShort() {
-        assertEquals("a, b", CsvReader.shownNames(List.of("a", "b")));
-        assertEquals("0, 1, 2, 3, 4, 5, 6, 7, 8, 9, … (12 in all)",
-                CsvReader.shownNames(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11")));
-        String longName = "x".repeat(1000);
-        String shown = CsvReader.shownNames(List.of(longName, longName, longName, longName, longName, longName));
-        assertTrue(shown.length() < 300 && shown.endsWith("… (6 in all)"), shown);
-        assertEquals("a\\nb", CsvReader.shownNames(List.of("a\nb")));
     }
 }

@@ -242,7 +242,7 @@ class CsvReaderTest {
                 "empty, NA, NA with spaces and a quoted empty cell are missing");
         assertEquals(List.of("column 1 (\"a\")", "column 2 (\"b\")"), l.featureColumns());
         assertUserError(() -> CsvReader.readLabelled(p, Options.defaults()), p + ":2:2: empty cell: a missing value, "
-                + "which --missing error (the default) refuses; train with --missing mean or zero to fill it (column \"b\")");
+                + "which missing error (the default) refuses; train with missing mean or zero to fill it (column \"b\")");
         Path na = csv("a,b,label\nNA,2,y\n");
         assertUserError(() -> CsvReader.readLabelled(na, Options.defaults()), na + ":2:1: \"NA\": a missing value");
         Options model = Options.defaults().withMissing(CsvReader.Missing.refused("but model m has no fill values"));
@@ -291,13 +291,13 @@ class CsvReaderTest {
     void keptColumnsMustBeFoundOnceInAHeader() throws IOException {
         Path p = csv("id,a,label\ns1,1,x\n");
         assertUserError(() -> CsvReader.readFeatures(p, Options.defaults().withKeepColumns(List.of("id", "zz", "yy"))),
-                "--keep-columns: no column \"zz\", \"yy\" in " + p + " (header: id, a, label)");
+                "keepColumns: no column \"zz\", \"yy\" in " + p + " (header: id, a, label)");
         assertUserError(() -> CsvReader.readFeatures(p, opts(HeaderMode.ABSENT, null).withKeepColumns(List.of("id"))),
-                "--keep-columns: columns are named by their header names, but --no-header was given");
+                "keepColumns: columns are named by their header names, but noHeader was given");
         assertUserError(() -> CsvReader.readFeatures(p, opts(HeaderMode.AUTO, "label").withKeepColumns(List.of("label"))),
-                "--keep-columns label: it is the --label-column");
+                "keepColumns label: it is the labelColumn");
         assertUserError(() -> CsvReader.readFeatures(p, Options.defaults().withKeepColumns(List.of("id", "id"))),
-                "--keep-columns: \"id\" is given twice");
+                "keepColumns: \"id\" is given twice");
         Path twice = csv("id,a,id\ns1,1,s2\n");
         assertUserError(() -> CsvReader.readFeatures(twice, Options.defaults().withKeepColumns(List.of("id"))),
                 twice + ":1:3: column name \"id\" appears twice in the header");
@@ -321,9 +321,9 @@ class CsvReaderTest {
             "'1,2,0\n1e39,2,1\n'          | -       | :2:1: 1e39 is outside the float32 range",
             "'1,2,0\n1,,1\n'              | -       | :2:2: empty cell",
             "'1,2,0\n1,2,\n'              | -       | :2:3: empty label",
-            "'x,y,l\n1,2,0\n'             | label   | --label-column label: no such column in",
-            "'1,2,0\n'                    | 3       | --label-column 3:",
-            "'1,2,0\n'                    | 99999999999 | --label-column 99999999999:",
+            "'x,y,l\n1,2,0\n'             | label   | labelColumn label: no such column in",
+            "'1,2,0\n'                    | 3       | labelColumn 3:",
+            "'1,2,0\n'                    | 99999999999 | labelColumn 99999999999:",
             "'x,l,l\n1,2,0\n'             | l       | :1:3: column name \"l\" appears twice",
             "'0\n1\n'                     | -       | :1:1: no feature columns",
             "'1,\"ab\n'                   | -       | :1:2: unterminated quoted cell",
@@ -334,8 +334,8 @@ class CsvReaderTest {
         Path p = csv(content);
         Options o = opts(HeaderMode.AUTO, label.equals("-") ? null : label);
         String m = assertUserError(() -> CsvReader.readLabelled(p, o), expected);
-        assertTrue(m.startsWith(p.toString()) || m.startsWith("--label-column"), m);
-        if (m.startsWith("--label-column")) {
+        assertTrue(m.startsWith(p.toString()) || m.startsWith("labelColumn"), m);
+        if (m.startsWith("labelColumn")) {
             assertTrue(m.contains(p.toString()), "names the file: " + m);
         }
     }
@@ -349,36 +349,5 @@ class CsvReaderTest {
         Files.write(bin, new byte[]{'1', ',', (byte) 0xC3, '\n'});
         assertUserError(() -> CsvReader.readLabelled(bin, Options.defaults()), "b.csv: not UTF-8 text");
         assertUserError(() -> CsvReader.readLabelled(dir, Options.defaults()), "is a folder");
-    }
-
-    @Test
-    void numberSyntax() {
-        for (String ok : new String[]{"0", "-1", "+2.", ".5", "1e5", "1E-5", "-0.25e+3", "007"}) {
-            assertTrue(CsvReader.isNumber(ok), ok);
-        }
-        for (String bad : new String[]{"", "-", ".", "e5", "1e", "1e+", "1.2.3", "0x1p3", "1d", "١"}) {
-            assertTrue(!CsvReader.isNumber(bad), bad);
-        }
-        // The fast path gives exactly what Double.parseDouble gives, or declines.
-        org.apache.commons.math3.random.Well19937c rng = new org.apache.commons.math3.random.Well19937c(5);
-        for (int k = 0; k < 200_000; k++) {
-            String text = switch (k % 4) {
-                case 0 -> Integer.toString(rng.nextInt(256));
-                case 1 -> Float.toString((float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(12) - 6)));
-                case 2 -> String.format(java.util.Locale.ROOT, "%." + rng.nextInt(10) + "f", rng.nextGaussian() * 1000);
-                default -> "-0." + Long.toString(Math.abs(rng.nextLong()) % 1_000_000_000_000_000L);
-            };
-            double fast = CsvReader.fastDecimal(text);
-            if (!Double.isNaN(fast)) {
-                assertEquals(Double.parseDouble(text), fast, 0, text);
-            }
-        }
-        assertEquals(-0.0, CsvReader.fastDecimal("-0"), 0);
-        assertTrue(Double.isNaN(CsvReader.fastDecimal("1e5")), "exponents go to Double.parseDouble");
-        assertTrue(Double.isNaN(CsvReader.fastDecimal("1234567890123456")), "16 digits go to Double.parseDouble");
-        assertEquals(7, CsvReader.classIndex("007"));
-        assertEquals(0, CsvReader.classIndex("0.00"));
-        assertEquals(-1, CsvReader.classIndex("1.5"));
-        assertEquals(-1, CsvReader.classIndex("-1"));
     }
 }

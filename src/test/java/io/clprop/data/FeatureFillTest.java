@@ -56,7 +56,7 @@ class FeatureFillTest {
     void aColumnWithoutAnyValueHasNoMean() {
         Dataset d = data(1, NAN, 3, 2, NAN, 4);
         assertUserError(() -> FeatureFill.fit(FeatureFill.Policy.MEAN, d, COLUMNS, Path.of("t.csv")),
-                "t.csv: column 3 (\"c\") has no values in the training set (every cell is empty or NA), so --missing "
+                "t.csv: column 3 (\"c\") has no values in the training set (every cell is empty or NA), so missing "
                         + "mean has no mean to fill it with");
     }
 

@@ -193,7 +193,7 @@ class CsvFuzzTest {
             case KEEP_ID -> CsvReader.readFeatures(file, new Options(HeaderMode.AUTO, "label").withKeepColumns(
                     List.of("id")));
             case IGNORE_ID_MISSING_ALLOWED -> CsvReader.readLabelled(file, new Options(HeaderMode.AUTO, "label")
-                    .withMissing(CsvReader.Missing.ALLOWED).withKeepColumns(List.of("id"), "--ignore-columns"));
+                    .withMissing(CsvReader.Missing.ALLOWED).withKeepColumns(List.of("id"), CsvReader.KeptBy.IGNORE_COLUMNS));
         };
     }
 }
