@@ -70,19 +70,19 @@ public enum Activation {
     }
 
     /** The name activation specs and model files use: lower case, '-' for '_' ("leaky-relu"). */
-    public String cliName() {
+    public String specName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** The hidden activations' names for messages: "relu, sigmoid, tanh, leaky-relu, elu or softplus". */
     public static String hiddenNames() {
-        List<String> n = HIDDEN.stream().map(Activation::cliName).toList();
+        List<String> n = HIDDEN.stream().map(Activation::specName).toList();
         return String.join(", ", n.subList(0, n.size() - 1)) + " or " + n.get(n.size() - 1);
     }
 
     public static Activation parse(String s) {
         for (Activation a : values()) {
-            if (a.cliName().equals(s.toLowerCase(Locale.ROOT))) {
+            if (a.specName().equals(s.toLowerCase(Locale.ROOT))) {
                 return a;
             }
         }

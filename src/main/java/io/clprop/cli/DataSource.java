@@ -24,7 +24,7 @@ public final class DataSource {
     public enum Format {
         IDX, CSV;
 
-        public String cliName() {
+        public String specName() {
             return name().toLowerCase(Locale.ROOT);
         }
     }
@@ -33,7 +33,7 @@ public final class DataSource {
         @Override
         public Format convert(String value) {
             for (Format f : Format.values()) {
-                if (f.cliName().equals(value.toLowerCase(Locale.ROOT))) {
+                if (f.specName().equals(value.toLowerCase(Locale.ROOT))) {
                     return f;
                 }
             }

@@ -68,7 +68,7 @@ final class EvalCommand implements Callable<Integer> {
                 out.println(ed.filled());
             }
             out.printf("accuracy %.4f%n", e.accuracy());
-            out.printf("loss     %.6f (%s)%n", e.loss(), m.spec().loss().cliName);
+            out.printf("loss     %.6f (%s)%n", e.loss(), m.spec().loss().specName);
             out.println();
             out.print(ConfusionMatrix.format(confusion, m.classNames()));
             if (json.wanted()) {

@@ -20,14 +20,14 @@ public final class FeatureFill {
     public enum Policy {
         ERROR, MEAN, ZERO;
 
-        public String cliName() {
+        public String specName() {
             return name().toLowerCase(Locale.ROOT);
         }
 
         /** The policy named {@code s} (error, mean or zero). */
         public static Policy parse(String s) {
             for (Policy p : values()) {
-                if (p.cliName().equals(s)) {
+                if (p.specName().equals(s)) {
                     return p;
                 }
             }
@@ -169,6 +169,6 @@ public final class FeatureFill {
 
     @Override
     public String toString() {
-        return "FeatureFill[" + policy.cliName() + ", " + values.length + " features]";
+        return "FeatureFill[" + policy.specName() + ", " + values.length + " features]";
     }
 }

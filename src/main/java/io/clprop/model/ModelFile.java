@@ -159,11 +159,11 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
         for (LayerSpec l : spec.layers()) {
             JsonObject o = new JsonObject();
             o.addProperty("units", l.units());
-            o.addProperty("activation", l.activation().cliName());
+            o.addProperty("activation", l.activation().specName());
             layers.add(o);
         }
         net.add("layers", layers);
-        net.addProperty("loss", spec.loss().cliName);
+        net.addProperty("loss", spec.loss().specName);
         h.add("network", net);
         if (!featureNames.isEmpty()) {
             JsonArray features = new JsonArray();
@@ -176,7 +176,7 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
             h.add("classes", names);
         }
         h.addProperty("standardized", standardizer != null);
-        h.addProperty("missing", fill == null ? FeatureFill.Policy.ERROR.cliName() : fill.policy().cliName());
+        h.addProperty("missing", fill == null ? FeatureFill.Policy.ERROR.specName() : fill.policy().specName());
         h.add("trained", trained.deepCopy());
         LinkedHashMap<String, float[]> f32 = new LinkedHashMap<>();
         f32.put("parameters", parameters);
@@ -374,7 +374,7 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
             return null;
         }
         if (values == null) {
-            throw err.of("header says missing=" + policy.cliName() + " but there is no feature_fill section");
+            throw err.of("header says missing=" + policy.specName() + " but there is no feature_fill section");
         }
         if (values.length != inputs) {
             throw err.of("feature_fill holds " + values.length + " values for " + inputs + " inputs");

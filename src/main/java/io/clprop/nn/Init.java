@@ -34,7 +34,7 @@ public enum Init {
         throw new InvalidSetting(setting("init") + " " + s + ": unknown initialisation (expected auto, he or xavier)");
     }
 
-    public String cliName() {
+    public String specName() {
         return name().toLowerCase(Locale.ROOT);
     }
 

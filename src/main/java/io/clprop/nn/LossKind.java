@@ -11,10 +11,10 @@ public enum LossKind {
     /** Mean over the batch of −log softmax(z)[label]; fused gradient (softmax(z) − onehot)/B. */
     SOFTMAX_CE("softmax-ce");
 
-    public final String cliName;
+    public final String specName;
 
-    LossKind(String cliName) {
-        this.cliName = cliName;
+    LossKind(String specName) {
+        this.specName = specName;
     }
 
     /** What the output layer applies before the loss: logits for softmax-CE, sigmoid for MSE as in the textbook. */
@@ -24,7 +24,7 @@ public enum LossKind {
 
     public static LossKind parse(String s) {
         for (LossKind k : values()) {
-            if (k.cliName.equals(s.toLowerCase(Locale.ROOT))) {
+            if (k.specName.equals(s.toLowerCase(Locale.ROOT))) {
                 return k;
             }
         }

@@ -137,8 +137,8 @@ public record NetworkSpec(int inputs, List<LayerSpec> layers, LossKind loss) {
     public String describe() {
         StringBuilder acts = new StringBuilder();
         for (LayerSpec l : layers) {
-            acts.append(acts.length() == 0 ? "" : "/").append(l.activation().cliName());
+            acts.append(acts.length() == 0 ? "" : "/").append(l.activation().specName());
         }
-        return widths(inputs, layers) + " " + acts + " " + loss.cliName;
+        return widths(inputs, layers) + " " + acts + " " + loss.specName;
     }
 }

@@ -17,9 +17,9 @@ public final class ConfigJson {
         }
         c.add("hidden", hidden);
         c.addProperty("activation", config.activationNames());
-        c.addProperty("loss", config.loss().cliName);
+        c.addProperty("loss", config.loss().specName);
         OptimizerConfig o = config.optimizer();
-        c.addProperty("optimizer", o.kind().cliName);
+        c.addProperty("optimizer", o.kind().specName);
         switch (o.kind()) {
             case MOMENTUM, NESTEROV -> c.addProperty("momentum", o.momentum());
             case ADAM -> {
@@ -40,7 +40,7 @@ public final class ConfigJson {
         c.addProperty("patience", config.patience());
         c.addProperty("dropout", config.dropout());
         c.addProperty("seed", config.seed());
-        c.addProperty("init", config.init().cliName());
+        c.addProperty("init", config.init().specName());
         return c;
     }
 }

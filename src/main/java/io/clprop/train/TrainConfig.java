@@ -144,7 +144,7 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
     public String activationNames() {
         StringBuilder sb = new StringBuilder();
         for (Activation a : activations) {
-            sb.append(sb.length() == 0 ? "" : ",").append(a.cliName());
+            sb.append(sb.length() == 0 ? "" : ",").append(a.specName());
         }
         return sb.toString();
     }
@@ -160,12 +160,12 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
      */
     @Override
     public String toString() {
-        return "hidden=" + Arrays.toString(hidden) + " activation=" + activationNames() + " loss=" + loss.cliName
+        return "hidden=" + Arrays.toString(hidden) + " activation=" + activationNames() + " loss=" + loss.specName
                 + " optimizer=" + optimizer + " lr=" + learningRate + " schedule=" + schedule.describe()
                 + " batch=" + batchSize + " epochs=" + epochs + " target-loss=" + targetLoss
                 + (validation > 0 ? " validation=" + validation : "") + (patience > 0 ? " patience=" + patience : "")
                 + (dropout > 0 ? " dropout=" + dropout : "")
-                + " seed=" + seed + " init=" + init.cliName();
+                + " seed=" + seed + " init=" + init.specName();
     }
 
     /** Fluent construction for the Java API; every setting starts at the reference run's value. */
@@ -210,8 +210,8 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
             Activation out = spec.layers().get(spec.layers().size() - 1).activation();
             if (out != spec.loss().defaultOutputActivation()) {
                 throw new IllegalArgumentException("the trainer builds the output layer with "
-                        + spec.loss().defaultOutputActivation().cliName() + " before " + spec.loss().cliName
-                        + ", the network asks for " + out.cliName());
+                        + spec.loss().defaultOutputActivation().specName() + " before " + spec.loss().specName
+                        + ", the network asks for " + out.specName());
             }
             this.hidden = spec.hiddenWidths();
             this.activations = spec.hiddenActivations().isEmpty() ? List.of(Activation.RELU) : spec.hiddenActivations();

@@ -22,7 +22,7 @@ final class TrainerStateCheck {
                  boolean earlyStopping, boolean validation, int trainSamples, int stepsPerEpoch) {
 
         static Shape of(TrainConfig config, NetworkSpec spec, int trainSamples, List<String> optimizerState) {
-            return new Shape(spec.describe(), spec.parameterCount(), config.optimizer().kind().cliName,
+            return new Shape(spec.describe(), spec.parameterCount(), config.optimizer().kind().specName,
                     List.copyOf(optimizerState), config.patience() > 0, config.validation() > 0, trainSamples,
                     (trainSamples + config.batchSize() - 1) / config.batchSize());
         }

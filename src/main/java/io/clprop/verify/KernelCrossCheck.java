@@ -143,8 +143,8 @@ public final class KernelCrossCheck implements AutoCloseable {
             out.add(new Case("transpose", cost, () -> transpose(r, c)));
             out.add(new Case("bias_add", cost, () -> biasAdd(r, c)));
             for (Activation f : Activation.values()) {
-                out.add(new Case("activate[" + f.cliName() + "]", cost, () -> activate(f, r, c)));
-                out.add(new Case("activation_backward[" + f.cliName() + "]", cost, () -> activationBackward(f, r, c)));
+                out.add(new Case("activate[" + f.specName() + "]", cost, () -> activate(f, r, c)));
+                out.add(new Case("activation_backward[" + f.specName() + "]", cost, () -> activationBackward(f, r, c)));
             }
             out.add(new Case("bias_grad", cost, () -> biasGrad(r, c)));
             out.add(new Case("mse_loss", cost, () -> mseLoss(r, c)));
@@ -256,7 +256,7 @@ public final class KernelCrossCheck implements AutoCloseable {
                 bound[i * n + j] = Math.max(s, Float.MIN_NORMAL);
             }
         }
-        return done(compare("dense_forward[" + f.cliName() + "]", m + "x" + n + "x" + k, O, bound, (k + 20) * U));
+        return done(compare("dense_forward[" + f.specName() + "]", m + "x" + n + "x" + k, O, bound, (k + 20) * U));
     }
 
     /**
@@ -285,7 +285,7 @@ public final class KernelCrossCheck implements AutoCloseable {
                 bound[i * n + j] = Math.max(s * derivativeScale(f, a[i * n + j]), Float.MIN_NORMAL);
             }
         }
-        return done(compare("dense_backward_input[" + f.cliName() + "]", m + "x" + n + "x" + k, O, bound,
+        return done(compare("dense_backward_input[" + f.specName() + "]", m + "x" + n + "x" + k, O, bound,
                 (k + 2 + derivativeUlps(f)) * U));
     }
 
@@ -345,7 +345,7 @@ public final class KernelCrossCheck implements AutoCloseable {
         for (int i = 0; i < r.length; i++) {
             bound[i] = Math.max(Math.abs(r[i]), Float.MIN_NORMAL);
         }
-        return done(compare("activate[" + f.cliName() + "]", rows + "x" + cols, A, bound, 16 * U));
+        return done(compare("activate[" + f.specName() + "]", rows + "x" + cols, A, bound, 16 * U));
     }
 
     public Comparison activationBackward(Activation f, int rows, int cols) {
@@ -361,7 +361,7 @@ public final class KernelCrossCheck implements AutoCloseable {
         for (int i = 0; i < a.length; i++) {
             bound[i] = Math.max(Math.abs(dA[i]) * derivativeScale(f, a[i]), Float.MIN_NORMAL);
         }
-        return done(compare("activation_backward[" + f.cliName() + "]", rows + "x" + cols, DZ, bound,
+        return done(compare("activation_backward[" + f.specName() + "]", rows + "x" + cols, DZ, bound,
                 derivativeUlps(f) * U));
     }
 

@@ -80,9 +80,9 @@ public final class StepCrossCheck {
         try (StepReplay replay = new StepReplay(spec, rows, OptimizerConfig.sgd(), mask != null)) {
             worst = Comparison.worst(replay.compare(x, labels, mask, step));
         }
-        String act = spec.layers().get(0).activation().cliName();
+        String act = spec.layers().get(0).activation().specName();
         String tensor = (worst.what().equals(StepReplay.GRADIENT) ? "d" : "") + worst.where();
-        return new Comparison("train_step[" + act + "/" + spec.loss().cliName
+        return new Comparison("train_step[" + act + "/" + spec.loss().specName
                 + (mask == null ? "" : ", dropout " + DROPOUT) + "]",
                 spec.describe().split(" ")[0] + " x" + rows + " worst " + tensor,
                 worst.maxAbs(), worst.maxRel(), worst.scale(), worst.tolerance());

@@ -36,7 +36,7 @@ class ActivationCliTest {
         Path data = dir.resolve("data"), model = dir.resolve("m.clprop"), ckpt = dir.resolve("run.ckpt");
         IdxFiles.writeMnistFolder(Files.createDirectory(data), false, 120, 30, 4, 3);
         Activation f = Activation.parse(name);
-        assertEquals(name, f.cliName());
+        assertEquals(name, f.specName());
 
         CliTest.Result r = run("train", "--device", "cpu", "--data", data.toString(), "--hidden", "6,5",
                 "--activation", name, "--epochs", "2", "--batch", "16", "--seed", "3", "--save", model.toString(),

@@ -44,7 +44,7 @@ class VerificationCommandsTest {
         assertTrue(r.out().contains((40 + steps) + " passed, 0 failed"), r.out());
         for (Activation f : Activation.HIDDEN) {
             for (LossKind loss : LossKind.values()) {
-                String row = "train_step[" + f.cliName() + "/" + loss.cliName + "]";
+                String row = "train_step[" + f.specName() + "/" + loss.specName + "]";
                 assertTrue(r.out().lines().anyMatch(l -> l.startsWith(row) && l.endsWith("PASS")), row + ": " + r.out());
             }
         }

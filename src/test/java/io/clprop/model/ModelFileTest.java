@@ -224,12 +224,12 @@ class ModelFileTest {
     void fillValuesRoundTrip() {
         for (FeatureFill fill : List.of(new FeatureFill(FeatureFill.Policy.MEAN, new float[]{1.25f, -3e-7f, 1e30f}),
                 new FeatureFill(FeatureFill.Policy.ZERO, new float[3]))) {
-            Path f = dir.resolve(fill.policy().cliName() + ".clprop");
+            Path f = dir.resolve(fill.policy().specName() + ".clprop");
             withFill(fill).write(f);
             ModelFile back = ModelFile.read(f);
             assertEquals(fill, back.fill());
             ClpropFile c = ClpropFile.read(f, ModelFile.MAGIC, ModelFile.WHAT);
-            assertEquals(fill.policy().cliName(), c.header().get("missing").getAsString());
+            assertEquals(fill.policy().specName(), c.header().get("missing").getAsString());
             assertArrayEquals(fill.values(), c.f32("feature_fill"));
             assertEquals(withFill(fill).standardizer(), back.standardizer(), "the other sections as they were");
         }

@@ -95,10 +95,10 @@ class ActivationTest {
     @Test
     void namesRoundTripAndHiddenExcludesIdentity() {
         for (Activation f : Activation.values()) {
-            assertEquals(f, Activation.parse(f.cliName()));
-            assertEquals(f, Activation.parse(f.cliName().toUpperCase()));
+            assertEquals(f, Activation.parse(f.specName()));
+            assertEquals(f, Activation.parse(f.specName().toUpperCase()));
         }
-        assertEquals("leaky-relu", Activation.LEAKY_RELU.cliName());
+        assertEquals("leaky-relu", Activation.LEAKY_RELU.specName());
         assertEquals(List.of(Activation.RELU, Activation.SIGMOID, Activation.TANH, Activation.LEAKY_RELU,
                 Activation.ELU, Activation.SOFTPLUS), Activation.HIDDEN);
         assertEquals("relu, sigmoid, tanh, leaky-relu, elu or softplus", Activation.hiddenNames());

@@ -101,8 +101,8 @@ class LearningTest {
                 List<EpochMetrics> m = t.fit(e -> { });
                 acc[i] = m.get(m.size() - 1).testAccuracy();
             }
-            System.out.printf("fashion subset, %s, on %s: test accuracy %.4f%n", f.cliName(), names[i], acc[i]);
-            assertTrue(acc[i] >= 0.77, f.cliName() + " on " + names[i] + ": accuracy " + acc[i]);
+            System.out.printf("fashion subset, %s, on %s: test accuracy %.4f%n", f.specName(), names[i], acc[i]);
+            assertTrue(acc[i] >= 0.77, f.specName() + " on " + names[i] + ": accuracy " + acc[i]);
         }
         assertTrue(Math.abs(acc[0] - acc[1]) <= 20 / 2000.0, "cpu " + acc[0] + " vs device " + acc[1]);
     }

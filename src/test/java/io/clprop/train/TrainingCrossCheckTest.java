@@ -45,7 +45,7 @@ class TrainingCrossCheckTest {
         // 1600 samples at batch 32 is exactly 50 steps; widths are primes / non-multiples of the gemm block.
         Dataset data = SyntheticData.blobs(1600, 61, 7, 0.3, 11);
         TrainConfig config = new TrainConfig(new int[]{37, 19}, f, loss, 0.5f, 32, 1, 0, 5, Init.AUTO);
-        compare(f.cliName() + "/" + loss.cliName, config, data);
+        compare(f.specName() + "/" + loss.specName, config, data);
     }
 
     /**
@@ -60,7 +60,7 @@ class TrainingCrossCheckTest {
         float lr = kind == OptimizerConfig.Kind.ADAM ? 0.01f : 0.1f;
         TrainConfig config = TrainConfig.builder().hidden(37, 19).learningRate(lr).batch(32).epochs(2).seed(5)
                 .optimizer(OptimizerConfig.of(kind).withWeightDecay(1e-3f)).schedule(new LrSchedule.Cosine()).build();
-        compare(kind.cliName, config, data);
+        compare(kind.specName, config, data);
     }
 
     /**
@@ -74,7 +74,7 @@ class TrainingCrossCheckTest {
         Dataset data = SyntheticData.blobs(1600, 61, 7, 0.3, 11);
         TrainConfig config = new TrainConfig(new int[]{37, 19}, f, loss, 0.5f, 32, 1, 0, 5, Init.AUTO).toBuilder()
                 .dropout(0.3).build();
-        compare("dropout 0.3 " + f.cliName() + "/" + loss.cliName, config, data);
+        compare("dropout 0.3 " + f.specName() + "/" + loss.specName, config, data);
     }
 
     static Stream<OptimizerConfig.Kind> optimizers() {
@@ -92,7 +92,7 @@ class TrainingCrossCheckTest {
     void deviceAndHostAgreeWithTiledKernels(GemmConfig gemm, Activation f, LossKind loss) {
         Dataset data = SyntheticData.blobs(1600, 61, 7, 0.3, 11);
         TrainConfig config = new TrainConfig(new int[]{37, 19}, f, loss, 0.5f, 32, 1, 0, 5, Init.AUTO);
-        compare(gemm.buildOptions() + " " + f.cliName() + "/" + loss.cliName, config, data, gemm);
+        compare(gemm.buildOptions() + " " + f.specName() + "/" + loss.specName, config, data, gemm);
     }
 
     static Stream<Arguments> tiledCases() {

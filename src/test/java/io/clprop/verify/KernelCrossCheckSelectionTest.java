@@ -32,7 +32,7 @@ class KernelCrossCheckSelectionTest {
                 // One more round of every kernel: every hidden activation has had its turn.
                 List<String[]> more = fused(KernelCrossCheck.select(suite, 400), kernel);
                 assertTrue(more.stream().map(c -> c[1]).collect(Collectors.toSet()).containsAll(
-                        Activation.HIDDEN.stream().map(Activation::cliName).toList()), kernel);
+                        Activation.HIDDEN.stream().map(Activation::specName).toList()), kernel);
             }
         }
     }

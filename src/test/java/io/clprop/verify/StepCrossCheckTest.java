@@ -19,7 +19,7 @@ class StepCrossCheckTest {
             results = StepCrossCheck.allPairs(device, 42);
         }
         assertEquals(Activation.HIDDEN.size() * LossKind.values().length + 2, results.size());
-        assertEquals("train_step[" + Activation.HIDDEN.get(0).cliName() + "/" + LossKind.values()[0].cliName + "]",
+        assertEquals("train_step[" + Activation.HIDDEN.get(0).specName() + "/" + LossKind.values()[0].specName + "]",
                 results.get(0).what());
         assertEquals("train_step[relu/softmax-ce, dropout 0.3]", results.get(results.size() - 2).what());
         for (Comparison r : results) {

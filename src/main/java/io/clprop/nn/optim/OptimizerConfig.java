@@ -17,10 +17,10 @@ public record OptimizerConfig(Kind kind, float momentum, float beta1, float beta
     public enum Kind {
         SGD("sgd"), MOMENTUM("momentum"), NESTEROV("nesterov"), ADAM("adam");
 
-        public final String cliName;
+        public final String specName;
 
-        Kind(String cliName) {
-            this.cliName = cliName;
+        Kind(String specName) {
+            this.specName = specName;
         }
 
         /**
@@ -33,7 +33,7 @@ public record OptimizerConfig(Kind kind, float momentum, float beta1, float beta
 
         public static Kind parse(String s) {
             for (Kind k : values()) {
-                if (k.cliName.equals(s.toLowerCase(Locale.ROOT))) {
+                if (k.specName.equals(s.toLowerCase(Locale.ROOT))) {
                     return k;
                 }
             }
@@ -102,7 +102,7 @@ public record OptimizerConfig(Kind kind, float momentum, float beta1, float beta
     public String toString() {
         String s = switch (kind) {
             case SGD -> "sgd";
-            case MOMENTUM, NESTEROV -> kind.cliName + " μ=" + momentum;
+            case MOMENTUM, NESTEROV -> kind.specName + " μ=" + momentum;
             case ADAM -> "adam β1=" + beta1 + " β2=" + beta2 + " ε=" + epsilon;
         };
         return s + (weightDecay > 0 ? " wd=" + weightDecay : "");
