@@ -80,7 +80,9 @@ class BadOptionsCliTest {
             "--build-option gemm.cl | --build-option gemm.cl | expected FILE.cl=OPTIONS",
             "--metrics-json /    | --metrics-json / | is a folder",
             "--save /            | --save / | is a folder",
-            "--metrics-json /no-such-folder/m.json | --metrics-json /no-such-folder/m.json | folder /no-such-folder does not exist"})
+            "--metrics-json /no-such-folder/m.json | --metrics-json /no-such-folder/m.json | folder /no-such-folder does not exist",
+            "--plot /no-such-folder/p.png | --plot /no-such-folder/p.png | folder /no-such-folder does not exist",
+            "--plot curves.jpg   | --plot curves.jpg | give a file name ending in .png"})
     void isRefusedWithOneLineNamingTheOption(String options, String option, String problem) {
         BadInput.assertRejected(train(options), out, option, problem);
     }

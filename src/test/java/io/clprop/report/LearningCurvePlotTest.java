@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The --plot image: a PNG of the stated size whose panels hold the curves the run measured, in the colour
+ * The learning-curve image: a PNG of the stated size whose panels hold the curves the run measured, in the colour
  * of each data set (counted in the left, loss, and right, accuracy, halves), and nothing for what it did not.
  */
 class LearningCurvePlotTest {
@@ -130,13 +130,13 @@ class LearningCurvePlotTest {
     }
 
     @Test
-    void checkWritableRejectsBadPathsWithTheOptionName(@TempDir Path dir) throws IOException {
+    void checkWritableRejectsBadPathsWithTheSettingName(@TempDir Path dir) throws IOException {
         LearningCurvePlot.checkWritable(dir.resolve("ok.png"));
         LearningCurvePlot.checkWritable(dir.resolve("OK.PNG"));
         Files.createDirectory(dir.resolve("folder.png"));
         for (Path bad : new Path[]{dir.resolve("missing/curves.png"), dir.resolve("curves.jpg"), dir.resolve("folder.png")}) {
             UserError e = assertThrows(UserError.class, () -> LearningCurvePlot.checkWritable(bad), bad.toString());
-            assertTrue(e.getMessage().startsWith("--plot " + bad), e.getMessage());
+            assertTrue(e.getMessage().startsWith("plotFile " + bad), e.getMessage());
         }
     }
 
