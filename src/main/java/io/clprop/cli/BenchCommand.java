@@ -1,20 +1,16 @@
 package io.clprop.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.clprop.backend.Backend;
-import io.clprop.backend.Backends;
 import io.clprop.backend.opencl.GemmConfig;
 import io.clprop.backend.opencl.GemmTuner;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.bench.Bench;
 import io.clprop.data.Dataset;
 import io.clprop.data.MnistFolder;
-import io.clprop.report.MetricsJson;
 import io.clprop.train.TrainConfig;
 import io.clprop.train.Trainer;
-import io.clprop.util.AtomicFiles;
 import io.clprop.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -2,19 +2,15 @@ package io.clprop.cli;
 
 import io.clprop.train.EpochJson;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.clprop.backend.Backend;
-import io.clprop.backend.Backends;
 import io.clprop.model.ModelFile;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.report.ConfusionMatrix;
 import io.clprop.train.DeviceDataset;
 import io.clprop.train.Evaluator;
-import io.clprop.report.MetricsJson;
-import io.clprop.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

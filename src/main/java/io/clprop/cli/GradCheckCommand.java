@@ -1,6 +1,5 @@
 package io.clprop.cli;
 
-import io.clprop.backend.Backends;
 import io.clprop.backend.MemoryLimits;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.backend.Activation;

@@ -1,7 +1,6 @@
 package io.clprop.cli;
 
 import io.clprop.backend.Backend;
-import io.clprop.backend.Backends;
 import io.clprop.data.CsvReader;
 import io.clprop.data.FeatureOrder;
 import io.clprop.data.IdxReader;
@@ -10,7 +9,6 @@ import io.clprop.model.Predictor;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.train.Evaluator;
-import io.clprop.report.MetricsJson;
 import io.clprop.util.AtomicFiles;
 import io.clprop.util.UserError;
 import picocli.CommandLine.Command;

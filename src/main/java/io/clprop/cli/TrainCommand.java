@@ -4,9 +4,7 @@ import io.clprop.util.AtomicFiles;
 
 import io.clprop.report.ConsoleProgress;
 
-
 import io.clprop.backend.Backend;
-import io.clprop.backend.Backends;
 import io.clprop.data.Dataset;
 import io.clprop.data.FeatureOrder;
 import io.clprop.backend.Activation;
@@ -33,7 +31,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;

@@ -1,6 +1,5 @@
 package io.clprop.cli;
 
-import io.clprop.backend.Backends;
 import io.clprop.backend.opencl.ClDevice;
 import io.clprop.backend.opencl.DeviceLimits;
 import io.clprop.backend.opencl.GemmConfig;

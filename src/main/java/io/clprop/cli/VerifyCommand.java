@@ -2,26 +2,20 @@ package io.clprop.cli;
 
 import io.clprop.train.EpochJson;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.clprop.backend.Backends;
 import io.clprop.backend.opencl.ClDevice;
-import io.clprop.backend.opencl.GemmConfig;
 import io.clprop.backend.opencl.OpenClBackend;
-import io.clprop.util.AtomicFiles;
 import io.clprop.util.UserError;
 import io.clprop.verify.Comparison;
 import io.clprop.verify.KernelCrossCheck;
 import io.clprop.verify.StepCrossCheck;
-import io.clprop.report.MetricsJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

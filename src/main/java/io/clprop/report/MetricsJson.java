@@ -10,15 +10,10 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonElement;
 import io.clprop.util.AtomicFiles;
-import io.clprop.util.JsonNumbers;
-import io.clprop.util.UserError;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * The metrics file of a training run: {"config":{…},"device":"…","epochs":[{"epoch":1,"train_loss":…,"test_accuracy":…,
