@@ -14,10 +14,12 @@ __kernel void im2col(const int total, const int C, const int H, const int W, con
     if (i >= total) {
         return;
     }
+    // Indices by division and subtraction, never / and % of the same operands: LLVM rewrites such a pair
+    // with a `freeze`, which Oclgrind 21.10's uninitialised-value check cannot run (bin/sanitize).
     const int patch = C * K * K;
-    const int col = i % patch, row = i / patch;
-    const int kw = col % K, kh = (col / K) % K, c = col / (K * K);
-    const int ow = row % OW, oh = (row / OW) % OH, b = row / (OW * OH);
+    const int row = i / patch, col = i - row * patch;
+    const int c = col / (K * K), kk = col - c * (K * K), kh = kk / K, kw = kk - kh * K;
+    const int bh = row / OW, ow = row - bh * OW, b = bh / OH, oh = bh - b * OH;
     const int h = oh * S - P + kh, w = ow * S - P + kw;
     float v = 0.0f;
     if (h >= 0 && h < H && w >= 0 && w < W) {
@@ -37,7 +39,7 @@ __kernel void col2im(const int total, const int C, const int H, const int W, con
     if (i >= total) {
         return;
     }
-    const int w = i % W, h = (i / W) % H, c = (i / (W * H)) % C, b = i / (W * H * C);
+    const int bch = i / W, w = i - bch * W, bc = bch / H, h = bch - bc * H, b = bc / C, c = bc - b * C;
     const int patch = C * K * K;
     const int ohLast = last_window(h, S, P, OH), owFirst = first_window(w, K, S, P), owLast = last_window(w, S, P, OW);
     float sum = 0.0f;

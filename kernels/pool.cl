@@ -15,7 +15,8 @@ __kernel void maxpool_forward(const int total, const int H, const int W, const i
     if (i >= total) {
         return;
     }
-    const int ow = i % OW, oh = (i / OW) % OH, plane = i / (OW * OH);
+    // Division and subtraction, not / and % of the same operands (see im2col in conv.cl).
+    const int ph = i / OW, ow = i - ph * OW, plane = ph / OH, oh = ph - plane * OH;
     const __global float* x = X + offX + plane * H * W;
     int best = -1;
     float m = 0.0f;
@@ -52,7 +53,7 @@ __kernel void maxpool_backward(const int total, const int H, const int W, const 
     if (i >= total) {
         return;
     }
-    const int w = i % W, h = (i / W) % H, plane = i / (W * H);
+    const int ph = i / W, w = i - ph * W, plane = ph / H, h = ph - plane * H;
     const int here = h * W + w, windows = plane * OH * OW;
     const int ohLast = last_window(h, S, P, OH), owFirst = first_window(w, K, S, P), owLast = last_window(w, S, P, OW);
     float sum = 0.0f;
