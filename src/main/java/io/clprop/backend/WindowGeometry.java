@@ -30,10 +30,11 @@ public record WindowGeometry(int channels, int height, int width, int kernel, in
             throw new InvalidSetting("a " + kernel + "×" + kernel + " window does not fit a " + height + "×" + width
                     + " image padded by " + padding);
         }
-        if ((long) channels * height * width > Integer.MAX_VALUE || (long) channels * kernel * kernel > Integer.MAX_VALUE
+        if ((long) channels * height * width > Integer.MAX_VALUE
+                || (long) channels * kernel * kernel > Integer.MAX_VALUE
                 || height + 2L * padding > Integer.MAX_VALUE || width + 2L * padding > Integer.MAX_VALUE) {
-            throw new InvalidSetting("an image of " + channels + "×" + height + "×" + width + " with a " + kernel + "×"
-                    + kernel + " window, padded by " + padding + ", has more values than a tensor row holds");
+            throw new InvalidSetting("an image of " + channels + "×" + height + "×" + width + " with a " + kernel
+                    + "×" + kernel + " window, padded by " + padding + ", has more values than a tensor row holds");
         }
     }
 

@@ -747,7 +747,8 @@ public final class KernelCrossCheck implements AutoCloseable {
         host.maxPoolForward(X.host(), g, O.host(), iHost);
         String where = where(batch, g);
         Comparison values = compare("maxpool_forward", where, O, ones(O.host().size()), 0);
-        Comparison indices = compareInt("maxpool_forward", where + " argmax", device.readInt(iDev), host.readInt(iHost));
+        Comparison indices = compareInt("maxpool_forward", where + " argmax", device.readInt(iDev),
+                host.readInt(iHost));
         return done(Comparison.worst(values, indices));
     }
 
@@ -756,7 +757,8 @@ public final class KernelCrossCheck implements AutoCloseable {
      * inputs, given to both sides (so the backward kernel alone is compared); bound and tolerance as col2im's.
      */
     public Comparison maxPoolBackward(int batch, WindowGeometry g) {
-        Tensor x = track(host, host.allocate(batch, g.imageSize())), pooled = track(host, host.allocate(batch, g.pooledSize()));
+        Tensor x = track(host, host.allocate(batch, g.imageSize()));
+        Tensor pooled = track(host, host.allocate(batch, g.pooledSize()));
         Tensor chosen = track(host, host.allocateInt(batch * g.pooledSize()));
         host.write(x, smallIntegers(batch * g.imageSize()));
         host.maxPoolForward(x, g, pooled, chosen);

@@ -46,7 +46,8 @@ class WindowGeometryTest {
         assertRefused("stride 0", () -> new WindowGeometry(1, 5, 5, 3, 0, 0));
         assertRefused("padding -1", () -> new WindowGeometry(1, 5, 5, 3, 1, -1));
         assertRefused("does not fit a 5×2 image padded by 1", () -> new WindowGeometry(1, 5, 2, 5, 1, 1));
-        assertRefused("more values than a tensor row holds", () -> new WindowGeometry(1 << 12, 1 << 10, 1 << 10, 3, 1, 1));
+        assertRefused("more values than a tensor row holds",
+                () -> new WindowGeometry(1 << 12, 1 << 10, 1 << 10, 3, 1, 1));
     }
 
     @Test

@@ -391,7 +391,8 @@ public final class CpuBackend implements Backend {
             for (int i = firstWindow(y, g); i <= lastWindow(y, g, g.outHeight()); i++) {
                 for (int j = firstWindow(z, g); j <= lastWindow(z, g, ow); j++) {
                     int kh = y + p - i * s, kw = z + p - j * s;
-                    sum += P[cols.offset() + ((b * g.outHeight() + i) * ow + j) * g.patchSize() + (ch * k + kh) * k + kw];
+                    int window = (b * g.outHeight() + i) * ow + j;
+                    sum += P[cols.offset() + window * g.patchSize() + (ch * k + kh) * k + kw];
                 }
             }
             return sum;
@@ -413,8 +414,9 @@ public final class CpuBackend implements Backend {
                     for (int kh = 0; kh < k; kh++) {
                         for (int kw = 0; kw < k; kw++) {
                             int y = i * g.stride() - g.padding() + kh, z = j * g.stride() - g.padding() + kw;
+                            boolean inside = y >= 0 && y < h && z >= 0 && z < w;
                             // Strictly greater: the first maximum, row-major, keeps its place on a tie.
-                            if (y >= 0 && y < h && z >= 0 && z < w && (best < 0 || X[base + y * w + z] > X[base + best])) {
+                            if (inside && (best < 0 || X[base + y * w + z] > X[base + best])) {
                                 best = y * w + z;
                             }
                         }

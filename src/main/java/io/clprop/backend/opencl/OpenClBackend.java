@@ -100,8 +100,8 @@ public final class OpenClBackend implements Backend {
             }
             buildOptions.put(t.file(), PLAIN_OPTIONS + " " + t.buildOptions());
         }
-        for (String f : List.of("activation.cl", "reduce.cl", "loss.cl", "optimizer.cl", "data.cl", "dropout.cl", "conv.cl",
-                "pool.cl")) {
+        for (String f : List.of("activation.cl", "reduce.cl", "loss.cl", "optimizer.cl", "data.cl", "dropout.cl",
+                "conv.cl", "pool.cl")) {
             buildOptions.put(f, PLAIN_OPTIONS);
         }
         for (Map.Entry<String, String> e : extraBuildOptions.entrySet()) {
