@@ -115,6 +115,58 @@ public interface Backend extends AutoCloseable {
      */
     void dropoutBackward(Tensor dOut, DropoutMask mask, int layer, Tensor dA);
 
+    // ---- convolution and pooling ------------------------------------------------------------------------
+
+    // A batch of B images is a B × C·H·W tensor (NCHW: image b's channel c, row h, column w at column
+    // (c·H + h)·W + w of row b); WindowGeometry gives C, H, W, the window k, stride s, padding p and the
+    // output size OH × OW.
+
+    /**
+     * The windows of every image as rows: {@code cols[(b·OH + oh)·OW + ow][(c·k + kh)·k + kw] =
+     * x[b][c][oh·s − p + kh][ow·s − p + kw]}, 0 where that falls in the padding; x is B × C·H·W, cols is
+     * (B·OH·OW) × C·k·k. (OpenCL: im2col in conv.cl.)
+     *
+     * <p>A row of cols is one window in the column order of PyTorch's flattened weights (C_out × C_in·k·k),
+     * so a convolution is a dense layer applied to every window, with the existing products and their bias
+     * epilogues: {@link #denseForward}{@code (cols, w, bias, f, y)} gives y = f(cols·wᵀ + b), (B·OH·OW) ×
+     * C_out with the bias per output channel a column's; image b's rows, transposed ({@link #transpose}),
+     * are its C_out × OH·OW output. Backward, dy transposed the same way into (B·OH·OW) × C_out:
+     * {@link #denseBackwardWeights} gives dW = dyᵀ·cols and the channel's bias gradient (column sums) over
+     * the whole batch in one product, and {@link #matmul}{@code (dy, w)} the windows' gradient, which
+     * {@link #col2im} adds up into dX.
+     */
+    void im2col(Tensor x, WindowGeometry g, Tensor cols);
+
+    /**
+     * The adjoint of {@link #im2col}: {@code dx[b][c][h][w] = Σ cols[(b·OH + oh)·OW + ow][(c·k + kh)·k + kw]}
+     * over every window (oh, ow) and offset (kh, kw) with oh·s − p + kh = h and ow·s − p + kw = w, so the
+     * windows that overlap add up; padding receives nothing. Each element of dx is written (not added to)
+     * with its sum taken in a fixed order, oh then ow ascending: no atomics, the same result every run.
+     * (OpenCL: col2im in conv.cl.)
+     */
+    void col2im(Tensor cols, WindowGeometry g, Tensor dx);
+
+    /**
+     * Max-pool: {@code out[b][c][oh][ow]} is the largest value of the window at (oh·s − p, ow·s − p) of
+     * channel c of image b, and {@code argmax} at the same position holds where it is in the channel,
+     * h·W + w (PyTorch's {@code return_indices}). Ties: the first maximum in the window, row-major (the
+     * smallest h, then the smallest w), wins, on every backend. Padding never wins: the geometry's padding is
+     * at most half the window ({@link WindowGeometry#checkPooling}), so every window holds image pixels. x is
+     * B × C·H·W, out B × C·OH·OW, argmax an int tensor of out's size (one buffer, kept on the device for the
+     * backward pass). (OpenCL: maxpool_forward in pool.cl.)
+     */
+    void maxPoolForward(Tensor x, WindowGeometry g, Tensor out, Tensor argmax);
+
+    /**
+     * Max-pool backward: each window's gradient goes to the pixel its argmax names, {@code dx[b][c][h][w] =
+     * Σ dOut[b][c][oh][ow]} over the windows (oh, ow) whose argmax is h·W + w, 0 for a pixel no window chose;
+     * windows that overlap (stride below the window) may choose the same pixel, and their gradients add up.
+     * Written as a gather over the windows that hold each pixel, oh then ow ascending: deterministic, no
+     * atomics. Shapes as {@link #maxPoolForward}'s, dOut in out's place and dx in x's. (OpenCL:
+     * maxpool_backward in pool.cl.)
+     */
+    void maxPoolBackward(Tensor dOut, Tensor argmax, WindowGeometry g, Tensor dx);
+
     // ---- losses ---------------------------------------------------------------------------------------
 
     /**

@@ -82,6 +82,47 @@ public final class Shapes {
         }
     }
 
+    // ---- convolution and pooling: a batch of B images is B rows of C·H·W (see WindowGeometry) ------------
+
+    /**
+     * im2col's patches of a batch: x is B × C·H·W, cols is (B·OH·OW) × (C·k·k), one row per window of each
+     * image. col2im checks the same pair the other way round.
+     */
+    public static void checkPatches(Tensor x, WindowGeometry g, Tensor cols) {
+        checkImages("image", x, g, g.imageSize());
+        checkFloat(cols);
+        if ((long) cols.rows() != (long) x.rows() * g.outputPixels() || cols.cols() != g.patchSize()) {
+            throw new IllegalArgumentException("patches of " + x.rows() + " images of " + g + ": expected "
+                    + (long) x.rows() * g.outputPixels() + "x" + g.patchSize() + ", got " + cols.shape());
+        }
+    }
+
+    /**
+     * A max-pool over a batch: x is B × C·H·W, out B × C·OH·OW, argmax an int tensor of one index per element
+     * of out; the geometry must pool ({@link WindowGeometry#checkPooling}). The backward pass checks its dOut,
+     * argmax and dx as out, argmax and x.
+     */
+    public static void checkMaxPool(Tensor x, WindowGeometry g, Tensor out, Tensor argmax) {
+        g.checkPooling();
+        checkImages("image", x, g, g.imageSize());
+        checkImages("pooled image", out, g, g.pooledSize());
+        if (out.rows() != x.rows()) {
+            throw new IllegalArgumentException("max-pool of " + x.rows() + " images into " + out.rows());
+        }
+        checkInt(argmax);
+        if (argmax.size() != out.size()) {
+            throw new IllegalArgumentException("max-pool indices: " + argmax.size() + " for " + out.shape());
+        }
+    }
+
+    private static void checkImages(String what, Tensor t, WindowGeometry g, int rowSize) {
+        checkFloat(t);
+        if (t.cols() != rowSize) {
+            throw new IllegalArgumentException(what + " rows of " + rowSize + " values expected for " + g + ", got "
+                    + t.shape());
+        }
+    }
+
     public static void checkInt(Tensor t) {
         if (t.dtype() != Tensor.DType.INT32) {
             throw new IllegalArgumentException("expected an int tensor, got " + t);

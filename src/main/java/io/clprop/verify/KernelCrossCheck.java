@@ -2,6 +2,7 @@ package io.clprop.verify;
 
 import io.clprop.backend.Backend;
 import io.clprop.backend.Tensor;
+import io.clprop.backend.WindowGeometry;
 import io.clprop.backend.cpu.CpuBackend;
 import io.clprop.backend.Activation;
 import static io.clprop.verify.Comparison.U;
@@ -55,6 +56,14 @@ import java.util.function.Supplier;
  *       |p|+2η(1+μ)²max|g′|; Adam, two steps: moments 8·u relative to max|g′| and g′², parameters 32·u
  *       relative to |p| + the step (derivation at {@link #adamUpdate}).</li>
  *   <li>transpose, gather, argmax: exact copies or comparisons; tol 0.</li>
+ *   <li>im2col and the max-pool forward: copies of input values (the padding's zeros, a window's first
+ *       maximum) and the max-pool's indices: exact, tol 0, values and indices alike. The max-pool inputs are
+ *       small integers, so most windows hold ties and the first-maximum rule is compared too.</li>
+ *   <li>col2im and the max-pool backward: sums, in float in a fixed order, of the at most n = ⌈k/s⌉² windows
+ *       that hold a pixel. n = 1 (k = 1, or s ≥ k: windows that do not overlap) is one term, a copy on both
+ *       sides: tol 0. Otherwise recursive summation's (n−1)·u, the reference's u and a u for the higher-order
+ *       term: tol (n+1)·u relative to the sum of the terms' magnitudes (the twin run on their absolute
+ *       values); a pixel no window reaches (or chooses) has bound 0 and must be exactly 0.</li>
  *   <li>dropout forward and backward: the mask is integer arithmetic on both sides, so it must be identical
  *       (tol 0: any element kept on one side and dropped on the other fails the case); a kept value is one
  *       float product a·(1/(1−P)), correctly rounded on both sides (OpenCL C requires it of *), so expected
@@ -86,6 +95,32 @@ public final class KernelCrossCheck implements AutoCloseable {
     public static final int[][] MATRIX_SHAPES = {
             {1, 1}, {1, 10}, {3, 1}, {7, 13}, {31, 33}, {61, 127}, {128, 10}, {129, 257}, {1, 1000}, {1000, 3},
             {128, 256},
+    };
+
+    /**
+     * Window geometries {batch, channels, height, width, k, stride, padding} for im2col and col2im: 1 channel,
+     * prime channel counts, odd and non-square images, k = 1, 3, 5, stride 1 and 2, padding 0, 1 and 2 (2 with
+     * k = 3: windows mostly border), batch 1 and 3, windows that leave rows and columns over (28 with k 3
+     * stride 2; 28 + 2 with k 5 stride 2; 8×6 with k 1 stride 2), and the reference CNN's second convolution.
+     */
+    public static final int[][] CONV_SHAPES = {
+            {1, 1, 5, 5, 3, 1, 0}, {3, 1, 5, 5, 3, 2, 1}, {1, 1, 5, 5, 3, 1, 2}, {1, 3, 7, 9, 3, 1, 1},
+            {3, 5, 7, 9, 5, 2, 2}, {1, 3, 5, 5, 1, 1, 0}, {3, 5, 8, 6, 1, 2, 0}, {3, 1, 28, 28, 3, 2, 0},
+            {1, 7, 28, 28, 5, 2, 1}, {1, 7, 28, 28, 5, 1, 2}, {3, 32, 14, 14, 3, 1, 1},
+    };
+
+    /**
+     * Geometries for the max-pool: the reference CNN's 2×2 stride 2 (on 4×4, on odd sizes that leave a row
+     * and column over, and on its first layer's 32 × 28 × 28), overlapping windows (k 3 stride 1 and 2, with
+     * padding 1; k 5 padding 2), k = 1, prime channel counts and batch 1 and 3. The four cheapest (what a
+     * small selection such as bin/sanitize's runs of each kernel) include overlapping, padded windows, as
+     * {@link #CONV_SHAPES}' do.
+     */
+    public static final int[][] POOL_SHAPES = {
+            {1, 1, 4, 4, 2, 2, 0}, {3, 1, 5, 5, 2, 2, 0}, {1, 3, 7, 9, 2, 2, 0}, {1, 3, 5, 5, 3, 2, 1},
+            {3, 5, 7, 9, 3, 2, 1},
+            {1, 7, 28, 28, 2, 2, 0}, {3, 3, 28, 28, 3, 1, 1}, {1, 5, 5, 5, 5, 1, 2}, {3, 7, 9, 7, 1, 1, 0},
+            {3, 32, 28, 28, 2, 2, 0},
     };
 
     /**
@@ -167,7 +202,24 @@ public final class KernelCrossCheck implements AutoCloseable {
                 out.add(new Case("dropout_backward[p=" + p + "]", cost, () -> dropout(r, c, p, true)));
             }
         }
+        for (int[] s : CONV_SHAPES) {
+            WindowGeometry g = geometry(s);
+            long cost = (long) s[0] * g.outputPixels() * g.patchSize();
+            out.add(new Case("im2col", cost, () -> im2col(s[0], g)));
+            out.add(new Case("col2im", cost, () -> col2im(s[0], g)));
+        }
+        for (int[] s : POOL_SHAPES) {
+            WindowGeometry g = geometry(s);
+            long cost = (long) s[0] * g.channels() * g.outputPixels() * g.kernel() * g.kernel();
+            out.add(new Case("maxpool_forward", cost, () -> maxPoolForward(s[0], g)));
+            out.add(new Case("maxpool_backward", cost, () -> maxPoolBackward(s[0], g)));
+        }
         return out;
+    }
+
+    /** The geometry of a row of {@link #CONV_SHAPES} or {@link #POOL_SHAPES} (its batch left out). */
+    private static WindowGeometry geometry(int[] s) {
+        return new WindowGeometry(s[1], s[2], s[3], s[4], s[5], s[6]);
     }
 
     /**
@@ -659,6 +711,104 @@ public final class KernelCrossCheck implements AutoCloseable {
             return done(Comparison.exact(name, shape + " (" + mismatches + " mask elements differ)", mismatches));
         }
         return done(compare(name, shape, O, bound, 2 * U));
+    }
+
+    /** im2col of a batch: an exact copy (tol 0), padding included. */
+    public Comparison im2col(int batch, WindowGeometry g) {
+        Pair X = pair(uniform(batch * g.imageSize(), 1), batch, g.imageSize());
+        Pair cols = alloc(batch * g.outputPixels(), g.patchSize());
+        device.im2col(X.device(), g, cols.device());
+        host.im2col(X.host(), g, cols.host());
+        return done(compare("im2col", where(batch, g), cols, ones(cols.host().size()), 0));
+    }
+
+    /** col2im of random window gradients; the bound and tolerance are the class comment's. */
+    public Comparison col2im(int batch, WindowGeometry g) {
+        float[] cols = uniform(batch * g.outputPixels() * g.patchSize(), 1);
+        Pair C = pair(cols, batch * g.outputPixels(), g.patchSize()), DX = alloc(batch, g.imageSize());
+        device.col2im(C.device(), g, DX.device());
+        host.col2im(C.host(), g, DX.host());
+        Tensor magnitudes = track(host, host.allocate(batch * g.outputPixels(), g.patchSize()));
+        Tensor sums = track(host, host.allocate(batch, g.imageSize()));
+        host.write(magnitudes, absolute(cols));
+        host.col2im(magnitudes, g, sums);
+        return done(compare("col2im", where(batch, g), DX, doubles(host.read(sums)), overlapTolerance(g)));
+    }
+
+    /**
+     * Max-pool forward on small integers (−3 … 3), so that most windows hold ties: the pooled values (tol 0)
+     * and the argmax indices (exact), whichever differs more.
+     */
+    public Comparison maxPoolForward(int batch, WindowGeometry g) {
+        Pair X = pair(smallIntegers(batch * g.imageSize()), batch, g.imageSize()), O = alloc(batch, g.pooledSize());
+        Tensor iDev = track(device, device.allocateInt(batch * g.pooledSize()));
+        Tensor iHost = track(host, host.allocateInt(batch * g.pooledSize()));
+        device.maxPoolForward(X.device(), g, O.device(), iDev);
+        host.maxPoolForward(X.host(), g, O.host(), iHost);
+        String where = where(batch, g);
+        Comparison values = compare("maxpool_forward", where, O, ones(O.host().size()), 0);
+        Comparison indices = compareInt("maxpool_forward", where + " argmax", device.readInt(iDev),
+                host.readInt(iHost));
+        return done(Comparison.worst(values, indices));
+    }
+
+    /**
+     * Max-pool backward of random gradients through the indices of the host's forward pass on tie-heavy
+     * inputs, given to both sides (so the backward kernel alone is compared); bound and tolerance as col2im's.
+     */
+    public Comparison maxPoolBackward(int batch, WindowGeometry g) {
+        Tensor x = track(host, host.allocate(batch, g.imageSize()));
+        Tensor pooled = track(host, host.allocate(batch, g.pooledSize()));
+        Tensor chosen = track(host, host.allocateInt(batch * g.pooledSize()));
+        host.write(x, smallIntegers(batch * g.imageSize()));
+        host.maxPoolForward(x, g, pooled, chosen);
+        float[] dOut = uniform(batch * g.pooledSize(), 1);
+        Pair G = pair(dOut, batch, g.pooledSize()), I = pairInt(host.readInt(chosen)), DX = alloc(batch, g.imageSize());
+        device.maxPoolBackward(G.device(), I.device(), g, DX.device());
+        host.maxPoolBackward(G.host(), I.host(), g, DX.host());
+        Tensor magnitudes = track(host, host.allocate(batch, g.pooledSize()));
+        Tensor sums = track(host, host.allocate(batch, g.imageSize()));
+        host.write(magnitudes, absolute(dOut));
+        host.maxPoolBackward(magnitudes, I.host(), g, sums);
+        return done(compare("maxpool_backward", where(batch, g), DX, doubles(host.read(sums)), overlapTolerance(g)));
+    }
+
+    /** The tolerance of a sum over the windows holding a pixel (see the class comment): 0 when at most one does. */
+    static double overlapTolerance(WindowGeometry g) {
+        int perAxis = (g.kernel() + g.stride() - 1) / g.stride();
+        int n = perAxis * perAxis;
+        return n == 1 ? 0 : (n + 1) * U;
+    }
+
+    /** A case's geometry as verify's table shows it: batch × channels × height × width, then k, s and p. */
+    private static String where(int batch, WindowGeometry g) {
+        return batch + "x" + g.channels() + "x" + g.height() + "x" + g.width() + " k" + g.kernel() + "s" + g.stride()
+                + "p" + g.padding();
+    }
+
+    /** Integers from −3 to 3 as floats: a max-pool window of several of them mostly holds a tie. */
+    private float[] smallIntegers(int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rng.nextInt(7) - 3;
+        }
+        return x;
+    }
+
+    private static float[] absolute(float[] x) {
+        float[] a = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            a[i] = Math.abs(x[i]);
+        }
+        return a;
+    }
+
+    private static double[] doubles(float[] x) {
+        double[] d = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            d[i] = x[i];
+        }
+        return d;
     }
 
     // ---- plumbing -------------------------------------------------------------------------------------

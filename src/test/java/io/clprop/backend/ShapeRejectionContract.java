@@ -268,6 +268,83 @@ public abstract class ShapeRejectionContract {
         assertRejectedUnchanged(() -> backend.dropoutBackward(floats(2, 3), MASK, 0, dA), dA);
     }
 
+    // ---- convolution and pooling -------------------------------------------------------------------------
+
+    /** 2 × 3×3 images of one channel in 2×2 windows, stride 1: 4 windows each, 8 rows of 4. */
+    private static final WindowGeometry K2 = new WindowGeometry(1, 3, 3, 2, 1, 0);
+
+    @Test
+    void im2colRejectsImagesOfAnotherSize() {
+        Tensor cols = floats(8, 4);
+        assertRejectedUnchanged(() -> backend.im2col(floats(2, 8), K2, cols), cols);
+    }
+
+    @Test
+    void im2colRejectsPatchesOfTheWrongShape() {
+        // 2 images: 8 windows of 4; 4×8 has the size but not the shape, 4×4 holds one image's windows only.
+        Tensor transposed = floats(4, 8), oneImage = floats(4, 4);
+        assertRejectedUnchanged(() -> backend.im2col(floats(2, 9), K2, transposed), transposed);
+        assertRejectedUnchanged(() -> backend.im2col(floats(2, 9), K2, oneImage), oneImage);
+    }
+
+    @Test
+    void im2colRejectsIntImages() {
+        Tensor cols = floats(4, 4);
+        assertRejectedUnchanged(() -> backend.im2col(ints(9).reshape(1, 9), K2, cols), cols);
+    }
+
+    @Test
+    void col2imRejectsAGradientOfAnotherImageSize() {
+        Tensor dx = floats(2, 8);
+        assertRejectedUnchanged(() -> backend.col2im(floats(8, 4), K2, dx), dx);
+    }
+
+    @Test
+    void col2imRejectsPatchesOfAnotherBatch() {
+        // 3 images' windows into 2 images, and windows 5 wide.
+        Tensor dx = floats(2, 9);
+        assertRejectedUnchanged(() -> backend.col2im(floats(12, 4), K2, dx), dx);
+        assertRejectedUnchanged(() -> backend.col2im(floats(8, 5), K2, dx), dx);
+    }
+
+    @Test
+    void maxPoolForwardRejectsAnOutputOfAnotherShape() {
+        // 2 images, one channel of 2×2 windows: 2 rows of 4; a row of 3, and 1 row of 8.
+        Tensor narrow = floats(2, 3), oneRow = floats(1, 8), argmax = ints(8);
+        assertRejectedUnchanged(() -> backend.maxPoolForward(floats(2, 9), K2, narrow, argmax), narrow, argmax);
+        assertRejectedUnchanged(() -> backend.maxPoolForward(floats(2, 9), K2, oneRow, argmax), oneRow, argmax);
+    }
+
+    @Test
+    void maxPoolForwardRejectsIndicesOfAnotherSizeOrType() {
+        Tensor out = floats(2, 4), fewer = ints(7), asFloats = floats(8, 1);
+        assertRejectedUnchanged(() -> backend.maxPoolForward(floats(2, 9), K2, out, fewer), out, fewer);
+        assertRejectedUnchanged(() -> backend.maxPoolForward(floats(2, 9), K2, out, asFloats), out, asFloats);
+    }
+
+    @Test
+    void maxPoolRejectsAPaddingOfMoreThanHalfTheWindow() {
+        // 2×2 windows padded by 2 on 3×3: a valid convolution (5 × 5 windows), not a max-pool.
+        WindowGeometry padded = new WindowGeometry(1, 3, 3, 2, 1, 2);
+        Tensor out = floats(1, 36), argmax = ints(36), dx = floats(1, 9);
+        assertRejectedUnchanged(() -> backend.maxPoolForward(floats(1, 9), padded, out, argmax), out, argmax);
+        assertRejectedUnchanged(() -> backend.maxPoolBackward(floats(1, 36), ints(36), padded, dx), dx);
+    }
+
+    @Test
+    void maxPoolBackwardRejectsAGradientOfAnotherShape() {
+        Tensor dx = floats(2, 8), oneImage = floats(1, 9);
+        assertRejectedUnchanged(() -> backend.maxPoolBackward(floats(2, 4), ints(8), K2, dx), dx);
+        assertRejectedUnchanged(() -> backend.maxPoolBackward(floats(2, 4), ints(8), K2, oneImage), oneImage);
+    }
+
+    @Test
+    void maxPoolBackwardRejectsIndicesOfAnotherSizeOrType() {
+        Tensor dx = floats(2, 9);
+        assertRejectedUnchanged(() -> backend.maxPoolBackward(floats(2, 4), ints(9), K2, dx), dx);
+        assertRejectedUnchanged(() -> backend.maxPoolBackward(floats(2, 4), floats(8, 1), K2, dx), dx);
+    }
+
     // ---- losses ---------------------------------------------------------------------------------------
 
     @Test

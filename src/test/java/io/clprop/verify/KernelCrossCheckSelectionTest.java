@@ -5,6 +5,8 @@ import io.clprop.backend.Activation;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,6 +43,28 @@ class KernelCrossCheckSelectionTest {
     private static List<String[]> fused(List<KernelCrossCheck.Case> selected, String kernel) {
         return selected.stream().filter(c -> c.kernel().equals(kernel)).map(c -> c.run().get())
                 .map(r -> new String[]{r.where(), r.what().replaceAll(".*\\[(.*)]", "$1")}).toList();
+    }
+
+    @Test
+    void aSmallSelectionRunsTheWindowKernelsOnOverlappingPaddedAndStridedWindows() {
+        // bin/sanitize's 200 give each of the 45 kernels 4 cases: the convolution's and pool's must include
+        // windows that overlap (stride below the window: col2im's and the pool backward's sums), padding and
+        // stride 2, so that Oclgrind sees those paths of the kernels.
+        try (CpuBackend cpu = new CpuBackend(CpuBackend.Precision.FLOAT);
+             KernelCrossCheck check = new KernelCrossCheck(cpu, 1)) {
+            List<KernelCrossCheck.Case> small = KernelCrossCheck.select(check.suite(), 200);
+            Pattern window = Pattern.compile(" k(\\d+)s(\\d+)p(\\d+)$");
+            for (String kernel : List.of("im2col", "col2im", "maxpool_forward", "maxpool_backward")) {
+                List<int[]> geometries = small.stream().filter(c -> c.kernel().equals(kernel))
+                        .map(c -> window.matcher(c.run().get().where())).filter(Matcher::find)
+                        .map(m -> new int[]{Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                                Integer.parseInt(m.group(3))}).toList();
+                assertTrue(geometries.size() >= 4, kernel + ": " + geometries.size() + " cases");
+                assertTrue(geometries.stream().anyMatch(g -> g[1] < g[0]), kernel + ": no overlapping windows");
+                assertTrue(geometries.stream().anyMatch(g -> g[2] > 0), kernel + ": no padding");
+                assertTrue(geometries.stream().anyMatch(g -> g[1] == 2), kernel + ": no stride 2");
+            }
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.clprop.backend.Shapes;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.Tensor.DType;
 import io.clprop.backend.TransferStats;
+import io.clprop.backend.WindowGeometry;
 import io.clprop.backend.Activation;
 import io.clprop.backend.DropoutMask;
 import io.clprop.util.UserError;
@@ -349,6 +350,137 @@ public final class CpuBackend implements Backend {
         for (int i = 0; i < n; i++) {
             dst[dstOff + i] = mask.keepUnderKey(key, i) ? round(src[srcOff + i] * scale) : 0;
         }
+    }
+
+    // ---- convolution and pooling ------------------------------------------------------------------------
+
+    // im2col and the max-pool forward copy values (exact); col2im and the max-pool backward add up the
+    // windows that reach a pixel in double, rounded once, in the kernels' order (oh, then ow, ascending).
+
+    @Override
+    public void im2col(Tensor x, WindowGeometry g, Tensor cols) {
+        Shapes.checkPatches(x, g, cols);
+        double[] X = f(x), P = f(cols);
+        int c = g.channels(), h = g.height(), w = g.width(), k = g.kernel(), oh = g.outHeight(), ow = g.outWidth();
+        int row = 0;
+        for (int b = 0; b < x.rows(); b++) {
+            for (int i = 0; i < oh; i++) {
+                for (int j = 0; j < ow; j++, row++) {
+                    int at = cols.offset() + row * g.patchSize();
+                    for (int ch = 0; ch < c; ch++) {
+                        for (int kh = 0; kh < k; kh++) {
+                            for (int kw = 0; kw < k; kw++) {
+                                int y = i * g.stride() - g.padding() + kh, z = j * g.stride() - g.padding() + kw;
+                                boolean inside = y >= 0 && y < h && z >= 0 && z < w;
+                                P[at++] = inside ? X[x.offset() + b * g.imageSize() + (ch * h + y) * w + z] : 0;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void col2im(Tensor cols, WindowGeometry g, Tensor dx) {
+        Shapes.checkPatches(dx, g, cols);
+        double[] P = f(cols), D = f(dx);
+        int k = g.kernel(), s = g.stride(), p = g.padding(), ow = g.outWidth();
+        forEachPixel(dx, g, (b, ch, y, z) -> {
+            double sum = 0;
+            for (int i = firstWindow(y, g); i <= lastWindow(y, g, g.outHeight()); i++) {
+                for (int j = firstWindow(z, g); j <= lastWindow(z, g, ow); j++) {
+                    int kh = y + p - i * s, kw = z + p - j * s;
+                    int window = (b * g.outHeight() + i) * ow + j;
+                    sum += P[cols.offset() + window * g.patchSize() + (ch * k + kh) * k + kw];
+                }
+            }
+            return sum;
+        });
+    }
+
+    @Override
+    public void maxPoolForward(Tensor x, WindowGeometry g, Tensor out, Tensor argmax) {
+        Shapes.checkMaxPool(x, g, out, argmax);
+        double[] X = f(x), O = f(out);
+        int[] A = i(argmax);
+        int h = g.height(), w = g.width(), k = g.kernel();
+        int index = 0;
+        for (int plane = 0; plane < x.rows() * g.channels(); plane++) {
+            int base = x.offset() + plane * h * w;
+            for (int i = 0; i < g.outHeight(); i++) {
+                for (int j = 0; j < g.outWidth(); j++, index++) {
+                    int best = -1;
+                    for (int kh = 0; kh < k; kh++) {
+                        for (int kw = 0; kw < k; kw++) {
+                            int y = i * g.stride() - g.padding() + kh, z = j * g.stride() - g.padding() + kw;
+                            boolean inside = y >= 0 && y < h && z >= 0 && z < w;
+                            // Strictly greater: the first maximum, row-major, keeps its place on a tie.
+                            if (inside && (best < 0 || X[base + y * w + z] > X[base + best])) {
+                                best = y * w + z;
+                            }
+                        }
+                    }
+                    O[out.offset() + index] = X[base + best];
+                    A[argmax.offset() + index] = best;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void maxPoolBackward(Tensor dOut, Tensor argmax, WindowGeometry g, Tensor dx) {
+        Shapes.checkMaxPool(dx, g, dOut, argmax);
+        double[] G = f(dOut);
+        int[] A = i(argmax);
+        int oh = g.outHeight(), ow = g.outWidth();
+        forEachPixel(dx, g, (b, ch, y, z) -> {
+            int plane = (b * g.channels() + ch) * oh * ow;
+            double sum = 0;
+            for (int i = firstWindow(y, g); i <= lastWindow(y, g, oh); i++) {
+                for (int j = firstWindow(z, g); j <= lastWindow(z, g, ow); j++) {
+                    if (A[argmax.offset() + plane + i * ow + j] == y * g.width() + z) {
+                        sum += G[dOut.offset() + plane + i * ow + j];
+                    }
+                }
+            }
+            return sum;
+        });
+    }
+
+    /** The value of pixel (b, c, y, z) of a batch of images, for {@link #forEachPixel}. */
+    @FunctionalInterface
+    private interface PixelValue {
+        double at(int b, int c, int y, int z);
+    }
+
+    /** Stores {@code value} of every pixel of the images of {@code t}, rounded, in NCHW order. */
+    private void forEachPixel(Tensor t, WindowGeometry g, PixelValue value) {
+        double[] T = f(t);
+        int at = t.offset();
+        for (int b = 0; b < t.rows(); b++) {
+            for (int c = 0; c < g.channels(); c++) {
+                for (int y = 0; y < g.height(); y++) {
+                    for (int z = 0; z < g.width(); z++) {
+                        T[at++] = round(value.at(b, c, y, z));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The first window, along one axis, that holds pixel {@code y}: the smallest o with o·s − p + k − 1 ≥ y.
+     * (Both axes use the same k, s and p.)
+     */
+    private static int firstWindow(int y, WindowGeometry g) {
+        int reach = y + g.padding() - g.kernel() + 1;
+        return reach <= 0 ? 0 : (reach + g.stride() - 1) / g.stride();
+    }
+
+    /** The last window, along an axis of {@code windows}, that holds pixel {@code y}: o·s − p ≤ y. */
+    private static int lastWindow(int y, WindowGeometry g, int windows) {
+        return Math.min(windows - 1, (y + g.padding()) / g.stride());
     }
 
     // ---- losses ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import io.clprop.backend.Shapes;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.Tensor.DType;
 import io.clprop.backend.TransferStats;
+import io.clprop.backend.WindowGeometry;
 import io.clprop.backend.Activation;
 import io.clprop.backend.DropoutMask;
 import io.clprop.util.UserError;
@@ -99,7 +100,8 @@ public final class OpenClBackend implements Backend {
             }
             buildOptions.put(t.file(), PLAIN_OPTIONS + " " + t.buildOptions());
         }
-        for (String f : List.of("activation.cl", "reduce.cl", "loss.cl", "optimizer.cl", "data.cl", "dropout.cl")) {
+        for (String f : List.of("activation.cl", "reduce.cl", "loss.cl", "optimizer.cl", "data.cl", "dropout.cl",
+                "conv.cl", "pool.cl")) {
             buildOptions.put(f, PLAIN_OPTIONS);
         }
         for (Map.Entry<String, String> e : extraBuildOptions.entrySet()) {
@@ -132,6 +134,8 @@ public final class OpenClBackend implements Backend {
             addKernels("optimizer.cl", "sgd_update", "momentum_update", "adam_update");
             addKernels("data.cl", "gather_rows", "argmax_rows");
             addKernels("dropout.cl", "dropout_forward", "dropout_backward");
+            addKernels("conv.cl", "im2col", "col2im");
+            addKernels("pool.cl", "maxpool_forward", "maxpool_backward");
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -507,6 +511,38 @@ public final class OpenClBackend implements Backend {
         Shapes.checkSame(dOut, dA);
         launch("dropout_backward", new long[]{dOut.size()}, dOut.size(), mask.seed(), mask.step(), layer,
                 mask.threshold(), mask.scale(), dOut, dA);
+    }
+
+    // ---- convolution and pooling ------------------------------------------------------------------------
+
+    // One work-item per element written, the driver choosing the work-group size (launch).
+
+    @Override
+    public void im2col(Tensor x, WindowGeometry g, Tensor cols) {
+        Shapes.checkPatches(x, g, cols);
+        launch("im2col", new long[]{cols.size()}, cols.size(), g.channels(), g.height(), g.width(), g.kernel(),
+                g.stride(), g.padding(), g.outHeight(), g.outWidth(), x, cols);
+    }
+
+    @Override
+    public void col2im(Tensor cols, WindowGeometry g, Tensor dx) {
+        Shapes.checkPatches(dx, g, cols);
+        launch("col2im", new long[]{dx.size()}, dx.size(), g.channels(), g.height(), g.width(), g.kernel(),
+                g.stride(), g.padding(), g.outHeight(), g.outWidth(), cols, dx);
+    }
+
+    @Override
+    public void maxPoolForward(Tensor x, WindowGeometry g, Tensor out, Tensor argmax) {
+        Shapes.checkMaxPool(x, g, out, argmax);
+        launch("maxpool_forward", new long[]{out.size()}, out.size(), g.height(), g.width(), g.kernel(), g.stride(),
+                g.padding(), g.outHeight(), g.outWidth(), x, out, argmax);
+    }
+
+    @Override
+    public void maxPoolBackward(Tensor dOut, Tensor argmax, WindowGeometry g, Tensor dx) {
+        Shapes.checkMaxPool(dx, g, dOut, argmax);
+        launch("maxpool_backward", new long[]{dx.size()}, dx.size(), g.height(), g.width(), g.kernel(), g.stride(),
+                g.padding(), g.outHeight(), g.outWidth(), dOut, argmax, dx);
     }
 
     // ---- losses ---------------------------------------------------------------------------------------

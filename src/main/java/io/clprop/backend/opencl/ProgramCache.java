@@ -53,7 +53,9 @@ public final class ProgramCache {
     private static final Map<String, List<String>> HEADERS = Map.of(
             "gemm.cl", List.of("activation_functions.clh"),
             "gemm_tiled.cl", List.of("activation_functions.clh"),
-            "activation.cl", List.of("activation_functions.clh"));
+            "activation.cl", List.of("activation_functions.clh"),
+            "conv.cl", List.of("windows.clh"),
+            "pool.cl", List.of("windows.clh"));
 
     /** The program built from {@code kernels/<file>} with these options, building it on first use. */
     public synchronized cl_program program(String file, String options) {
