@@ -31,6 +31,13 @@ public final class TestDevices {
         return openCl(GemmConfig.DEFAULT);
     }
 
+    /** The test device itself, for tests that build their own backends on it (the one opened to find it is closed). */
+    public static ClDevice clDevice() {
+        try (OpenClBackend b = openCl()) {
+            return b.device();
+        }
+    }
+
     /** The platform the test device must belong to (CLPROP_TEST_PLATFORM), or null for any. */
     public static String requiredPlatform() {
         String p = System.getenv("CLPROP_TEST_PLATFORM");

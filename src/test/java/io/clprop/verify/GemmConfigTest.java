@@ -65,7 +65,7 @@ class GemmConfigTest {
 
     @Test
     void theDevicesDefaultTilePassesTheWholeSuite() {
-        passesTheWholeSuite(defaultTile(deviceUnderTest()));
+        passesTheWholeSuite(defaultTile(TestDevices.clDevice()));
     }
 
     private static void passesTheWholeSuite(GemmConfig.Tiled config) {
@@ -96,7 +96,7 @@ class GemmConfigTest {
      */
     @Test
     void aWronglyBuiltTiledKernelFailsTheCrossCheck() {
-        ClDevice d = deviceUnderTest();
+        ClDevice d = TestDevices.clDevice();
         GemmConfig.Tiled t = defaultTile(d);
         Set<String> failed = new TreeSet<>();
         try (OpenClBackend wrong = new OpenClBackend(d, t,
@@ -106,11 +106,7 @@ class GemmConfigTest {
                 if (s[0] <= t.tsm() / 2) {
                     continue; // every row lies in the part of the tile that is computed
                 }
-                List<Comparison> rs = List.of(check.matmul(s[0], s[1], s[2], false, false),
-                        check.matmul(s[0], s[1], s[2], true, false), check.matmul(s[0], s[1], s[2], false, true),
-                        check.denseForward(s[0], s[1], s[2], Activation.TANH),
-                        check.denseBackwardInput(s[0], s[1], s[2], Activation.SIGMOID),
-                        check.denseBackwardWeights(s[0], s[1], s[2]));
+                List<Comparison> rs = GemmProducts.check(check, s);
                 for (Comparison r : rs) {
                     if (!r.passed()) {
                         failed.add(r.what().replaceAll("[\\[(].*", ""));
@@ -131,7 +127,7 @@ class GemmConfigTest {
      */
     @Test
     void aWorkGroupMismatchIsRefusedWhenTheBackendOpens() {
-        ClDevice d = deviceUnderTest();
+        ClDevice d = TestDevices.clDevice();
         GemmConfig.Tiled t = defaultTile(d);
         long[] l = t.localSize();
         UserError e = assertThrows(UserError.class,
@@ -145,9 +141,4 @@ class GemmConfigTest {
         return GemmConfig.defaultTileFor(DeviceLimits.of(d)).orElseThrow();
     }
 
-    private static ClDevice deviceUnderTest() {
-        try (OpenClBackend b = TestDevices.openCl()) {
-            return b.device();
-        }
-    }
 }

@@ -6,7 +6,6 @@ import io.clprop.backend.opencl.DeviceLimits;
 import io.clprop.backend.opencl.GemmConfig;
 import io.clprop.backend.opencl.GemmTuner;
 import io.clprop.backend.opencl.OpenClBackend;
-import io.clprop.backend.Activation;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -40,10 +39,7 @@ class GeneratedGemmSpaceTest {
 
     @Test
     void aSampleOfTheGeneratedSpaceBuildsAndMatchesTheCpuReference() {
-        ClDevice d;
-        try (OpenClBackend b = TestDevices.openCl()) {
-            d = b.device();
-        }
+        ClDevice d = TestDevices.clDevice();
         DeviceLimits limits = DeviceLimits.of(d);
         GemmTuner.Plan plan = GemmTuner.plan(limits, GemmConfig.defaultsFor(limits), PER_FAMILY, SEED);
         assertTrue(plan.timed().stream().anyMatch(c -> c instanceof GemmConfig.Tiled), "tiles fit every test device");
@@ -54,11 +50,7 @@ class GeneratedGemmSpaceTest {
             try (OpenClBackend device = new OpenClBackend(d, c);
                  KernelCrossCheck check = new KernelCrossCheck(device, c.hashCode())) {
                 for (int[] s : SHAPES) {
-                    List<Comparison> rs = List.of(check.matmul(s[0], s[1], s[2], false, false),
-                            check.matmul(s[0], s[1], s[2], true, false), check.matmul(s[0], s[1], s[2], false, true),
-                            check.denseForward(s[0], s[1], s[2], Activation.TANH),
-                            check.denseBackwardInput(s[0], s[1], s[2], Activation.SIGMOID),
-                            check.denseBackwardWeights(s[0], s[1], s[2]));
+                    List<Comparison> rs = GemmProducts.check(check, s);
                     for (Comparison r : rs) {
                         cases++;
                         if (!r.passed()) {

@@ -24,10 +24,7 @@ class GemmTunerTest {
 
     @Test
     void cacheRoundTripAndDefaults(@TempDir Path dir) throws IOException {
-        ClDevice d;
-        try (OpenClBackend b = TestDevices.openCl()) {
-            d = b.device();
-        }
+        ClDevice d = TestDevices.clDevice();
         DeviceLimits limits = DeviceLimits.of(d);
         Path f = dir.resolve("sub").resolve("gemm-tuning.json");
         assertEquals(GemmConfig.defaultFor(limits), GemmTuner.cachedOrDefault(d, limits, f), "never tuned: the default");
@@ -130,10 +127,7 @@ class GemmTunerTest {
 
     @Test
     void timingIsMeasured() {
-        ClDevice d;
-        try (OpenClBackend b = TestDevices.openCl()) {
-            d = b.device();
-        }
+        ClDevice d = TestDevices.clDevice();
         DeviceLimits limits = DeviceLimits.of(d);
         // The largest default tile the device runs (64×64 on PoCL; llvmpipe's kernels allow only 32 items).
         GemmConfig tile = GemmConfig.defaultTileFor(limits).orElseThrow();
@@ -154,10 +148,7 @@ class GemmTunerTest {
      */
     @Test
     void tuneChoosesTheFastestItTimedAndCachesIt(@TempDir Path dir) {
-        ClDevice d;
-        try (OpenClBackend b = TestDevices.openCl()) {
-            d = b.device();
-        }
+        ClDevice d = TestDevices.clDevice();
         DeviceLimits limits = DeviceLimits.of(d);
         GemmTuner.Plan plan = GemmTuner.plan(limits, GemmConfig.defaultsFor(limits), 2, 1);
         Path f = dir.resolve("gemm-tuning.json");
@@ -179,10 +170,7 @@ class GemmTunerTest {
      */
     @Test
     void aTileTheBuiltKernelRefusesGivesWayToTheNext() {
-        ClDevice d;
-        try (OpenClBackend b = TestDevices.openCl()) {
-            d = b.device();
-        }
+        ClDevice d = TestDevices.clDevice();
         DeviceLimits real = DeviceLimits.of(d);
         GemmConfig.Tiled tooBig = GemmConfig.tiled(64, 128, 8, 1, 1); // 128 × 64 = 8192 items
         assumeTrue(tooBig.itemsPerGroup() > real.maxWorkGroupSize(), "the device runs even " + tooBig.itemsPerGroup());
