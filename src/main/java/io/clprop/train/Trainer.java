@@ -286,7 +286,7 @@ public final class Trainer implements AutoCloseable {
             if (config.divergenceCheckEvery() > 0 && done % config.divergenceCheckEvery() == 0 && done < steps) {
                 stepLosses.flagNonFinite(done, network.parameterBuffer());
                 if (stepLosses.flagRaised()) {
-                    throw diverged(done);
+                    throw diverged(done, stepLosses.read().losses());
                 }
             }
         }
@@ -294,15 +294,17 @@ public final class Trainer implements AutoCloseable {
         stepLosses.flagNonFinite(steps, network.parameterBuffer());
         StepLosses.Read losses = stepLosses.read();
         if (losses.diverged()) {
-            throw diverged(steps);
+            throw diverged(steps, losses.losses());
         }
         progress.endEpoch();
         return batches.meanOverSamples(losses.losses());
     }
 
-    /** The error for a flag raised within the first {@code done} steps: names the first bad step if a loss is. */
-    private TrainingDiverged diverged(int done) {
-        float[] losses = stepLosses.read().losses();
+    /**
+     * The error for a flag raised within the first {@code done} steps, from the epoch's {@code losses} as read:
+     * names the first bad step if a loss is.
+     */
+    private TrainingDiverged diverged(int done, float[] losses) {
         int epoch = epochsDone + 1;
         for (int s = 0; s < done; s++) {
             if (!Float.isFinite(losses[s])) {
