@@ -52,3 +52,19 @@ __kernel void col2im(const int total, const int C, const int H, const int W, con
     }
     dX[offD + i] = sum;
 }
+
+// dst[b][c][r] = src[b][r][c] for blocks of rows × cols one after another: a convolution's product rows
+// (b·OH·OW + p) × C_out into its images' NCHW layout, and back. One work-item per element of dst, in its
+// order, so the writes are contiguous and the reads stride by cols. Global size: blocks·rows·cols.
+__kernel void transpose_each(const int total, const int rows, const int cols,
+                             const __global float* src, const int offS,
+                             __global float* dst, const int offD) {
+    const int i = get_global_id(0);
+    if (i >= total) {
+        return;
+    }
+    const int block = rows * cols;
+    const int b = i / block, e = i - b * block;
+    const int c = e / rows, r = e - c * rows;
+    dst[offD + i] = src[offS + b * block + r * cols + c];
+}

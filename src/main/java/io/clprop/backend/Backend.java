@@ -67,6 +67,14 @@ public interface Backend extends AutoCloseable {
     /** {@code dst = srcᵀ}; dst is cols×rows of src. */
     void transpose(Tensor src, Tensor dst);
 
+    /**
+     * {@code blocks} matrices of {@code rows × cols}, one after another in src, each transposed into dst in
+     * the same order: {@code dst[b][c][r] = src[b][r][c]}. Only the tensors' sizes matter (both
+     * blocks·rows·cols). A convolution's product (B·OH·OW) × C_out is this way its images' C_out × OH·OW
+     * (NCHW), and an NCHW gradient the product's rows again. (OpenCL: transpose_each in conv.cl.)
+     */
+    void transposeEach(Tensor src, int blocks, int rows, int cols, Tensor dst);
+
     /** {@code z[r][c] += bias[c]}. */
     void addBias(Tensor z, Tensor bias);
 

@@ -27,6 +27,15 @@ public final class Shapes {
         }
     }
 
+    /** Both hold {@code blocks} matrices of rows × cols, counted exactly, each at least 1. */
+    public static void checkTransposeEach(Tensor src, int blocks, int rows, int cols, Tensor dst) {
+        long n = (long) blocks * rows * cols;
+        if (blocks < 1 || rows < 1 || cols < 1 || src.size() != n || dst.size() != n) {
+            throw new IllegalArgumentException("transpose " + blocks + " blocks of " + rows + "x" + cols + " from "
+                    + src.shape() + " into " + dst.shape());
+        }
+    }
+
     public static void checkLength(Tensor t, int n) {
         if (t.size() != n) {
             throw new IllegalArgumentException("array of " + n + " for tensor " + t.shape());

@@ -24,6 +24,21 @@ public record DenseSpec(int units, Activation activation) implements LayerSpec {
         return (inputs + 1L) * units; // (in + 1)·out < 2^31 · 2^31: exact in a long
     }
 
+    @Override
+    public long weightCount(int inputs) {
+        return (long) inputs * units;
+    }
+
+    @Override
+    public int fanIn(int inputs) {
+        return inputs;
+    }
+
+    @Override
+    public int fanOut(int inputs) {
+        return units;
+    }
+
     /** Its output A and dLoss/dZ, and with dropout the dropped output Ã (see {@link LayerOutput}). */
     @Override
     public List<LayerBuffer> buffers(int inputs, int maxRows, int dropoutRows) {
@@ -37,11 +52,16 @@ public record DenseSpec(int units, Activation activation) implements LayerSpec {
 
     @Override
     public Layer create(Backend backend, int index, int inputs, Tensor params, Tensor grads, int offset,
-                        List<Tensor> buffers) {
+                        List<Tensor> buffers, Tensor workspace) {
         int bias = offset + inputs * units; // within the parameter count, which the network holds in an int
         LayerOutput output = new LayerOutput(backend, index, activation, buffers.get(0), buffers.get(1),
                 buffers.size() > 2 ? buffers.get(2) : null);
         return new DenseLayer(backend, output, params.view(offset, units, inputs), params.view(bias, 1, units),
                 grads.view(offset, units, inputs), grads.view(bias, 1, units));
+    }
+
+    @Override
+    public String describe() {
+        return "dense:" + units + (activation == Activation.IDENTITY ? "" : "," + activation.specName());
     }
 }

@@ -21,6 +21,8 @@ import static io.clprop.util.Wording.setting;
  *       rectifiers with a rounded corner, and Xavier's variance, about 2/(in+out), would shrink the signal
  *       layer by layer through them as it does through ReLU.</li>
  * </ul>
+ * in and out are a layer's fan-in and fan-out: a dense layer's inputs and units, a convolution's C_in·k² and
+ * C_out·k² (as PyTorch counts them); a max-pool has no weights.
  */
 public enum Init {
     AUTO, HE, XAVIER;
@@ -42,19 +44,24 @@ public enum Init {
         // An array: ArithmeticException past 2^31 - 1 (a spec no Network can hold, which Network refuses first).
         float[] p = new float[Math.toIntExact(spec.parameterCount())];
         for (int l = 0; l < spec.layers().size(); l++) {
-            int in = spec.inputsOf(l);
-            int out = spec.layers().get(l).units();
+            LayerSpec layer = spec.layers().get(l);
+            int weights = Math.toIntExact(layer.weightCount(spec.inputsOf(l)));
+            if (weights == 0) {
+                continue; // a max-pool: nothing to draw
+            }
+            int in = layer.fanIn(spec.inputsOf(l));
+            int out = layer.fanOut(spec.inputsOf(l));
             int off = spec.weightOffset(l);
-            boolean he = this == HE || (this == AUTO && spec.layers().get(l).activation().rectifierLike());
+            boolean he = this == HE || (this == AUTO && layer.activation().rectifierLike());
             if (he) {
                 NormalDistribution d = new NormalDistribution(rng, 0.0, Math.sqrt(2.0 / in));
-                for (int i = 0; i < in * out; i++) {
+                for (int i = 0; i < weights; i++) {
                     p[off + i] = (float) d.sample();
                 }
             } else {
-                double limit = Math.sqrt(6.0 / (in + out));
+                double limit = Math.sqrt(6.0 / ((double) in + out));
                 UniformRealDistribution d = new UniformRealDistribution(rng, -limit, limit);
-                for (int i = 0; i < in * out; i++) {
+                for (int i = 0; i < weights; i++) {
                     p[off + i] = (float) d.sample();
                 }
             }

@@ -46,13 +46,17 @@ public final class Network implements AutoCloseable {
         this.params = own(backend.allocate(1, count));
         this.grads = own(backend.allocate(1, count));
         this.rowLoss = own(backend.allocate(maxRows, 1));
+        long scratch = spec.workspace(maxRows);
+        Tensor workspace = scratch == 0 ? null : own(backend.allocate(1, Math.toIntExact(scratch)));
         for (int l = 0; l < spec.layers().size(); l++) {
             List<Tensor> buffers = new ArrayList<>();
             for (LayerBuffer b : spec.buffers(l, maxRows, dropoutRows)) {
-                buffers.add(own(backend.allocate(b.rows(), b.cols())));
+                buffers.add(own(b.type() == Tensor.DType.INT32
+                        ? backend.allocateInt(Math.toIntExact(b.elements())).reshape(b.rows(), b.cols())
+                        : backend.allocate(b.rows(), b.cols())));
             }
             layers.add(spec.layers().get(l).create(backend, l, spec.inputsOf(l), params, grads,
-                    spec.weightOffset(l), buffers));
+                    spec.weightOffset(l), buffers, workspace));
         }
     }
 
@@ -70,6 +74,7 @@ public final class Network implements AutoCloseable {
                         b.elements(), false);
             }
         }
+        kind.checkElements("the workspace for " + maxRows + " rows", spec.workspace(maxRows), false);
     }
 
     /** A spec layer by layer: {@code Network.builder().input(784).dense(128, RELU).output(10, SOFTMAX_CE).build()}. */

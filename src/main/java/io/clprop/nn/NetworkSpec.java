@@ -25,6 +25,11 @@ public record NetworkSpec(int inputs, List<LayerSpec> layers, LossKind loss) {
             throw new IllegalArgumentException("a network needs at least one layer");
         }
         layers = List.copyOf(layers);
+        int in = inputs;
+        for (LayerSpec l : layers) {
+            l.checkInputs(in);
+            in = l.units();
+        }
         try {
             offset(inputs, layers, layers.size());
         } catch (ArithmeticException e) {
@@ -95,9 +100,23 @@ public record NetworkSpec(int inputs, List<LayerSpec> layers, LossKind loss) {
         return Math.toIntExact(offset(inputs, layers, layer));
     }
 
-    /** Offset of layer l's bias, after its in·out weights (a dense layer's layout). */
+    /** Offset of layer l's bias, after its weights (for a dense layer, in·out of them). */
     public int biasOffset(int layer) {
-        return Math.toIntExact(offset(inputs, layers, layer) + (long) inputsOf(layer) * layers.get(layer).units());
+        return Math.toIntExact(offset(inputs, layers, layer) + layers.get(layer).weightCount(inputsOf(layer)));
+    }
+
+    /** The floats of the workspace the layers share for batches of up to {@code maxRows} rows: the largest need. */
+    public long workspace(int maxRows) {
+        long most = 0;
+        for (int l = 0; l < layers.size(); l++) {
+            most = Math.max(most, layers.get(l).workspace(inputsOf(l), maxRows));
+        }
+        return most;
+    }
+
+    /** Whether every layer is dense: a multilayer perceptron, which a list of hidden widths describes. */
+    public boolean isMlp() {
+        return layers.stream().allMatch(l -> l instanceof DenseSpec);
     }
 
     /** The layers' parameters together (dense: Σ (in + 1)·out), in long: widths near 2^16 already pass 2^31 (e.g. 784-65536-65536-10). */
@@ -133,8 +152,26 @@ public record NetworkSpec(int inputs, List<LayerSpec> layers, LossKind loss) {
         return sizes.toString();
     }
 
-    /** "784-256-128-10 relu/relu/identity softmax-ce". */
+    /**
+     * An MLP as "784-256-128-10 relu/relu/identity softmax-ce"; any other network as its input shape, its
+     * layers in the layer-list notation and the loss: "1×28×28 conv:32:3:pad1,relu,maxpool:2,flatten,dense:10
+     * softmax-ce".
+     */
     public String describe() {
+        if (!isMlp()) {
+            StringBuilder s = new StringBuilder();
+            LayerSpec first = layers.get(0);
+            s.append(first instanceof Conv2dSpec c ? c.input().toString()
+                    : first instanceof MaxPoolSpec p ? p.input().toString() : String.valueOf(inputs)).append(' ');
+            boolean image = first instanceof Conv2dSpec || first instanceof MaxPoolSpec;
+            for (int l = 0; l < layers.size(); l++) {
+                LayerSpec layer = layers.get(l);
+                boolean dense = layer instanceof DenseSpec;
+                s.append(l == 0 ? "" : ",").append(image && dense ? "flatten," : "").append(layer.describe());
+                image = !dense;
+            }
+            return s.append(' ').append(loss.specName).toString();
+        }
         StringBuilder acts = new StringBuilder();
         for (LayerSpec l : layers) {
             acts.append(acts.length() == 0 ? "" : "/").append(l.activation().specName());

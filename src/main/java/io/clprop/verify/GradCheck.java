@@ -88,7 +88,7 @@ public final class GradCheck {
         RandomGenerator rng = new Well19937c(seed);
         double[] theta = new double[Math.toIntExact(spec.parameterCount())];
         for (int l = 0; l < spec.layers().size(); l++) {
-            double scale = 1.5 / Math.sqrt(spec.inputsOf(l));
+            double scale = 1.5 / Math.sqrt(Math.max(1, spec.layers().get(l).fanIn(spec.inputsOf(l))));
             for (int i = spec.weightOffset(l); i < spec.weightOffset(l + 1); i++) {
                 theta[i] = (float) ((2 * rng.nextDouble() - 1) * scale);
             }

@@ -55,7 +55,7 @@ import java.util.function.Supplier;
  *   <li>momentum, two steps: velocity 8·u relative to (1+μ)·max|g′|, parameters 12·u relative to
  *       |p|+2η(1+μ)²max|g′|; Adam, two steps: moments 8·u relative to max|g′| and g′², parameters 32·u
  *       relative to |p| + the step (derivation at {@link #adamUpdate}).</li>
- *   <li>transpose, gather, argmax: exact copies or comparisons; tol 0.</li>
+ *   <li>transpose, transpose_each, gather, argmax: exact copies or comparisons; tol 0.</li>
  *   <li>im2col and the max-pool forward: copies of input values (the padding's zeros, a window's first
  *       maximum) and the max-pool's indices: exact, tol 0, values and indices alike. The max-pool inputs are
  *       small integers, so most windows hold ties and the first-maximum rule is compared too.</li>
@@ -206,6 +206,11 @@ public final class KernelCrossCheck implements AutoCloseable {
             WindowGeometry g = geometry(s);
             long cost = (long) s[0] * g.outputPixels() * g.patchSize();
             out.add(new Case("im2col", cost, () -> im2col(s[0], g)));
+            // A convolution's product rows into NCHW images and back, for this geometry's C_out = C + 2.
+            int pixels = g.outputPixels(), channels = g.channels() + 2;
+            long moved = (long) s[0] * pixels * channels;
+            out.add(new Case("transpose_each", moved, () -> transposeEach(s[0], pixels, channels)));
+            out.add(new Case("transpose_each", moved, 1, () -> transposeEach(s[0], channels, pixels)));
             out.add(new Case("col2im", cost, () -> col2im(s[0], g)));
         }
         for (int[] s : POOL_SHAPES) {
@@ -374,6 +379,15 @@ public final class KernelCrossCheck implements AutoCloseable {
         device.transpose(src.device(), dst.device());
         host.transpose(src.host(), dst.host());
         return done(compare("transpose", rows + "x" + cols, dst, ones(rows * cols), 0));
+    }
+
+    /** {@code blocks} matrices rows × cols each transposed: an exact copy (tol 0). */
+    public Comparison transposeEach(int blocks, int rows, int cols) {
+        int n = blocks * rows * cols;
+        Pair src = pair(uniform(n, 1), blocks * rows, cols), dst = alloc(blocks * cols, rows);
+        device.transposeEach(src.device(), blocks, rows, cols, dst.device());
+        host.transposeEach(src.host(), blocks, rows, cols, dst.host());
+        return done(compare("transpose_each", blocks + "x" + rows + "x" + cols, dst, ones(n), 0));
     }
 
     public Comparison biasAdd(int rows, int cols) {

@@ -152,6 +152,14 @@ public abstract class ShapeRejectionContract {
     }
 
     @Test
+    void transposeEachRejectsSizesThatAreNotItsBlocks() {
+        Tensor dst = floats(3, 4);
+        assertRejectedUnchanged(() -> backend.transposeEach(floats(3, 4), 2, 3, 3, dst), dst);
+        assertRejectedUnchanged(() -> backend.transposeEach(floats(2, 5), 2, 2, 3, dst), dst);
+        assertRejectedUnchanged(() -> backend.transposeEach(floats(3, 4), 0, 3, 4, dst), dst);
+    }
+
+    @Test
     void addBiasRejectsABiasOfTheWrongWidth() {
         Tensor z = floats(2, 3);
         assertRejectedUnchanged(() -> backend.addBias(z, floats(1, 2)), z);

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every kernel against its CPU twin over the suite's awkward shapes (see {@link KernelCrossCheck} for the
  * tolerances and why). Kernels covered: gemm_nn, gemm_tn, gemm_nt, dense_forward, dense_backward_input,
- * dense_backward_weights, transpose, bias_add, activate,
+ * dense_backward_weights, transpose, transpose_each, bias_add, activate,
  * activation_backward, bias_grad, mean_into, nonfinite_flag, mse_loss, softmax_ce, softmax_rows, sgd_update,
  * momentum_update, adam_update, gather_rows, argmax_rows, dropout_forward, dropout_backward, im2col, col2im,
  * maxpool_forward, maxpool_backward (and a device-to-device copy).

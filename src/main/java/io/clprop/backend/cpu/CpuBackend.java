@@ -282,6 +282,20 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void transposeEach(Tensor src, int blocks, int rows, int cols, Tensor dst) {
+        Shapes.checkTransposeEach(src, blocks, rows, cols, dst);
+        double[] s = f(src), d = f(dst);
+        for (int b = 0; b < blocks; b++) {
+            int from = src.offset() + b * rows * cols, to = dst.offset() + b * rows * cols;
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    d[to + c * rows + r] = s[from + r * cols + c];
+                }
+            }
+        }
+    }
+
+    @Override
     public void addBias(Tensor z, Tensor bias) {
         Shapes.checkBias(z, bias);
         double[] Z = f(z), b = f(bias);

@@ -134,7 +134,7 @@ public final class OpenClBackend implements Backend {
             addKernels("optimizer.cl", "sgd_update", "momentum_update", "adam_update");
             addKernels("data.cl", "gather_rows", "argmax_rows");
             addKernels("dropout.cl", "dropout_forward", "dropout_backward");
-            addKernels("conv.cl", "im2col", "col2im");
+            addKernels("conv.cl", "im2col", "col2im", "transpose_each");
             addKernels("pool.cl", "maxpool_forward", "maxpool_backward");
         } catch (RuntimeException e) {
             close();
@@ -470,6 +470,12 @@ public final class OpenClBackend implements Backend {
     public void transpose(Tensor src, Tensor dst) {
         Shapes.checkTranspose(src, dst);
         launch("transpose", new long[]{src.cols(), src.rows()}, src.rows(), src.cols(), src, dst);
+    }
+
+    @Override
+    public void transposeEach(Tensor src, int blocks, int rows, int cols, Tensor dst) {
+        Shapes.checkTransposeEach(src, blocks, rows, cols, dst);
+        launch("transpose_each", new long[]{src.size()}, src.size(), rows, cols, src, dst);
     }
 
     @Override

@@ -63,6 +63,19 @@ class CpuConvKnownValuesTest {
     }
 
     @Test
+    void transposeEachTurnsAProductsRowsIntoChannelsImageByImage() {
+        // Two images, 3 pixels × 2 channels each, as a product writes them (a row per pixel), into NCHW:
+        // image 0's channel 0 is its first column (1, 3, 5), channel 1 its second (2, 4, 6).
+        Tensor rows = matrix(cpu, 6, 2, 1, 2, 3, 4, 5, 6, 11, 12, 13, 14, 15, 16);
+        Tensor images = cpu.allocate(2, 6);
+        cpu.transposeEach(rows, 2, 3, 2, images);
+        assertArrayEquals(new float[]{1, 3, 5, 2, 4, 6, 11, 13, 15, 12, 14, 16}, cpu.read(images), 0f);
+        Tensor back = cpu.allocate(6, 2);
+        cpu.transposeEach(images, 2, 2, 3, back);
+        assertArrayEquals(cpu.read(rows), cpu.read(back), 0f);
+    }
+
+    @Test
     void col2imAddsUpTheWindowsThatOverlapAPixel() {
         // Every window element 1: each pixel gets the number of 2×2 windows that hold it.
         Tensor dx = cpu.allocate(1, 9);
