@@ -21,8 +21,7 @@ public final class DeclaredShape {
     static void checkColumns(Path file, ImageShape declared, int featureColumns) {
         if (declared != null && declared.size() != featureColumns) {
             throw new InvalidSetting(file + ": " + setting("inputShape") + " " + declared + " holds "
-                    + declared.size() + " values, the CSV data has " + featureColumns + " feature column"
-                    + (featureColumns == 1 ? "" : "s"));
+                    + plural(declared.size(), "value") + ", the CSV data has " + plural(featureColumns, "feature column"));
         }
     }
 
@@ -33,5 +32,9 @@ public final class DeclaredShape {
                     + "its images, " + found + " (an IDX file has its own shape: leave " + setting("inputShape")
                     + " out, or give it as " + found + ")");
         }
+    }
+
+    private static String plural(int n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
     }
 }
