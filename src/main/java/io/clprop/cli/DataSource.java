@@ -19,8 +19,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Where labelled data is read from: --format, --data, the CSV options and --input-shape. `eval` mixes in this alone;
- * `train` mixes it in through {@link DataOptions}, which adds a test file and standardisation.
+ * Where labelled data is read from: --format, --data, the CSV options and --input-shape. `eval` mixes in
+ * this alone; `train` mixes it in through {@link DataOptions}, which adds a test file and standardisation.
  */
 public final class DataSource {
     public enum Format {
