@@ -2,10 +2,12 @@ package io.clprop.cli;
 
 import io.clprop.data.CsvReader;
 import io.clprop.data.Dataset;
+import io.clprop.data.DeclaredShape;
 import io.clprop.data.FeatureFill;
 import io.clprop.data.FeatureOrder;
 import io.clprop.data.MnistFolder;
 import io.clprop.data.Standardizer;
+import io.clprop.util.ImageShape;
 import io.clprop.util.UserError;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -81,7 +83,9 @@ public final class DataOptions {
             if (testData != null) {
                 throw new UserError("--test-data applies to --format csv; an IDX folder holds its own test files");
             }
+            ImageShape declared = source.inputShape.shape();
             MnistFolder.TrainTest tt = MnistFolder.load(dir);
+            DeclaredShape.checkImages(dir, declared, tt.train().imageShape().orElseThrow());
             train = tt.train();
             test = tt.test();
             names = List.of();
@@ -89,7 +93,7 @@ public final class DataOptions {
         } else {
             Path file = source.csvFile("the training set");
             trainFile = file;
-            CsvReader.Options options = source.csv.toOptions().withMissing(missing == FeatureFill.Policy.ERROR
+            CsvReader.Options options = source.csvOptions().withMissing(missing == FeatureFill.Policy.ERROR
                     ? CsvReader.Missing.REFUSED : CsvReader.Missing.ALLOWED);
             // The names are stored in the model to match later data by, so they must be usable as keys.
             CsvReader.Labelled l = CsvReader.readLabelled(file, options, null, CsvReader.HeaderCheck.NAMES_USABLE);

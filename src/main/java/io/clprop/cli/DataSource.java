@@ -2,10 +2,12 @@ package io.clprop.cli;
 
 import io.clprop.data.CsvReader;
 import io.clprop.data.Dataset;
+import io.clprop.data.DeclaredShape;
 import io.clprop.data.FeatureFill;
 import io.clprop.data.FeatureOrder;
 import io.clprop.data.MnistFolder;
 import io.clprop.model.ModelFile;
+import io.clprop.util.ImageShape;
 import io.clprop.util.UserError;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -17,8 +19,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Where labelled data is read from: --format, --data and the CSV options. `eval` mixes in this alone;
- * `train` mixes it in through {@link DataOptions}, which adds a test file and standardisation.
+ * Where labelled data is read from: --format, --data, the CSV options and --input-shape. `eval` mixes in
+ * this alone; `train` mixes it in through {@link DataOptions}, which adds a test file and standardisation.
  */
 public final class DataSource {
     public enum Format {
@@ -52,6 +54,9 @@ public final class DataSource {
 
     @Mixin
     CsvOptions csv = new CsvOptions();
+
+    @Mixin
+    InputShapeOption inputShape = new InputShapeOption();
 
     /**
      * The data that eval evaluates a model on, its missing cells filled and its standardisation applied, where
@@ -124,6 +129,11 @@ public final class DataSource {
         return data;
     }
 
+    /** How a CSV file of this source is read: the CSV options and the declared image shape. */
+    CsvReader.Options csvOptions() {
+        return csv.toOptions().withInputShape(inputShape.shape());
+    }
+
     /**
      * The labelled data to evaluate {@code model} on: an IDX folder's test files or the CSV file of --data,
      * its labels mapped onto the model's classes, the model's standardisation applied. Data the model cannot
@@ -136,7 +146,9 @@ public final class DataSource {
         FeatureOrder.Outcome columns = FeatureOrder.Outcome.POSITIONAL;
         if (format == Format.IDX) {
             source = idxFolder();
+            ImageShape declared = inputShape.shape();
             d = MnistFolder.loadTest(source);
+            DeclaredShape.checkImages(source, declared, d.imageShape().orElseThrow());
             if (d.numClasses() != outputs) {
                 throw new UserError(source + ": IDX data has " + d.numClasses() + " classes but model " + modelFile
                         + " has " + outputs);
@@ -146,7 +158,7 @@ public final class DataSource {
             CsvReader.Classes classes = new CsvReader.Classes(outputs, model.classNames(),
                     "the classes of model " + modelFile);
             String whose = "model " + modelFile;
-            CsvReader.Labelled l = CsvReader.readLabelled(source, csv.toOptions().withMissing(missingFor(model, modelFile)),
+            CsvReader.Labelled l = CsvReader.readLabelled(source, csvOptions().withMissing(missingFor(model, modelFile)),
                     classes, FeatureOrder.check(model.featureNames(), source, whose, UNKNOWN_COLUMNS_HINT));
             FeatureOrder order = FeatureOrder.match(model.featureNames(), l.featureNames(), source, whose,
                     UNKNOWN_COLUMNS_HINT);
@@ -159,7 +171,7 @@ public final class DataSource {
         }
         ModelInput in = modelInput(model, d.features(), format == Format.CSV, source);
         if (in.values() != d.features()) {
-            d = new Dataset(in.values(), d.labels(), d.featureCount(), d.numClasses());
+            d = d.withFeatures(in.values());
         }
         return new EvaluationData(d, source.toString(), columns, in.filled());
     }

@@ -46,6 +46,7 @@ final class OptionNames {
             Map.entry("keepColumns", "--keep-columns"),
             Map.entry("ignoreColumns", "--ignore-columns"),
             Map.entry("noHeader", "--no-header"),
+            Map.entry("inputShape", "--input-shape"),
             // backends and outputs
             Map.entry("device", "--device"),
             Map.entry("buildOptions", "--build-option"),

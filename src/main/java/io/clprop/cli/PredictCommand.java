@@ -2,6 +2,7 @@ package io.clprop.cli;
 
 import io.clprop.backend.Backend;
 import io.clprop.data.CsvReader;
+import io.clprop.data.DeclaredShape;
 import io.clprop.data.FeatureOrder;
 import io.clprop.data.IdxReader;
 import io.clprop.model.ModelFile;
@@ -10,6 +11,7 @@ import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.train.Evaluator;
 import io.clprop.util.AtomicFiles;
+import io.clprop.util.ImageShape;
 import io.clprop.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,6 +50,9 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     CsvOptions csv = new CsvOptions();
 
+    @Mixin
+    InputShapeOption inputShape = new InputShapeOption();
+
     @Option(names = "--output", required = true, paramLabel = "FILE", description = "The CSV file to write.")
     Path output;
 
@@ -63,6 +68,7 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         AtomicFiles.checkWritable(output, "--output");
+        ImageShape declared = inputShape.shape();
         ModelFile m = ModelFile.read(model);
         float[] features;
         int rows, width;
@@ -75,6 +81,7 @@ final class PredictCommand implements Callable<Integer> {
                 throw new UserError("--keep-columns applies to --format csv with a header, not idx");
             }
             IdxReader.Images images = IdxReader.readImages(input);
+            DeclaredShape.checkImages(input, declared, images.shape());
             features = images.pixels();
             rows = images.count();
             width = images.pixelsPerImage();
@@ -88,7 +95,7 @@ final class PredictCommand implements Callable<Integer> {
                     : keepColumns.isEmpty() ? CsvReader.KeptBy.IGNORE_COLUMNS
                     : CsvReader.KeptBy.KEEP_AND_IGNORE_COLUMNS;
             CsvReader.Options options = csv.toOptions().withMissing(DataSource.missingFor(m, model))
-                    .withKeepColumns(leftOut, named);
+                    .withKeepColumns(leftOut, named).withInputShape(declared);
             CsvReader.Features f = CsvReader.readFeatures(input, options,
                     FeatureOrder.check(m.featureNames(), input, whose, DataSource.UNKNOWN_COLUMNS_HINT));
             FeatureOrder order = FeatureOrder.match(m.featureNames(), f.featureNames(), input, whose,

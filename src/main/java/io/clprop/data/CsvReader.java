@@ -1,5 +1,6 @@
 package io.clprop.data;
 
+import io.clprop.util.ImageShape;
 import io.clprop.util.UserError;
 import io.clprop.util.Wording;
 
@@ -66,9 +67,11 @@ public final class CsvReader {
      * @param keepColumns header names of columns that are neither features nor the label, whose cells are
      *                    kept as text ({@link Features#kept}); they make the first row a header
      * @param keptBy      the setting that named them, for messages (null: {@link KeptBy#KEEP_COLUMNS})
+     * @param inputShape  the image shape of a sample (null: plain feature rows); the features must be exactly
+     *                    its values, else an {@link io.clprop.util.InvalidSetting}, and labelled data carries it
      */
     public record Options(HeaderMode header, String labelColumn, Missing missing, List<String> keepColumns,
-                          KeptBy keptBy) {
+                          KeptBy keptBy, ImageShape inputShape) {
         public Options {
             missing = missing == null ? Missing.REFUSED : missing;
             keepColumns = List.copyOf(keepColumns);
@@ -76,7 +79,7 @@ public final class CsvReader {
         }
 
         public Options(HeaderMode header, String labelColumn) {
-            this(header, labelColumn, Missing.REFUSED, List.of(), null);
+            this(header, labelColumn, Missing.REFUSED, List.of(), null, null);
         }
 
         public static Options defaults() {
@@ -84,16 +87,21 @@ public final class CsvReader {
         }
 
         public Options withMissing(Missing m) {
-            return new Options(header, labelColumn, m, keepColumns, keptBy);
+            return new Options(header, labelColumn, m, keepColumns, keptBy, inputShape);
         }
 
         public Options withKeepColumns(List<String> names) {
-            return new Options(header, labelColumn, missing, names, keptBy);
+            return new Options(header, labelColumn, missing, names, keptBy, inputShape);
         }
 
         /** Columns left out of the features, named by the setting {@code by} in messages. */
         public Options withKeepColumns(List<String> names, KeptBy by) {
-            return new Options(header, labelColumn, missing, names, by);
+            return new Options(header, labelColumn, missing, names, by, inputShape);
+        }
+
+        /** Samples that are images of {@code shape} (null: plain feature rows). */
+        public Options withInputShape(ImageShape shape) {
+            return new Options(header, labelColumn, missing, keepColumns, keptBy, shape);
         }
     }
 
@@ -224,7 +232,7 @@ public final class CsvReader {
         Classes c = classes != null ? classes : CsvLabels.infer(rows, errors);
         int[] labels = CsvLabels.classesOf(rows, c, errors);
         CsvSchema schema = rows.schema();
-        return new Labelled(new Dataset(rows.features(), labels, schema.featureCount, c.count()), c,
+        return new Labelled(new Dataset(rows.features(), labels, schema.featureCount, c.count(), options.inputShape()), c,
                 schema.featureNames(), schema.featureColumns());
     }
 
@@ -277,8 +285,10 @@ public final class CsvReader {
         }
         int firstLine = records.lineNo();
         String[] first = records.cells(line);
-        CsvRows rows = new CsvRows(CsvSchema.of(first, firstLine, options, withLabel, check, errors),
-                options.missing(), errors);
+        CsvSchema schema = CsvSchema.of(first, firstLine, options, withLabel, check, errors);
+        // Before the rows: a large file with one column too many is refused at once.
+        DeclaredShape.checkColumns(errors.file, options.inputShape(), schema.featureCount);
+        CsvRows rows = new CsvRows(schema, options.missing(), errors);
         if (rows.schema().header == null) {
             rows.add(first, firstLine);
         }

@@ -1,13 +1,18 @@
 package io.clprop.data;
 
+import io.clprop.util.ImageShape;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.zip.CRC32;
 
 /**
  * A labelled classification data set held in memory: n samples of d features each, plus one class
- * index per sample.
+ * index per sample, and optionally the image shape of a sample (its d values read as channels × height ×
+ * width, for a convolutional network). Every set derived from this one (a head, a selection, other feature
+ * values of the same samples) keeps the shape.
  *
  * <p>Immutable-ish: the accessors hand out the internal arrays rather than copies, because the
  * training loop reads them every epoch and a 188 MB copy each time would be wasteful. Callers must
@@ -18,6 +23,8 @@ public final class Dataset {
     private final int[] labels;
     private final int featureCount;
     private final int numClasses;
+    /** Null for plain feature rows. */
+    private final ImageShape imageShape;
 
     /**
      * @param features     n × featureCount values, row-major (sample i occupies
@@ -29,6 +36,16 @@ public final class Dataset {
      *                                  have been checked (and reported as a UserError) before this
      */
     public Dataset(float[] features, int[] labels, int featureCount, int numClasses) {
+        this(features, labels, featureCount, numClasses, null);
+    }
+
+    /**
+     * A data set whose samples are images of {@code imageShape} (null: plain feature rows), as
+     * {@link #Dataset(float[], int[], int, int)} otherwise.
+     *
+     * @throws IllegalArgumentException also if the shape does not hold exactly featureCount values
+     */
+    public Dataset(float[] features, int[] labels, int featureCount, int numClasses, ImageShape imageShape) {
         if (features == null || labels == null) {
             throw new IllegalArgumentException("features and labels must not be null");
         }
@@ -49,10 +66,15 @@ public final class Dataset {
                         + " is outside 0.." + (numClasses - 1));
             }
         }
+        if (imageShape != null && imageShape.size() != featureCount) {
+            throw new IllegalArgumentException("image shape " + imageShape + " holds " + imageShape.size()
+                    + " values, but samples have " + featureCount + " features");
+        }
         this.features = features;
         this.labels = labels;
         this.featureCount = featureCount;
         this.numClasses = numClasses;
+        this.imageShape = imageShape;
     }
 
     /** The n × d feature matrix, row-major. Shared, not copied: do not modify. */
@@ -77,6 +99,24 @@ public final class Dataset {
         return numClasses;
     }
 
+    /** The shape of one sample as an image; empty for plain feature rows. */
+    public Optional<ImageShape> imageShape() {
+        return Optional.ofNullable(imageShape);
+    }
+
+    /** The same samples, labels (shared) and shape, seen as images of {@code shape}; the features are shared too. */
+    public Dataset withImageShape(ImageShape shape) {
+        return new Dataset(features, labels, featureCount, numClasses, shape);
+    }
+
+    /**
+     * The same samples with other values (filled, reordered or standardised features, n × featureCount): the
+     * labels are shared, and the class count and image shape kept.
+     */
+    public Dataset withFeatures(float[] values) {
+        return new Dataset(values, labels, featureCount, numClasses, imageShape);
+    }
+
     /** The first n samples, as an independent copy (so a quick run does not pin the full set). */
     public Dataset head(int n) {
         if (n < 0 || n > size()) {
@@ -86,7 +126,8 @@ public final class Dataset {
                 Arrays.copyOf(features, n * featureCount),
                 Arrays.copyOf(labels, n),
                 featureCount,
-                numClasses);
+                numClasses,
+                imageShape);
     }
 
     /** The samples at {@code indices}, in that order, as an independent copy. */
@@ -97,7 +138,7 @@ public final class Dataset {
             System.arraycopy(features, indices[i] * featureCount, f, i * featureCount, featureCount);
             l[i] = labels[indices[i]];
         }
-        return new Dataset(f, l, featureCount, numClasses);
+        return new Dataset(f, l, featureCount, numClasses, imageShape);
     }
 
     /** n × numClasses targets, row-major: 1.0 in the label's column, 0.0 elsewhere. */
@@ -120,7 +161,9 @@ public final class Dataset {
     /**
      * CRC-32 of the shape, every feature's float bits and every label: a fingerprint by which a checkpoint
      * recognises the data its run trained on (another file, limit, standardisation or fill gives another
-     * value). Not a cryptographic hash; a changed data set that collides is a 1 in 2³² accident.
+     * value). Not a cryptographic hash; a changed data set that collides is a 1 in 2³² accident. The image
+     * shape is left out: it is how a network reads the values, which the checkpoint's own network spec
+     * records, and leaving it out keeps the fingerprints of checkpoints written before data sets had shapes.
      */
     public long fingerprint() {
         CRC32 crc = new CRC32();
@@ -146,6 +189,7 @@ public final class Dataset {
 
     @Override
     public String toString() {
-        return "Dataset[" + size() + " samples × " + featureCount + " features, " + numClasses + " classes]";
+        return "Dataset[" + size() + " samples × " + featureCount + " features"
+                + (imageShape != null ? " (images " + imageShape + ")" : "") + ", " + numClasses + " classes]";
     }
 }

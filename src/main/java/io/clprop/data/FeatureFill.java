@@ -149,7 +149,7 @@ public final class FeatureFill {
         }
         Filled f = apply(data.features());
         return new FilledSet(f.values() == data.features() ? data
-                : new Dataset(f.values(), data.labels(), data.featureCount(), data.numClasses()), f.cells());
+                : data.withFeatures(f.values()), f.cells());
     }
 
     /** How the cells were filled, for a report line: "the training means" or "0". */

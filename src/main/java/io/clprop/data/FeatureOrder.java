@@ -130,7 +130,7 @@ public final class FeatureOrder {
         if (source == null) {
             return data;
         }
-        return new Dataset(apply(data.features(), data.size()), data.labels(), data.featureCount(), data.numClasses());
+        return data.withFeatures(apply(data.features(), data.size()));
     }
 
     private static String show(List<String> names) {

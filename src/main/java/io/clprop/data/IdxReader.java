@@ -1,6 +1,7 @@
 package io.clprop.data;
 
 import io.clprop.data.IdxHeader.Kind;
+import io.clprop.util.ImageShape;
 import io.clprop.util.UserError;
 
 import java.io.IOException;
@@ -25,6 +26,11 @@ public final class IdxReader {
         public int pixelsPerImage() {
             return rows * cols;
         }
+
+        /** One grey channel of rows × cols: IDX images have no channels. */
+        public ImageShape shape() {
+            return new ImageShape(1, rows, cols);
+        }
     }
 
     private IdxReader() {
@@ -46,6 +52,10 @@ public final class IdxReader {
             if (total.compareTo(java.math.BigInteger.valueOf(MAX_ELEMENTS)) > 0) {
                 throw new UserError(file + ": header claims " + count + " images of " + rows + "x" + cols
                         + " = " + total + " pixels, more than one array can hold");
+            }
+            if (rows > ImageShape.MAX_SIDE || cols > ImageShape.MAX_SIDE) {
+                throw new UserError(file + ": image size " + rows + "x" + cols + " in header, sides of more than "
+                        + ImageShape.MAX_SIDE + " pixels are not supported");
             }
             byte[] bytes = readExactly(file, in, total.intValueExact(), "pixel data");
             return new Images(count, rows, cols, scaleToUnit(bytes));

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Loads an MNIST-layout folder (MNIST itself, Fashion-MNIST, ...): the four standard IDX files,
- * each raw or gzip-compressed, into a train and a test {@link Dataset} with 10 classes.
+ * each raw or gzip-compressed, into a train and a test {@link Dataset} with 10 classes, whose samples are
+ * images of 1 × rows × cols.
  */
 public final class MnistFolder {
     /** Where the Debian package dataset-fashion-mnist installs the files. */
@@ -111,6 +112,6 @@ public final class MnistFolder {
     }
 
     private static Dataset toDataset(IdxReader.Images images, int[] labels) {
-        return new Dataset(images.pixels(), labels, images.pixelsPerImage(), NUM_CLASSES);
+        return new Dataset(images.pixels(), labels, images.pixelsPerImage(), NUM_CLASSES, images.shape());
     }
 }

@@ -98,7 +98,7 @@ public final class Standardizer {
             throw new IllegalArgumentException("data has " + data.featureCount() + " features, the standardiser "
                     + mean.length);
         }
-        return new Dataset(apply(data.features()), data.labels(), data.featureCount(), data.numClasses());
+        return data.withFeatures(apply(data.features()));
     }
 
     @Override

@@ -198,6 +198,24 @@ class IdxReaderTest {
     }
 
     @Test
+    void imagesAreOneChannelOfRowsByCols() {
+        Path file = write(dir, IMAGES, false, images(2, 2, 3, new byte[12]));
+        assertEquals(new io.clprop.util.ImageShape(1, 2, 3), IdxReader.readImages(file).shape());
+    }
+
+    @Test
+    void sidesBeyondAnImageShapesLimitAreRefusedBeforeTheData() {
+        // 1 × 65537: few pixels, but a side no ImageShape takes; refused from the header (the data is absent).
+        Path wide = writeRaw(dir.resolve("wide"), images(1, 1, 65537, new byte[0]));
+        assertUserError(() -> IdxReader.readImages(wide), wide.toString(), "image size 1x65537 in header",
+                "sides of more than 65536 pixels are not supported");
+        Path tall = writeRaw(dir.resolve("tall"), images(1, 65537, 1, new byte[0]));
+        assertUserError(() -> IdxReader.readImages(tall), tall.toString(), "image size 65537x1");
+        Path widest = write(dir, "widest", false, images(1, 1, 65536, new byte[65536]));
+        assertEquals(65536, IdxReader.readImages(widest).shape().width());
+    }
+
+    @Test
     void tooManyPixelsForOneArray() {
         Path file = writeRaw(dir.resolve(IMAGES), images(100_000, 1000, 1000, new byte[0]));
         assertUserError(() -> IdxReader.readImages(file), file.toString(), "more than one array can hold");

@@ -51,6 +51,16 @@ class MnistFolderTest {
     }
 
     @Test
+    void bothSetsAreImagesOfOneChannel() {
+        writeMnistFolder(dir, false, 12, 5, 4, 3);
+        MnistFolder.TrainTest data = MnistFolder.load(dir);
+        io.clprop.util.ImageShape shape = new io.clprop.util.ImageShape(1, 4, 3);
+        assertEquals(java.util.Optional.of(shape), data.train().imageShape());
+        assertEquals(java.util.Optional.of(shape), data.test().imageShape());
+        assertEquals(java.util.Optional.of(shape), MnistFolder.loadTest(dir).imageShape());
+    }
+
+    @Test
     void loadTestReadsOnlyTheTestFiles() {
         writeMnistFolder(dir, false, 12, 5, 4, 3);
         // A broken training file: loadTest must not open it.
