@@ -9,6 +9,7 @@ import io.clprop.data.Dataset;
 import io.clprop.data.FeatureOrder;
 import io.clprop.backend.Activation;
 import io.clprop.nn.Init;
+import io.clprop.nn.LayerList;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.optim.OptimizerConfig;
 import com.google.gson.JsonObject;
@@ -37,7 +38,7 @@ import java.util.concurrent.Callable;
 
 /** `clprop train`: trains an MLP on an MNIST-format folder or a CSV file and reports its metrics per epoch. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train an MLP by backpropagation (defaults: Fashion-MNIST, 784-256-128-10, ReLU, softmax-CE, "
+        description = "Train an MLP or a convolutional network (--layers) by backpropagation (defaults: Fashion-MNIST, 784-256-128-10, ReLU, softmax-CE, "
                 + "SGD lr 0.1, batch 128, 10 epochs, first OpenCL device).")
 final class TrainCommand implements Callable<Integer> {
     @Spec
@@ -54,6 +55,13 @@ final class TrainCommand implements Callable<Integer> {
                     + "one for all hidden layers or one per layer "
                     + "(default: relu).")
     List<Activation> activation = List.of(Activation.RELU);
+
+    @Option(names = "--layers", paramLabel = "LAYER,…",
+            description = "The whole network, input to output, instead of --hidden/--activation: conv:C:K[:strideS][:padP], "
+                    + "maxpool:K[:strideS][:padP], flatten, dense:N, each conv or dense optionally followed by an "
+                    + "activation; the last item is the output layer, dense:<classes> (e.g. conv:32:3:pad1,relu,"
+                    + "maxpool:2,conv:64:3:pad1,relu,maxpool:2,flatten,dense:128,relu,dense:10).")
+    String layers;
 
     @Option(names = "--loss", converter = Converters.LossConverter.class,
             description = "softmax-ce or mse (default: softmax-ce; mse uses one-hot targets and a sigmoid output).")
@@ -171,7 +179,16 @@ final class TrainCommand implements Callable<Integer> {
             OptimizerConfig opt = OptimizerConfig.of(kind).withMomentum(momentum).withBetas(beta1, beta2)
                     .withEpsilon(epsilon).withWeightDecay(weightDecay);
             float rate = lr != null ? lr : kind.defaultLearningRate();
-            config = TrainConfig.builder().hidden(hidden).activations(activation).loss(loss).learningRate(rate)
+            TrainConfig.Builder b = TrainConfig.builder().hidden(hidden).activations(activation);
+            if (layers != null) {
+                for (String mlpOnly : new String[]{"--hidden", "--activation"}) {
+                    if (spec.commandLine().getParseResult().hasMatchedOption(mlpOnly)) {
+                        throw new UserError("--layers describes the whole network; leave out " + mlpOnly);
+                    }
+                }
+                b.layers(LayerList.parse(layers));
+            }
+            config = b.loss(loss).learningRate(rate)
                     .batch(batch).epochs(epochs).targetLoss(targetLoss).seed(seed).init(Init.parse(init))
                     .optimizer(opt).schedule(LrSchedule.parse(schedule)).validation(validation).patience(patience)
                     .dropout(dropout).checkEvery(checkEvery).divergenceCheckEvery(nanCheckEvery).build();

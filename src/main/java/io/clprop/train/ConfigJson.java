@@ -16,6 +16,9 @@ public final class ConfigJson {
             hidden.add(h);
         }
         c.add("hidden", hidden);
+        if (config.layers() != null) {
+            c.addProperty("layers", config.layers().describe());
+        }
         c.addProperty("activation", config.activationNames());
         c.addProperty("loss", config.loss().specName);
         OptimizerConfig o = config.optimizer();

@@ -2,6 +2,7 @@ package io.clprop.train;
 
 import io.clprop.backend.Activation;
 import io.clprop.nn.Init;
+import io.clprop.nn.LayerList;
 import io.clprop.nn.LossKind;
 import io.clprop.nn.optim.OptimizerConfig;
 
@@ -23,11 +24,14 @@ import java.util.List;
  * @param checkEvery replay every this many steps on the CPU path and compare gradients and weights (0: off)
  * @param divergenceCheckEvery steps between mid-epoch checks of the loss and weights for NaN/Inf (0: at epoch
  *                   ends only, where the epoch's one read-back checks them anyway)
+ * @param layers     the network's layers, its output layer last, when they are not an MLP's hidden widths
+ *                   (a convolutional network): then hidden is empty and activations holds only the default;
+ *                   null for an MLP of {@code hidden} widths
  */
 public record TrainConfig(int[] hidden, List<Activation> activations, LossKind loss, float learningRate,
                           int batchSize, int epochs, double targetLoss, long seed, Init init,
                           OptimizerConfig optimizer, LrSchedule schedule, double validation, int patience,
-                          double dropout, int checkEvery, int divergenceCheckEvery) {
+                          double dropout, int checkEvery, int divergenceCheckEvery, LayerList layers) {
 
     public static final int[] DEFAULT_HIDDEN = {256, 128};
     /**
@@ -56,7 +60,7 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
                        int epochs, double targetLoss, long seed, Init init, OptimizerConfig optimizer,
                        LrSchedule schedule, double validation, int patience, double dropout) {
         this(hidden, activations, loss, learningRate, batchSize, epochs, targetLoss, seed, init, optimizer, schedule,
-                validation, patience, dropout, 0, DEFAULT_DIVERGENCE_CHECK_EVERY);
+                validation, patience, dropout, 0, DEFAULT_DIVERGENCE_CHECK_EVERY, null);
     }
 
     public TrainConfig {
@@ -137,6 +141,7 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
         b.dropout = dropout;
         b.checkEvery = checkEvery;
         b.divergenceCheckEvery = divergenceCheckEvery;
+        b.layers = layers;
         return b;
     }
 
@@ -160,7 +165,8 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
      */
     @Override
     public String toString() {
-        return "hidden=" + Arrays.toString(hidden) + " activation=" + activationNames() + " loss=" + loss.specName
+        return (layers != null ? "layers=" + layers.describe() : "hidden=" + Arrays.toString(hidden) + " activation="
+                + activationNames()) + " loss=" + loss.specName
                 + " optimizer=" + optimizer + " lr=" + learningRate + " schedule=" + schedule.describe()
                 + " batch=" + batchSize + " epochs=" + epochs + " target-loss=" + targetLoss
                 + (validation > 0 ? " validation=" + validation : "") + (patience > 0 ? " patience=" + patience : "")
@@ -186,9 +192,23 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
         private double dropout = 0;
         private int checkEvery = 0;
         private int divergenceCheckEvery = DEFAULT_DIVERGENCE_CHECK_EVERY;
+        private LayerList layers;
 
+        /** Hidden widths of an MLP (replacing any {@link #layers} given before). */
         public Builder hidden(int... widths) {
             this.hidden = widths.clone();
+            this.layers = null;
+            return this;
+        }
+
+        /**
+         * The network's layers, its output layer last, built against the data (its width or image shape, its
+         * classes) when training starts; replaces the hidden widths and activations.
+         */
+        public Builder layers(LayerList list) {
+            this.layers = list;
+            this.hidden = new int[0];
+            this.activations = List.of(Activation.RELU);
             return this;
         }
 
@@ -204,9 +224,15 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
         /**
          * Hidden layers, activations and loss from a built network ({@code Network.builder()…build()}); the
          * input and output widths come from the data. The output layer must use the loss's own activation
-         * (identity before softmax-CE, sigmoid before MSE), which is what the trainer builds.
+         * (identity before softmax-CE, sigmoid before MSE), which is what the trainer builds. A network with
+         * image layers is kept whole, as its {@link LayerList}, and checked against the data (its image shape
+         * and classes) when training starts.
          */
         public Builder network(io.clprop.nn.NetworkSpec spec) {
+            if (!spec.isMlp()) {
+                this.loss = spec.loss();
+                return layers(LayerList.of(spec));
+            }
             Activation out = spec.layers().get(spec.layers().size() - 1).activation();
             if (out != spec.loss().defaultOutputActivation()) {
                 throw new IllegalArgumentException("the trainer builds the output layer with "
@@ -214,6 +240,7 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
                         + ", the network asks for " + out.specName());
             }
             this.hidden = spec.hiddenWidths();
+            this.layers = null;
             this.activations = spec.hiddenActivations().isEmpty() ? List.of(Activation.RELU) : spec.hiddenActivations();
             this.loss = spec.loss();
             return this;
@@ -294,7 +321,7 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
 
         public TrainConfig build() {
             return new TrainConfig(hidden, activations, loss, learningRate, batch, epochs, targetLoss, seed, init,
-                    optimizer, schedule, validation, patience, dropout, checkEvery, divergenceCheckEvery);
+                    optimizer, schedule, validation, patience, dropout, checkEvery, divergenceCheckEvery, layers);
         }
     }
 }

@@ -90,8 +90,11 @@ public final class Trainer implements AutoCloseable {
         this.config = config;
         ValidationSplit split = ValidationSplit.of(trainData, config.validation(), config.seed());
         trainData = split.train();
-        this.spec = NetworkSpec.mlp(trainData.featureCount(), config.hidden(), config.activations(),
-                trainData.numClasses(), config.loss());
+        this.spec = config.layers() != null
+                ? config.layers().toSpec(trainData.featureCount(), trainData.imageShape(), trainData.numClasses(),
+                        config.loss())
+                : NetworkSpec.mlp(trainData.featureCount(), config.hidden(), config.activations(),
+                        trainData.numClasses(), config.loss());
         if (config.batchSize() > trainData.size()) {
             String left = trainData.size() + " samples" + (config.validation() > 0 ? " after the validation split" : "");
             throw new InvalidSetting(setting("batchSize") + " " + config.batchSize() + " is larger than the training set ("
