@@ -142,8 +142,9 @@ inline floatV deriv_lanes(const int act, const floatV a) {
 
 // epi/act: the epilogue (EPI_NONE or EPI_DERIVATIVE with activation code act, reading Aux).
 // db: when non-zero, work-items of the first column block also write db[i] = Σ_k A_AT(i, k).
+// k0, k1: the range of k summed (0, K but for a slice of a split product).
 inline void gemm_block(const int transA, const int epi, const int act, const int withDb,
-                       const int M, const int N, const int K,
+                       const int M, const int N, const int K, const int k0, const int k1,
                        const __global float* A, const __global float* B, __global float* C,
                        const __global float* Aux, __global float* db) {
     const int j0 = get_global_id(0) * CN;
@@ -155,7 +156,7 @@ inline void gemm_block(const int transA, const int epi, const int act, const int
     if (withDb && j0 == 0) {
         for (int r = 0; r < rm; r++) {
             float s = 0.0f;
-            for (int k = 0; k < K; k++) {
+            for (int k = k0; k < k1; k++) {
                 s += A_AT(i0 + r, k);
             }
             db[i0 + r] = s;
@@ -163,7 +164,7 @@ inline void gemm_block(const int transA, const int epi, const int act, const int
     }
     if (j0 + CN <= N) {
         FOR_R(DECL_ROW)
-        for (int k = 0; k < K; k++) {
+        for (int k = k0; k < k1; k++) {
             const __global float* brow = B + k * N + j0;
             FOR_V1(LOAD_B)
             FOR_R(ROW_STEP)
@@ -178,7 +179,7 @@ inline void gemm_block(const int transA, const int epi, const int act, const int
         int c = 0;
         for (; c + 4 <= cn; c += 4) {
             FOR_R(DECL4)
-            for (int k = 0; k < K; k++) {
+            for (int k = k0; k < k1; k++) {
                 const float4 b4 = vload4(0, B + k * N + j0 + c);
                 FOR_R(STEP4)
             }
@@ -186,7 +187,7 @@ inline void gemm_block(const int transA, const int epi, const int act, const int
         }
         for (; c < cn; c++) {
             FOR_R(DECL1)
-            for (int k = 0; k < K; k++) {
+            for (int k = k0; k < k1; k++) {
                 const float b1 = B[k * N + j0 + c];
                 FOR_R(STEP1)
             }
@@ -200,7 +201,7 @@ __kernel void gemm_nn(const int M, const int N, const int K,
                       const __global float* A, const int offA,
                       const __global float* B, const int offB,
                       __global float* C, const int offC) {
-    gemm_block(0, EPI_NONE, 0, 0, M, N, K, A + offA, B + offB, C + offC, C, C);
+    gemm_block(0, EPI_NONE, 0, 0, M, N, K, 0, K, A + offA, B + offB, C + offC, C, C);
 }
 
 // A is stored K×M; computes C = Aᵀ·B. Global size as gemm_nn.
@@ -208,7 +209,7 @@ __kernel void gemm_tn(const int M, const int N, const int K,
                       const __global float* A, const int offA,
                       const __global float* B, const int offB,
                       __global float* C, const int offC) {
-    gemm_block(1, EPI_NONE, 0, 0, M, N, K, A + offA, B + offB, C + offC, C, C);
+    gemm_block(1, EPI_NONE, 0, 0, M, N, K, 0, K, A + offA, B + offB, C + offC, C, C);
 }
 
 // dZprev (M×N) = (dZ (M×K) · W (K×N)) ⊙ f′(Aprev), with f given by act. Global size as gemm_nn.
@@ -217,7 +218,7 @@ __kernel void dense_backward_input(const int act, const int M, const int N, cons
                                    const __global float* W, const int offW,
                                    const __global float* Aprev, const int offAP,
                                    __global float* dZprev, const int offOut) {
-    gemm_block(0, EPI_DERIVATIVE, act, 0, M, N, K, dZ + offDZ, W + offW, dZprev + offOut, Aprev + offAP,
+    gemm_block(0, EPI_DERIVATIVE, act, 0, M, N, K, 0, K, dZ + offDZ, W + offW, dZprev + offOut, Aprev + offAP,
                dZprev + offOut);
 }
 
@@ -228,7 +229,43 @@ __kernel void dense_backward_weights(const int M, const int N, const int K,
                                      const __global float* X, const int offX,
                                      __global float* dW, const int offDW,
                                      __global float* db, const int offDB) {
-    gemm_block(1, EPI_NONE, 0, 1, M, N, K, dZ + offDZ, X + offX, dW + offDW, dW + offDW, db + offDB);
+    gemm_block(1, EPI_NONE, 0, 1, M, N, K, 0, K, dZ + offDZ, X + offX, dW + offDW, dW + offDW, db + offDB);
+}
+
+// dense_backward_weights for a long K and a small dW (a convolution's filters, summed over every window of
+// the batch: K = B·OH·OW rows, M·N = C_out × C_in·k²): too few blocks of dW to keep the cores busy, each
+// summing all of K. Split K into S slices, one block of work-items per slice: slice s sums rows
+// [K·s/S, K·(s+1)/S) into its own partial dW and db, P[s] = [dW (M×N) | db (M)]; sum_slices then adds the S
+// partials in slice order, so the result is the same every run. Global size: (gemm_nn's two, S).
+__kernel void dense_backward_weights_split(const int M, const int N, const int K, const int S,
+                                           const __global float* dZ, const int offDZ,
+                                           const __global float* X, const int offX,
+                                           __global float* P, const int offP) {
+    const int s = get_global_id(2);
+    const int k0 = (int) ((long) K * s / S), k1 = (int) ((long) K * (s + 1) / S);
+    __global float* part = P + offP + s * (M * N + M);
+    gemm_block(1, EPI_NONE, 0, 1, M, N, K, k0, k1, dZ + offDZ, X + offX, part, part, part + M * N);
+}
+
+// out = Σ_s P[s] over the S partials of dense_backward_weights_split, slice 0 first; the first M·N values
+// of each go to dW, the last M to db. One work-item per value. Global size: M·N + M.
+__kernel void sum_slices(const int n, const int weights, const int S,
+                         const __global float* P, const int offP,
+                         __global float* dW, const int offDW,
+                         __global float* db, const int offDB) {
+    const int i = get_global_id(0);
+    if (i >= n) {
+        return;
+    }
+    float sum = 0.0f;
+    for (int s = 0; s < S; s++) {
+        sum += P[offP + s * n + i];
+    }
+    if (i < weights) {
+        dW[offDW + i] = sum;
+    } else {
+        db[offDB + i - weights] = sum;
+    }
 }
 
 // ---- gemm_nt ------------------------------------------------------------------------------------------

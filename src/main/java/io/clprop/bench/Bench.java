@@ -67,8 +67,8 @@ public final class Bench {
     }
 
     /** Per-kernel device time over one epoch of the workload: name → {launches, nanoseconds}. */
-    public static Map<String, long[]> profile(OpenClBackend backend, Dataset train, int batch) {
-        TrainConfig config = TrainConfig.defaults().withBatchSize(batch).withEpochs(2);
+    public static Map<String, long[]> profile(OpenClBackend backend, Dataset train, TrainConfig reference, int batch) {
+        TrainConfig config = reference.withBatchSize(batch).withEpochs(2);
         try (Trainer t = new Trainer(backend, config, train, null)) {
             t.trainEpoch();
             backend.startProfiling();
@@ -112,22 +112,6 @@ public final class Bench {
             backend.free(b);
             backend.free(c);
         }
-    }
-
-    /** The products of one training step of the reference network at batch B, plus 1024³. */
-    public static List<int[]> referenceShapes(int batch) {
-        List<int[]> s = new ArrayList<>();
-        // {form code (0 nt, 1 tn, 2 nn), m, n, k}
-        s.add(new int[]{0, batch, 256, 784});   // forward layer 1
-        s.add(new int[]{0, batch, 128, 256});   // forward layer 2
-        s.add(new int[]{0, batch, 10, 128});    // forward layer 3
-        s.add(new int[]{1, 256, 784, batch});   // dW layer 1
-        s.add(new int[]{1, 128, 256, batch});   // dW layer 2
-        s.add(new int[]{1, 10, 128, batch});    // dW layer 3
-        s.add(new int[]{2, batch, 256, 128});   // dX layer 2
-        s.add(new int[]{2, batch, 128, 10});    // dX layer 3
-        s.add(new int[]{2, 1024, 1024, 1024});
-        return s;
     }
 
     public static String formName(int code) {

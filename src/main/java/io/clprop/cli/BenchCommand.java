@@ -7,6 +7,7 @@ import io.clprop.backend.opencl.GemmConfig;
 import io.clprop.backend.opencl.GemmTuner;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.bench.Bench;
+import io.clprop.bench.BenchWorkload;
 import io.clprop.data.Dataset;
 import io.clprop.data.MnistFolder;
 import io.clprop.train.TrainConfig;
@@ -60,6 +61,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-profile", description = "Skip the per-kernel profile.")
     boolean noProfile;
 
+    @Option(names = "--workload", paramLabel = "mlp|cnn", description = "What to train: mlp, the reference MLP "
+            + "(784-256-128-10, SGD 0.1), or cnn, the reference convolutional network (conv 32 3x3 pad 1, ReLU, "
+            + "maxpool 2, conv 64 3x3 pad 1, ReLU, maxpool 2, dense 128, ReLU, dense 10; Adam 1e-3) (default: mlp).")
+    String workload = "mlp";
+
+    @Option(names = "--samples", paramLabel = "N", description = "Train on the first N training samples only "
+            + "(default: all 60,000).")
+    Integer samples;
+
     @picocli.CommandLine.Mixin
     JsonOutput json = new JsonOutput();
 
@@ -75,8 +85,10 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         TrainConfig reference;
+        BenchWorkload kind;
         try {
-            reference = TrainConfig.builder().divergenceCheckEvery(nanCheckEvery).build();
+            kind = BenchWorkload.parse(workload);
+            reference = kind.reference(nanCheckEvery);
         } catch (IllegalArgumentException e) {
             throw UserError.of(e);
         }
@@ -85,13 +97,19 @@ final class BenchCommand implements Callable<Integer> {
             throw new UserError("--gemm-config chooses OpenCL kernels; it does not apply to --device cpu");
         }
         long t0 = System.nanoTime();
+        if (samples != null && samples < 1) {
+            throw new UserError("--samples must be at least 1, got " + samples);
+        }
         Dataset train = MnistFolder.load(data).train();
+        if (samples != null && samples < train.size()) {
+            train = train.head(samples);
+        }
         double loadMs = (System.nanoTime() - t0) / 1e6;
         JsonObject root = new JsonObject();
         long t1 = System.nanoTime();
         try (Backend backend = open()) {
             double openMs = (System.nanoTime() - t1) / 1e6;
-            double firstStepMs = firstStep(backend, train);
+            double firstStepMs = firstStep(backend, train, reference);
             double sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
             out.println("device   " + backend.description());
             if (backend instanceof OpenClBackend cl) {
@@ -102,6 +120,8 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("startup  JVM start to first step done %.0f ms (data load %.0f ms, backend and kernels %.0f ms, "
                     + "trainer set-up and first step %.0f ms)%n", sinceJvmStart, loadMs, openMs, firstStepMs);
             root.addProperty("device", backend.description());
+            root.addProperty("workload", kind.specName());
+            root.addProperty("train_samples", train.size());
             root.addProperty("nan_check_every", nanCheckEvery);
             root.addProperty("startup_ms", sinceJvmStart);
             root.addProperty("data_load_ms", loadMs);
@@ -139,7 +159,7 @@ final class BenchCommand implements Callable<Integer> {
 
             if (!noGemm) {
                 JsonArray gemms = new JsonArray();
-                for (int[] s : Bench.referenceShapes(batches[0])) {
+                for (int[] s : kind.shapes(batches[0])) {
                     Bench.Gemm g = Bench.gemm(backend, Bench.formName(s[0]), s[1], s[2], s[3]);
                     out.printf("gemm     %-2s %4d x %4d x %4d  %7.1f GFLOP/s%n", g.form(), g.m(), g.n(), g.k(), g.gflops());
                     JsonObject o = new JsonObject();
@@ -154,7 +174,7 @@ final class BenchCommand implements Callable<Integer> {
             }
 
             if (!noProfile && backend instanceof OpenClBackend cl) {
-                Map<String, long[]> p = Bench.profile(cl, train, batches[0]);
+                Map<String, long[]> p = Bench.profile(cl, train, reference, batches[0]);
                 long total = p.values().stream().mapToLong(v -> v[1]).sum();
                 int steps = (train.size() + batches[0] - 1) / batches[0];
                 out.printf("profile  one epoch at batch %d, device time per step %.3f ms:%n", batches[0], total / 1e6 / steps);
@@ -186,9 +206,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Trainer set-up (uploads) and one step, waited for: the last part of start-up. */
-    private static double firstStep(Backend backend, Dataset train) {
+    private static double firstStep(Backend backend, Dataset train, TrainConfig reference) {
         long t = System.nanoTime();
-        TrainConfig config = TrainConfig.defaults().withEpochs(1).withBatchSize(Math.min(128, train.size()));
+        TrainConfig config = reference.withEpochs(1).withBatchSize(Math.min(128, train.size()));
         try (Trainer trainer = new Trainer(backend, config, train, null)) {
             trainer.trainSteps(1);
             backend.finish();

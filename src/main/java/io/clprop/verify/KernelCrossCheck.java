@@ -91,6 +91,16 @@ public final class KernelCrossCheck implements AutoCloseable {
             {128, 256, 784}, {128, 128, 256}, {128, 784, 256}, {256, 784, 128}, {10, 128, 128}, {37, 10, 784},
     };
 
+    /**
+     * Weight-gradient shapes (M, N, K) whose dW has too few blocks for a long K, which the OpenCL backend
+     * sums in slices of K (dense_backward_weights_split, then sum_slices): K not divisible by the slice
+     * count, a single output, two slices exactly, and a convolution's filters over every window of a batch
+     * (32 × 9 over 16·28·28 rows, the reference CNN's first layer at batch 16; 64 × 18 over 128·14·14).
+     */
+    public static final int[][] SPLIT_WEIGHT_SHAPES = {
+            {3, 5, 4099}, {1, 1, 5000}, {7, 33, 2048}, {32, 9, 12544}, {64, 18, 25088},
+    };
+
     /** Shapes (rows, cols) for element-wise, row-wise and column-wise kernels. */
     public static final int[][] MATRIX_SHAPES = {
             {1, 1}, {1, 10}, {3, 1}, {7, 13}, {31, 33}, {61, 127}, {128, 10}, {129, 257}, {1, 1000}, {1000, 3},
@@ -171,6 +181,10 @@ public final class KernelCrossCheck implements AutoCloseable {
                 out.add(new Case("dense_backward_input", cost, pass, () -> denseBackwardInput(s[0], s[1], s[2], f)));
             }
             out.add(new Case("dense_backward_weights", cost, () -> denseBackwardWeights(s[0], s[1], s[2])));
+        }
+        for (int[] s : SPLIT_WEIGHT_SHAPES) {
+            long cost = (long) s[0] * s[1] * s[2];
+            out.add(new Case(SPLIT_WEIGHTS, cost, () -> denseBackwardWeights(SPLIT_WEIGHTS, s[0], s[1], s[2])));
         }
         for (int[] s : MATRIX_SHAPES) {
             int r = s[0], c = s[1];
@@ -350,7 +364,16 @@ public final class KernelCrossCheck implements AutoCloseable {
      * dw = dzᵀ·x (dz k×m, x k×n) and db = Σ_rows dz: the matmul bound for dw, the column-sum bound for db,
      * the worse of the two reported.
      */
+    /** The two kernels a split weight gradient runs, named together in its checks. */
+    public static final String SPLIT_WEIGHTS = "dense_backward_weights_split+sum_slices";
+
+    /** dW = dZᵀ·X and db, checked as dense_backward_weights. */
     public Comparison denseBackwardWeights(int m, int n, int k) {
+        return denseBackwardWeights("dense_backward_weights", m, n, k);
+    }
+
+    /** dW = dZᵀ·X and db, checked as {@code kernel} (the split shapes run two kernels, named together). */
+    public Comparison denseBackwardWeights(String kernel, int m, int n, int k) {
         float[] dz = uniform(k * m, 1), x = uniform(k * n, 1);
         Pair DZ = pair(dz, k, m), X = pair(x, k, n), DW = alloc(m, n), DB = alloc(1, m);
         device.denseBackwardWeights(DZ.device(), X.device(), DW.device(), DB.device());
@@ -369,8 +392,8 @@ public final class KernelCrossCheck implements AutoCloseable {
             }
         }
         String shape = m + "x" + n + "x" + k;
-        Comparison w = compare("dense_backward_weights", shape, DW, wBound, (k + 2) * U);
-        Comparison b = compare("dense_backward_weights", shape, DB, bBound, (k + 2) * U);
+        Comparison w = compare(kernel, shape, DW, wBound, (k + 2) * U);
+        Comparison b = compare(kernel, shape, DB, bBound, (k + 2) * U);
         return done(Comparison.worst(w, b));
     }
 

@@ -124,7 +124,7 @@ public final class OpenClBackend implements Backend {
         ClObjectCounts.created(ClObjectCounts.Kind.QUEUE);
         try {
             addKernels(gemm.file(), PRODUCTS);
-            addKernels("gemm.cl", "transpose");
+            addKernels("gemm.cl", "transpose", "dense_backward_weights_split", "sum_slices");
             if (gemm instanceof GemmConfig.Tiled t) {
                 checkTiledKernels(t);
             }
@@ -446,7 +446,69 @@ public final class OpenClBackend implements Backend {
     public void denseBackwardWeights(Tensor dz, Tensor x, Tensor dw, Tensor db) {
         int[] mnk = Shapes.matmul(dz, true, x, false, dw);
         Shapes.checkBias(dz, db);
-        launchProduct("dense_backward_weights", mnk[0], mnk[1], mnk[0], mnk[1], mnk[2], dz, x, dw, db);
+        int m = mnk[0], n = mnk[1], k = mnk[2];
+        int slices = weightSlices(m, n, k);
+        if (slices == 1) {
+            launchProduct("dense_backward_weights", m, n, m, n, k, dz, x, dw, db);
+            return;
+        }
+        GemmConfig.RegisterBlock block = (GemmConfig.RegisterBlock) gemm;
+        int per = m * n + m;
+        Tensor partials = sliceScratch((long) slices * per);
+        enqueue("dense_backward_weights_split", new long[]{ceilDiv(n, block.colsPerItem()),
+                ceilDiv(m, block.rowsPerItem()), slices}, null, m, n, k, slices, dz, x, partials);
+        launch("sum_slices", new long[]{per}, per, m * n, slices, partials, dw, db);
+    }
+
+    /** Partials of split weight gradients ({@link #sliceScratch}); null until a product needs one. */
+    private Tensor sliceScratch;
+
+    /** Below this many register blocks of dW, a long product is split (about 64 per core of a large CPU). */
+    private static final int BUSY_BLOCKS = 128;
+    /** Rows each slice sums at least, so that the partials' extra traffic stays small beside the product. */
+    private static final int MIN_SLICE_ROWS = 1024;
+    private static final int MAX_SLICES = 64;
+
+    /**
+     * How many slices of K the weight gradient is summed in (1: one product): more than one only for the
+     * register-block kernels when dW has too few blocks to share out (a convolution's filters over every
+     * window of a batch), enough to make about {@link #BUSY_BLOCKS}, each slice summing at least
+     * {@link #MIN_SLICE_ROWS} rows. Tiled (GPU) products keep one launch.
+     */
+    private int weightSlices(int m, int n, int k) {
+        if (!(gemm instanceof GemmConfig.RegisterBlock block)) {
+            return 1;
+        }
+        long blocks = ceilDiv(n, block.colsPerItem()) * ceilDiv(m, block.rowsPerItem());
+        if (blocks >= BUSY_BLOCKS) {
+            return 1;
+        }
+        long wanted = ceilDiv(BUSY_BLOCKS, blocks);
+        return (int) Math.max(1, Math.min(Math.min(wanted, k / MIN_SLICE_ROWS), MAX_SLICES));
+    }
+
+    /**
+     * A buffer of at least {@code floats} for the slices' partials, kept and grown as needed, and released at
+     * {@link #close}: the backend's own, so not among the caller's {@link #liveBuffers()} (at most
+     * {@link #MAX_SLICES}·(M·N + M) floats for a dW that has few blocks; 10 240 for the reference CNN's
+     * first convolution).
+     */
+    private Tensor sliceScratch(long floats) {
+        if (sliceScratch == null || sliceScratch.size() < floats) {
+            if (sliceScratch != null) {
+                release((cl_mem) sliceScratch.buffer());
+                sliceScratch = null;
+            }
+            cl_mem m;
+            try {
+                m = clCreateBuffer(programs.context(), CL_MEM_READ_WRITE, 4 * floats, null, null);
+            } catch (CLException e) {
+                throw allocationFailure(4 * floats, e);
+            }
+            ClObjectCounts.created(ClObjectCounts.Kind.MEM);
+            sliceScratch = new Tensor(m, DType.FLOAT32, 0, 1, Math.toIntExact(floats));
+        }
+        return sliceScratch.view(0, 1, (int) floats);
     }
 
     /**
@@ -475,7 +537,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void transposeEach(Tensor src, int blocks, int rows, int cols, Tensor dst) {
         Shapes.checkTransposeEach(src, blocks, rows, cols, dst);
-        launch("transpose_each", new long[]{src.size()}, src.size(), rows, cols, src, dst);
+        launch("transpose_each", new long[]{(long) blocks * cols}, blocks * cols, rows, cols, src, dst);
     }
 
     @Override
@@ -521,33 +583,36 @@ public final class OpenClBackend implements Backend {
 
     // ---- convolution and pooling ------------------------------------------------------------------------
 
-    // One work-item per element written, the driver choosing the work-group size (launch).
+    // One work-item per row written (see conv.cl), the driver choosing the work-group size (launch).
 
     @Override
     public void im2col(Tensor x, WindowGeometry g, Tensor cols) {
         Shapes.checkPatches(x, g, cols);
-        launch("im2col", new long[]{cols.size()}, cols.size(), g.channels(), g.height(), g.width(), g.kernel(),
+        launch("im2col", new long[]{cols.rows()}, cols.rows(), g.channels(), g.height(), g.width(), g.kernel(),
                 g.stride(), g.padding(), g.outHeight(), g.outWidth(), x, cols);
     }
 
     @Override
     public void col2im(Tensor cols, WindowGeometry g, Tensor dx) {
         Shapes.checkPatches(dx, g, cols);
-        launch("col2im", new long[]{dx.size()}, dx.size(), g.channels(), g.height(), g.width(), g.kernel(),
+        int rows = dx.rows() * g.channels() * g.height();
+        launch("col2im", new long[]{rows}, rows, g.channels(), g.height(), g.width(), g.kernel(),
                 g.stride(), g.padding(), g.outHeight(), g.outWidth(), cols, dx);
     }
 
     @Override
     public void maxPoolForward(Tensor x, WindowGeometry g, Tensor out, Tensor argmax) {
         Shapes.checkMaxPool(x, g, out, argmax);
-        launch("maxpool_forward", new long[]{out.size()}, out.size(), g.height(), g.width(), g.kernel(), g.stride(),
+        int rows = x.rows() * g.channels() * g.outHeight();
+        launch("maxpool_forward", new long[]{rows}, rows, g.height(), g.width(), g.kernel(), g.stride(),
                 g.padding(), g.outHeight(), g.outWidth(), x, out, argmax);
     }
 
     @Override
     public void maxPoolBackward(Tensor dOut, Tensor argmax, WindowGeometry g, Tensor dx) {
         Shapes.checkMaxPool(dx, g, dOut, argmax);
-        launch("maxpool_backward", new long[]{dx.size()}, dx.size(), g.height(), g.width(), g.kernel(), g.stride(),
+        int rows = dx.rows() * g.channels() * g.height();
+        launch("maxpool_backward", new long[]{rows}, rows, g.height(), g.width(), g.kernel(), g.stride(),
                 g.padding(), g.outHeight(), g.outWidth(), dOut, argmax, dx);
     }
 
@@ -725,7 +790,8 @@ public final class OpenClBackend implements Backend {
 
     /** The tensor's buffer; refuses freed buffers and other backends' tensors, which would crash a driver. */
     private cl_mem mem(Tensor t) {
-        if (!(t.buffer() instanceof cl_mem m) || !live.containsKey(m)) {
+        if (!(t.buffer() instanceof cl_mem m) || !(live.containsKey(m)
+                || sliceScratch != null && m == sliceScratch.buffer())) {
             throw new IllegalStateException("tensor " + t + " is not a live buffer of this OpenCL backend"
                     + (closed ? " (backend closed)" : ""));
         }
@@ -746,6 +812,10 @@ public final class OpenClBackend implements Backend {
                 release(e.getValue());
             }
             profiled = null;
+        }
+        if (sliceScratch != null) {
+            release((cl_mem) sliceScratch.buffer());
+            sliceScratch = null;
         }
         List<cl_mem> buffers = new ArrayList<>(live.keySet());
         live.clear();
