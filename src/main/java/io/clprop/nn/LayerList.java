@@ -30,7 +30,9 @@ import static io.clprop.util.Wording.setting;
  * max-pool needs images: data with an image shape, or the output of another image layer; a dense layer
  * reads the input as it is, or what follows a flatten.
  *
- * <p>Every mistake is an {@link InvalidSetting} naming the item (its position and text) and what is wrong.
+ * <p>Every mistake is an {@link InvalidSetting} naming the item (its position, counting activations, and its
+ * text) and what is wrong, on one line; what is no one item's fault (more parameters than a long holds, an
+ * image shape that is not the data's width) names the setting instead.
  */
 public final class LayerList {
     /** Longer descriptions are refused before parsing: no real network has thousands of layers. */
