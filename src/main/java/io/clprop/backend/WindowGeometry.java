@@ -36,6 +36,14 @@ public record WindowGeometry(int channels, int height, int width, int kernel, in
             throw new InvalidSetting("an image of " + channels + "×" + height + "×" + width + " with a " + kernel
                     + "×" + kernel + " window, padded by " + padding + ", has more values than a tensor row holds");
         }
+        // outputPixels() is an int: a large padding would wrap it (60028² windows) into a small or negative
+        // count. From the parameters: the fields are not assigned before this body ends.
+        long down = (height + 2L * padding - kernel) / stride + 1, across = (width + 2L * padding - kernel) / stride + 1;
+        if (down * across > Integer.MAX_VALUE) {
+            throw new InvalidSetting("a " + kernel + "×" + kernel + " window moving by " + stride + " over a " + height
+                    + "×" + width + " image padded by " + padding + " makes " + down + "×" + across
+                    + " windows, more than a tensor row holds");
+        }
     }
 
     /** Windows down the image: (height + 2·padding − kernel)/stride + 1, the remainder dropped. */

@@ -91,8 +91,8 @@ public final class NetworkBuilder {
         ImageShape in = imageFor(call);
         Conv2dSpec c = build(call, () -> new Conv2dSpec(new WindowGeometry(in.channels(), in.height(), in.width(),
                 kernel, stride, padding), channels, activation));
+        image = build(call, c::output);
         layers.add(c);
-        image = c.output();
         return this;
     }
 
@@ -107,8 +107,8 @@ public final class NetworkBuilder {
         ImageShape in = imageFor(call);
         MaxPoolSpec p = build(call, () -> new MaxPoolSpec(new WindowGeometry(in.channels(), in.height(), in.width(),
                 kernel, stride, padding)));
+        image = build(call, p::output);
         layers.add(p);
-        image = p.output();
         return this;
     }
 
@@ -125,7 +125,7 @@ public final class NetworkBuilder {
             throw new IllegalArgumentException(call + ": no input yet; start with input(channels, height, width)");
         }
         if (image == null) {
-            throw new IllegalArgumentException(call + ": needs images, but " + (layers.isEmpty()
+            throw new IllegalArgumentException(call + ": needs images, but " + (inputShape == null && layers.isEmpty()
                     ? "the input is a width (" + inputs + "); give input(channels, height, width)"
                     : "the layers before it are already flat (after flatten() or a dense layer)"));
         }
@@ -193,7 +193,7 @@ public final class NetworkBuilder {
             throw new IllegalArgumentException(call + ": the layer width must be positive");
         }
         if (image != null && !layers.isEmpty()) {
-            throw new IllegalArgumentException(call + " after an image layer: call flatten() first");
+            throw new IllegalArgumentException(call + ": after an image layer, call flatten() first");
         }
         image = null;
         layers.add(new DenseSpec(units, activation));

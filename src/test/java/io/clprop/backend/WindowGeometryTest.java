@@ -51,6 +51,15 @@ class WindowGeometryTest {
     }
 
     @Test
+    void windowsTooManyForAnIntAreRefusedNotWrapped() {
+        // (28 + 2·30000 − 1)/1 + 1 = 60028 each way: 60028² = 3,603,360,784 windows, which an int wraps to
+        // −691,606,512; 46340² = 2,147,395,600 still fits (28 + 2·23156 = 46340).
+        assertRefused("makes 60028×60028 windows, more than a tensor row holds",
+                () -> new WindowGeometry(1, 28, 28, 1, 1, 30000));
+        assertEquals(2_147_395_600, new WindowGeometry(1, 28, 28, 1, 1, 23156).outputPixels());
+    }
+
+    @Test
     void aMaxPoolsPaddingIsAtMostHalfItsWindow() {
         assertDoesNotThrow(() -> new WindowGeometry(1, 4, 4, 2, 2, 1).checkPooling());
         assertDoesNotThrow(() -> new WindowGeometry(1, 5, 5, 5, 1, 2).checkPooling());
