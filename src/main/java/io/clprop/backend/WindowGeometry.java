@@ -36,6 +36,13 @@ public record WindowGeometry(int channels, int height, int width, int kernel, in
             throw new InvalidSetting("an image of " + channels + "×" + height + "×" + width + " with a " + kernel
                     + "×" + kernel + " window, padded by " + padding + ", has more values than a tensor row holds");
         }
+        // The output's values, in long: a padding near the largest sides makes OH·OW alone pass 2^31, which
+        // outputPixels() would wrap to a plausible, wrong size.
+        long outHeight = (height + 2L * padding - kernel) / stride + 1, outWidth = (width + 2L * padding - kernel) / stride + 1;
+        if (channels * outHeight * outWidth > Integer.MAX_VALUE) {
+            throw new InvalidSetting("an image of " + channels + "×" + height + "×" + width + " padded by " + padding
+                    + " gives " + channels + "×" + outHeight + "×" + outWidth + " windows, more values than a tensor row holds");
+        }
     }
 
     /** Windows down the image: (height + 2·padding − kernel)/stride + 1, the remainder dropped. */
