@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A model file's "network" object, the architecture as JSON. Version 2, which clprop writes:
@@ -52,6 +53,9 @@ final class NetworkHeader {
     private static final Set<String> MAXPOOL_KEYS = Set.of("type", "kernel", "stride", "padding");
     private static final Set<String> FLATTEN_KEYS = Set.of("type");
     private static final Set<String> DENSE_KEYS = Set.of("type", "units", "activation");
+
+    /** How the builder's messages start: the call that refused, e.g. "maxPool(2, 2, 0): ". */
+    private static final Pattern BUILDER_CALL = Pattern.compile("^[a-zA-Z]+\\([^)]*\\)(: | )?");
 
     private final Path file;
 
@@ -250,11 +254,13 @@ final class NetworkHeader {
         }
     }
 
-    /** A builder message without its call ("conv(…): "), which the layer's index replaces, in a file's words. */
+    /**
+     * A builder message without its call ("conv(…): ", "dense(…) after …"), which the layer's index replaces,
+     * in a file's words.
+     */
     private static String withoutCall(String message) {
-        int colon = message.indexOf("): ");
-        String rest = colon >= 0 ? message.substring(colon + 3) : message;
-        return rest.replace("call flatten() first", "a flatten layer must come first")
+        return BUILDER_CALL.matcher(message).replaceFirst("")
+                .replace("call flatten() first", "a flatten layer must come before it")
                 .replace("give input(channels, height, width)", "give network.input_shape")
                 .replace(" (after flatten() or a dense layer)", " (after a flatten or a dense layer)");
     }
