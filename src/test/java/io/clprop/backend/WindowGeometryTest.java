@@ -48,6 +48,9 @@ class WindowGeometryTest {
         assertRefused("does not fit a 5×2 image padded by 1", () -> new WindowGeometry(1, 5, 2, 5, 1, 1));
         assertRefused("more values than a tensor row holds",
                 () -> new WindowGeometry(1 << 12, 1 << 10, 1 << 10, 3, 1, 1));
+        // The input fits a row, but the padded output's 177410² windows would wrap an int to 1.4·10^9.
+        assertRefused("1×177410×177410 windows, more values than a tensor row holds",
+                () -> new WindowGeometry(1, 46340, 46340, 3, 1, 65536));
     }
 
     @Test
