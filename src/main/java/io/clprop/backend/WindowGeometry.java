@@ -44,6 +44,11 @@ public record WindowGeometry(int channels, int height, int width, int kernel, in
                     + "×" + width + " image padded by " + padding + " makes " + down + "×" + across
                     + " windows, more than a tensor row holds");
         }
+        // And the output's values, C·OH·OW, which outputPixels() times the channels would wrap likewise.
+        if (channels * down * across > Integer.MAX_VALUE) {
+            throw new InvalidSetting("an image of " + channels + "×" + height + "×" + width + " padded by " + padding
+                    + " gives " + channels + "×" + down + "×" + across + " windows, more values than a tensor row holds");
+        }
     }
 
     /** Windows down the image: (height + 2·padding − kernel)/stride + 1, the remainder dropped. */

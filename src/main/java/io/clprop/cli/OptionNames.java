@@ -14,6 +14,7 @@ final class OptionNames {
     static final Map<String, String> OPTIONS = Map.ofEntries(
             // TrainConfig
             Map.entry("hidden", "--hidden"),
+            Map.entry("layers", "--layers"),
             Map.entry("activations", "--activation"),
             Map.entry("loss", "--loss"),
             Map.entry("learningRate", "--lr"),

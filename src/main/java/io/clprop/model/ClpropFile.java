@@ -25,6 +25,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32;
 
 /**
@@ -33,7 +34,8 @@ import java.util.zip.CRC32;
  * <pre>
  *   offset  size  content
  *   0       8     magic, 8 ASCII bytes chosen by the caller ("CLPROPMF" model, "CLPROPCK" checkpoint)
- *   8       4     u32 format version (1)
+ *   8       4     u32 format version, per kind of file: what its header means (model files 1 or 2,
+ *                 checkpoints 1); the layout described here is the same in every version
  *   12      4     u32 header length H in bytes
  *   16      H     header: one UTF-8 JSON object; its "sections" array lists the binary sections in order,
  *                 each {"name": …, "type": "f32" | "i32", "count": N}
@@ -41,7 +43,11 @@ import java.util.zip.CRC32;
  *   end−4   4     u32 CRC-32 (java.util.zip.CRC32, the zlib/PNG polynomial) of every preceding byte
  * </pre>
  *
- * Reading checks everything before it trusts anything: a wrong magic, version, a truncated or overlong
+ * Each kind of file is read at the versions its reader knows ({@link #read(Path, String, Set, String)}) and
+ * the version is handed to it ({@link #version()}), so that a kind changes its header without the others'
+ * files changing version: a kind's reader refuses a version it does not know before anything else is read.
+ *
+ * <p>Reading checks everything before it trusts anything: a wrong magic, version, a truncated or overlong
  * file, malformed JSON, impossible section counts and a checksum mismatch each give a one-line
  * {@link UserError} naming the file. Counts are compared with the file's size before anything is allocated,
  * so a corrupted count cannot ask for gigabytes. The header is at most {@link #MAX_HEADER_BYTES} long, checked
@@ -49,7 +55,8 @@ import java.util.zip.CRC32;
  * sizes, no name twice), so no header can exhaust the stack or the memory.
  */
 public final class ClpropFile {
-    public static final int VERSION = 1;
+    /** The version every kind of file starts at (and checkpoints are still at). */
+    public static final int FIRST_VERSION = 1;
     public static final String F32 = "f32";
     public static final String I32 = "i32";
     /** magic + version + header length. */
@@ -68,20 +75,31 @@ public final class ClpropFile {
             .create();
 
     private final String magic;
+    private final int version;
     private final JsonObject header;
     private final LinkedHashMap<String, float[]> f32;
     private final LinkedHashMap<String, int[]> i32;
 
+    /** A file at {@link #FIRST_VERSION}. */
+    public ClpropFile(String magic, JsonObject header, LinkedHashMap<String, float[]> f32,
+                      LinkedHashMap<String, int[]> i32) {
+        this(magic, FIRST_VERSION, header, f32, i32);
+    }
+
     /**
-     * @param magic  exactly 8 ASCII characters
+     * @param magic   exactly 8 ASCII characters
+     * @param version the format version of the header's contents, at least 1
      * @param header the caller's fields; must not contain "sections" (this class writes that key), and its
      *               numbers must be finite (JSON has no NaN)
      * @param f32    float sections, written first, in map order
      * @param i32    int sections, written after the float ones, in map order
      */
-    public ClpropFile(String magic, JsonObject header, LinkedHashMap<String, float[]> f32,
+    public ClpropFile(String magic, int version, JsonObject header, LinkedHashMap<String, float[]> f32,
                       LinkedHashMap<String, int[]> i32) {
         checkMagic(magic);
+        if (version < 1) {
+            throw new IllegalArgumentException("a format version is at least 1, got " + version);
+        }
         if (header.has("sections")) {
             throw new IllegalArgumentException("the header key \"sections\" is reserved for the section table");
         }
@@ -91,6 +109,7 @@ public final class ClpropFile {
             }
         }
         this.magic = magic;
+        this.version = version;
         this.header = header.deepCopy();
         this.f32 = new LinkedHashMap<>(f32);
         this.i32 = new LinkedHashMap<>(i32);
@@ -104,6 +123,11 @@ public final class ClpropFile {
 
     public String magic() {
         return magic;
+    }
+
+    /** The format version the file was written at: how its header is to be read. */
+    public int version() {
+        return version;
     }
 
     /** The caller's header fields (without the section table). A copy. */
@@ -169,7 +193,7 @@ public final class ClpropFile {
         }
         ByteBuffer b = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
         b.put(magic.getBytes(StandardCharsets.US_ASCII));
-        b.putInt(VERSION);
+        b.putInt(version);
         b.putInt(json.length);
         b.put(json);
         for (float[] v : f32.values()) {
@@ -201,12 +225,18 @@ public final class ClpropFile {
 
     // ---- reading --------------------------------------------------------------------------------------
 
+    /** Reads and validates a file of a kind that is at {@link #FIRST_VERSION} only (checkpoints). */
+    public static ClpropFile read(Path file, String expectedMagic, String what) {
+        return read(file, expectedMagic, Set.of(FIRST_VERSION), what);
+    }
+
     /**
      * Reads and validates a file.
      *
-     * @param what what the caller expects, for messages: "model" gives "not a clprop model file"
+     * @param versions the format versions the caller reads; any other is refused
+     * @param what     what the caller expects, for messages: "model" gives "not a clprop model file"
      */
-    public static ClpropFile read(Path file, String expectedMagic, String what) {
+    public static ClpropFile read(Path file, String expectedMagic, Set<Integer> versions, String what) {
         checkMagic(expectedMagic);
         byte[] bytes;
         try {
@@ -225,11 +255,11 @@ public final class ClpropFile {
         } catch (IOException e) {
             throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
         }
-        return parse(file, bytes, expectedMagic, what);
+        return parse(file, bytes, expectedMagic, versions, what);
     }
 
     /** Validates and decodes a file's bytes; {@code file} only names it in messages. */
-    static ClpropFile parse(Path file, byte[] bytes, String expectedMagic, String what) {
+    static ClpropFile parse(Path file, byte[] bytes, String expectedMagic, Set<Integer> versions, String what) {
         Reader r = new Reader(file, bytes);
         if (bytes.length == 0) {
             throw r.error("empty file, expected a clprop " + what + " file");
@@ -246,11 +276,12 @@ public final class ClpropFile {
             throw r.error("truncated: " + bytes.length + " bytes, shorter than the " + PREAMBLE + "-byte preamble");
         }
         long version = r.u32(8);
-        if (version != VERSION) {
-            throw r.error("unsupported format version " + version + " (this clprop reads version " + VERSION + ")");
+        if (version > Integer.MAX_VALUE || !versions.contains((int) version)) {
+            throw r.error("unsupported format version " + version + " (this clprop reads " + what + " files of "
+                    + versionList(versions) + ")");
         }
         try {
-            return parseBody(r, bytes, expected);
+            return parseBody(r, bytes, expected, (int) version);
         } catch (UserError e) {
             // A damaged byte in the header shows up as a structural problem before the checksum is reached;
             // say that the file is damaged, not only what the damage looks like.
@@ -261,6 +292,16 @@ public final class ClpropFile {
         }
     }
 
+    /** "version 1", "versions 1 and 2", "versions 1, 2 and 3". */
+    private static String versionList(Set<Integer> versions) {
+        java.util.List<String> sorted = versions.stream().sorted().map(String::valueOf).toList();
+        if (sorted.size() == 1) {
+            return "version " + sorted.get(0);
+        }
+        return "versions " + String.join(", ", sorted.subList(0, sorted.size() - 1)) + " and "
+                + sorted.get(sorted.size() - 1);
+    }
+
     private static boolean crcMatches(Reader r, byte[] bytes) {
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, bytes.length - CRC_BYTES);
@@ -268,7 +309,7 @@ public final class ClpropFile {
     }
 
     /** Everything after the preamble's magic and version. */
-    private static ClpropFile parseBody(Reader r, byte[] bytes, byte[] expected) {
+    private static ClpropFile parseBody(Reader r, byte[] bytes, byte[] expected, int version) {
         long headerLength = r.u32(12);
         long afterPreamble = bytes.length - PREAMBLE;
         if (headerLength > afterPreamble - CRC_BYTES) {
@@ -315,7 +356,7 @@ public final class ClpropFile {
             data.position(data.position() + 4 * e.count);
         }
         full.remove("sections");
-        return new ClpropFile(new String(expected, StandardCharsets.US_ASCII), full, f32, i32);
+        return new ClpropFile(new String(expected, StandardCharsets.US_ASCII), version, full, f32, i32);
     }
 
     private static JsonObject parseHeader(Reader r, byte[] bytes, int length) {

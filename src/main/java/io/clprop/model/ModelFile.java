@@ -6,14 +6,9 @@ import com.google.gson.JsonObject;
 import io.clprop.backend.Backend;
 import io.clprop.data.FeatureFill;
 import io.clprop.data.Standardizer;
-import io.clprop.backend.Activation;
-import io.clprop.nn.DenseSpec;
-import io.clprop.nn.LayerSpec;
-import io.clprop.nn.LossKind;
 import io.clprop.nn.Network;
 import io.clprop.nn.NetworkSpec;
 import io.clprop.util.Excerpt;
-import io.clprop.util.JsonNumbers;
 import io.clprop.util.UserError;
 
 import java.nio.file.Path;
@@ -24,10 +19,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A trained network as a file: a {@link ClpropFile} with magic "CLPROPMF" whose header holds
+ * A trained network as a file: a {@link ClpropFile} with magic "CLPROPMF", format version 2 (version 1 is
+ * still read), whose header holds
  *
  * <pre>
- *   "network": {"inputs": 784, "layers": [{"units": 256, "activation": "relu"}, …], "loss": "softmax-ce"},
+ *   "network": {"inputs": 784, "input_shape": [1, 28, 28], "layers": [{"type": "conv", …}, …],
+ *               "loss": "softmax-ce"}      (see {@link NetworkHeader})
  *   "features": ["sepal_length", …]     (optional: the input columns' names, input order)
  *   "classes": ["cat", "dog", …]          (optional: class names, index order)
  *   "standardized": true | false           (whether the feature_mean/feature_std sections are present)
@@ -36,8 +33,9 @@ import java.util.Set;
  *   "trained": {…}                          (free-form provenance: configuration, epochs, accuracy)
  * </pre>
  *
- * and whose sections are "parameters" (f32, the network's buffer [W1, b1, W2, b2, …], each W out × in
- * row-major), when the inputs are standardised, "feature_mean" and "feature_std" (f32, one per input), and
+ * and whose sections are "parameters" (f32, the network's buffer, each layer's weights then its bias: a dense
+ * layer's W out × in row-major, a convolution's W C_out × C_in·k·k (PyTorch's Conv2d weight flattened); a
+ * max-pool has none), when the inputs are standardised, "feature_mean" and "feature_std" (f32, one per input), and
  * when missing cells are filled, "feature_fill" (f32, one per input, in the original units: filling comes
  * before standardisation).
  *
@@ -53,6 +51,10 @@ import java.util.Set;
 public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer standardizer, List<String> classNames,
                         List<String> featureNames, FeatureFill fill, JsonObject trained) {
     public static final String MAGIC = "CLPROPMF";
+    /** The version written: 2, whose network lists typed layers (convolutions, max-pools, flattens, dense). */
+    public static final int VERSION = NetworkHeader.VERSION_2;
+    /** The versions read: 1 (dense layers only, as clprop wrote them before convolutions) and 2. */
+    public static final Set<Integer> VERSIONS = Set.of(NetworkHeader.VERSION_1, NetworkHeader.VERSION_2);
     static final String WHAT = "model";
 
     public ModelFile {
@@ -153,18 +155,7 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
 
     public ClpropFile toContainer() {
         JsonObject h = new JsonObject();
-        JsonObject net = new JsonObject();
-        net.addProperty("inputs", spec.inputs());
-        JsonArray layers = new JsonArray();
-        for (LayerSpec l : spec.layers()) {
-            JsonObject o = new JsonObject();
-            o.addProperty("units", l.units());
-            o.addProperty("activation", l.activation().specName());
-            layers.add(o);
-        }
-        net.add("layers", layers);
-        net.addProperty("loss", spec.loss().specName);
-        h.add("network", net);
+        h.add("network", NetworkHeader.toJson(spec));
         if (!featureNames.isEmpty()) {
             JsonArray features = new JsonArray();
             featureNames.forEach(features::add);
@@ -187,7 +178,7 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
         if (fill != null) {
             f32.put("feature_fill", fill.values());
         }
-        return new ClpropFile(MAGIC, h, f32, new LinkedHashMap<>());
+        return new ClpropFile(MAGIC, VERSION, h, f32, new LinkedHashMap<>());
     }
 
     /** Writes the model atomically. */
@@ -198,57 +189,29 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
     // ---- reading --------------------------------------------------------------------------------------
 
     public static ModelFile read(Path file) {
-        return fromContainer(file, ClpropFile.read(file, MAGIC, WHAT));
+        return fromContainer(file, container(file));
+    }
+
+    /**
+     * The container of a model file at any version this clprop reads, checked (magic, version, checksum) but
+     * its header not yet decoded: for a tool that inspects the header as written.
+     */
+    public static ClpropFile container(Path file) {
+        return ClpropFile.read(file, MAGIC, VERSIONS, WHAT);
     }
 
     /** Decodes a container already read and checked; {@code file} names it in messages. */
     static ModelFile fromContainer(Path file, ClpropFile c) {
         Errors err = new Errors(file);
         JsonObject h = c.header();
-        JsonObject net = object(err, h, "network");
-        int inputs = positiveInt(err, net, "inputs", "network.inputs");
-        JsonElement ls = net.get("layers");
-        if (ls == null || !ls.isJsonArray() || ls.getAsJsonArray().isEmpty()) {
-            throw err.of("network.layers must be a non-empty array");
-        }
-        List<LayerSpec> layers = new ArrayList<>();
-        long parameterCount = 0;
-        int previous = inputs;
-        for (int l = 0; l < ls.getAsJsonArray().size(); l++) {
-            JsonElement el = ls.getAsJsonArray().get(l);
-            if (!el.isJsonObject()) {
-                throw err.of("network.layers[" + l + "] is not an object");
-            }
-            int units = positiveInt(err, el.getAsJsonObject(), "units", "network.layers[" + l + "].units");
-            String act = string(err, el.getAsJsonObject(), "activation", "network.layers[" + l + "].activation");
-            Activation a;
-            try {
-                a = Activation.parse(asName(act));
-            } catch (IllegalArgumentException e) {
-                throw err.of("network.layers[" + l + "]: " + e.getMessage());
-            }
-            layers.add(new DenseSpec(units, a));
-            try {
-                // Exact: a header with a few widths near 2^31 could otherwise wrap to the section's length.
-                parameterCount = Math.addExact(parameterCount, ((long) previous + 1) * units);
-            } catch (ArithmeticException e) {
-                throw err.of("the network " + describe(inputs, layers) + " has more than 2^63 − 1 parameters");
-            }
-            previous = units;
-        }
-        LossKind loss;
-        try {
-            loss = LossKind.parse(asName(string(err, net, "loss", "network.loss")));
-        } catch (IllegalArgumentException e) {
-            throw err.of("network.loss: " + e.getMessage());
-        }
+        NetworkSpec spec = NetworkHeader.read(file, object(err, h, "network"), c.version());
+        int inputs = spec.inputs();
         float[] params = c.f32("parameters");
         if (params == null) {
             throw err.of("no \"parameters\" section of type f32");
         }
-        // Compared before the NetworkSpec is built, so that the message names the file.
-        if (params.length != parameterCount) {
-            throw err.of("the network " + describe(inputs, layers) + " has " + parameterCount
+        if (params.length != spec.parameterCount()) {
+            throw err.of("the network " + NetworkHeader.describe(spec) + " has " + spec.parameterCount()
                     + " parameters but the \"parameters\" section holds " + params.length);
         }
         // clprop never saves a diverged run (training stops before anything is written), so a NaN or infinite
@@ -258,7 +221,6 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
                 throw err.of("section \"parameters\": value " + params[i] + " at position " + i + " is not finite");
             }
         }
-        NetworkSpec spec = new NetworkSpec(inputs, layers, loss);
 
         List<String> names = new ArrayList<>();
         JsonElement cn = h.get("classes");
@@ -395,14 +357,6 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
         return Excerpt.of(s);
     }
 
-    private static String describe(int inputs, List<LayerSpec> layers) {
-        StringBuilder sb = new StringBuilder().append(inputs);
-        for (LayerSpec l : layers) {
-            sb.append('-').append(l.units());
-        }
-        return sb.toString();
-    }
-
     private record Errors(Path file) {
         UserError of(String problem) {
             return new UserError(file + ": " + problem);
@@ -415,17 +369,5 @@ public record ModelFile(NetworkSpec spec, float[] parameters, Standardizer stand
             throw err.of("header has no \"" + key + "\" object");
         }
         return v.getAsJsonObject();
-    }
-
-    private static String string(Errors err, JsonObject o, String key, String what) {
-        JsonElement v = o.get(key);
-        if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
-            throw err.of(what + " must be a string");
-        }
-        return v.getAsString();
-    }
-
-    private static int positiveInt(Errors err, JsonObject o, String key, String what) {
-        return JsonNumbers.wholeInt(o.get(key), 1, Integer.MAX_VALUE, what, err::of);
     }
 }

@@ -48,6 +48,10 @@ class WindowGeometryTest {
         assertRefused("does not fit a 5×2 image padded by 1", () -> new WindowGeometry(1, 5, 2, 5, 1, 1));
         assertRefused("more values than a tensor row holds",
                 () -> new WindowGeometry(1 << 12, 1 << 10, 1 << 10, 3, 1, 1));
+        // The input (2 values) and the windows (32769² = 1,073,807,361) fit, but their 2·32769² values would
+        // wrap an int.
+        assertRefused("gives 2×32769×32769 windows, more values than a tensor row holds",
+                () -> new WindowGeometry(2, 1, 1, 1, 1, 16384));
     }
 
     @Test

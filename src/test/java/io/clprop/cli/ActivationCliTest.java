@@ -3,7 +3,6 @@ package io.clprop.cli;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.clprop.data.IdxFiles;
-import io.clprop.model.ClpropFile;
 import io.clprop.model.ModelFile;
 import io.clprop.backend.Activation;
 import org.junit.jupiter.api.Test;
@@ -46,7 +45,7 @@ class ActivationCliTest {
         assertTrue(r.out().contains("activation=" + name), r.out());
 
         // The model file names the activation in its header and reads back as the same network.
-        JsonArray layers = ClpropFile.read(model, ModelFile.MAGIC, "model").header()
+        JsonArray layers = ModelFile.container(model).header()
                 .getAsJsonObject("network").getAsJsonArray("layers");
         assertEquals(name, layers.get(0).getAsJsonObject().get("activation").getAsString());
         assertEquals(name, layers.get(1).getAsJsonObject().get("activation").getAsString());

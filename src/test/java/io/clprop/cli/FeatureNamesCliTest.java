@@ -5,7 +5,6 @@ import com.google.gson.JsonParser;
 import io.clprop.SyntheticData;
 import io.clprop.TestDevices;
 import io.clprop.data.Dataset;
-import io.clprop.model.ClpropFile;
 import io.clprop.model.ModelFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -292,7 +291,7 @@ class FeatureNamesCliTest {
         assertEquals(0, t.status(), t.err());
         assertEquals("", t.err(), "nothing to check against: no warning");
         assertTrue(ModelFile.read(m).featureNames().isEmpty());
-        assertFalse(ClpropFile.read(m, ModelFile.MAGIC, "model").header().has("features"));
+        assertFalse(ModelFile.container(m).header().has("features"));
         CliTest.Result byPosition = eval(m, shuffledCsv, "cpu", "--label-column", "kind");
         CliTest.Result inOrder = eval(m, bareTest, "cpu", "--label-column", "2");
         assertEquals("", byPosition.err() + inOrder.err());
@@ -314,7 +313,7 @@ class FeatureNamesCliTest {
                 "--batch", "25", "--save", im.toString());
         assertEquals(0, it.status(), it.err());
         assertTrue(ModelFile.read(im).featureNames().isEmpty());
-        assertFalse(ClpropFile.read(im, ModelFile.MAGIC, "model").header().has("features"));
+        assertFalse(ModelFile.container(im).header().has("features"));
         CliTest.Result ie = run("eval", "--model", im.toString(), "--data", idx.toString(), "--device", "cpu");
         assertEquals(0, ie.status(), ie.err());
         assertEquals("", ie.err());

@@ -63,7 +63,7 @@ class HostileFilesCliTest {
     static Path model(Path dir, String header) throws IOException {
         byte[] json = header.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(16 + json.length + goodData.length + 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(ModelFile.MAGIC.getBytes(StandardCharsets.US_ASCII)).putInt(1).putInt(json.length).put(json).put(goodData);
+        b.put(ModelFile.MAGIC.getBytes(StandardCharsets.US_ASCII)).putInt(ModelFile.VERSION).putInt(json.length).put(json).put(goodData);
         CRC32 crc = new CRC32();
         crc.update(b.array(), 0, b.position());
         b.putInt((int) crc.getValue());

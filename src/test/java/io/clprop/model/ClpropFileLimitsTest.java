@@ -44,7 +44,7 @@ class ClpropFileLimitsTest {
     }
 
     static String refused(byte[] bytes) {
-        String m = assertThrows(UserError.class, () -> ClpropFile.parse(FILE, bytes, MAGIC, "test")).getMessage();
+        String m = assertThrows(UserError.class, () -> ClpropFile.parse(FILE, bytes, MAGIC, java.util.Set.of(ClpropFile.FIRST_VERSION), "test")).getMessage();
         assertTrue(m.startsWith(FILE + ": ") && m.length() < 250, m.length() + " characters: " + m.substring(0, Math.min(300, m.length())));
         return m;
     }

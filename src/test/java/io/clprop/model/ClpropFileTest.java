@@ -183,6 +183,27 @@ class ClpropFileTest {
         userError(p, "unsupported format version 2");
     }
 
+    /** A kind read at several versions gets the file's version; the others are refused, listed. */
+    @Test
+    void aKindReadsTheVersionsItKnows() throws IOException {
+        ClpropFile c = new ClpropFile(MAGIC, 2, new JsonObject(), new LinkedHashMap<>(), new LinkedHashMap<>());
+        Path p = dir.resolve("v2-kind.bin");
+        c.write(p);
+        assertEquals(2, ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN).getInt(8));
+        assertEquals(2, ClpropFile.read(p, MAGIC, java.util.Set.of(1, 2), "test").version());
+        assertEquals(1, ClpropFile.read(written(), MAGIC, java.util.Set.of(1, 2), "test").version());
+        userError(p, "unsupported format version 2 (this clprop reads test files of version 1)");
+        String m = assertThrows(UserError.class, () -> ClpropFile.read(p, MAGIC, java.util.Set.of(4, 1, 3), "test"))
+                .getMessage();
+        assertEquals(p + ": unsupported format version 2 (this clprop reads test files of versions 1, 3 and 4)", m);
+        byte[] b = Files.readAllBytes(p);
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(8, -1);
+        Files.write(p, b);
+        userError(p, "unsupported format version 4294967295 (this clprop reads test files of version 1)");
+        assertThrows(IllegalArgumentException.class,
+                () -> new ClpropFile(MAGIC, 0, new JsonObject(), new LinkedHashMap<>(), new LinkedHashMap<>()));
+    }
+
     /** A file whose header is {@code json}, with {@code dataBytes} zero bytes and a correct checksum. */
     Path crafted(String json, int dataBytes) throws IOException {
         byte[] j = json.getBytes(StandardCharsets.UTF_8);

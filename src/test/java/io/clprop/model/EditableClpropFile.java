@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Set;
 
 /**
  * A container file decoded for editing, as someone editing one by hand would: change the header JSON or a
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
  */
 public final class EditableClpropFile {
     private final String magic;
+    private final int version;
     /** The caller's header fields (the section table is rebuilt from the sections on encoding). */
     public final JsonObject header;
     public final LinkedHashMap<String, float[]> f32;
@@ -19,18 +21,20 @@ public final class EditableClpropFile {
 
     private EditableClpropFile(ClpropFile f) {
         this.magic = f.magic();
+        this.version = f.version();
         this.header = f.header();
         this.f32 = f.f32Sections();
         this.i32 = f.i32Sections();
     }
 
-    /** Decodes (and validates, CRC included) a file's bytes. */
+    /** Decodes (and validates, CRC included) a file's bytes, at a version its kind is read at. */
     public static EditableClpropFile decode(byte[] bytes, String magic) {
-        return new EditableClpropFile(ClpropFile.parse(Path.of("edited"), bytes, magic, "edited"));
+        Set<Integer> versions = magic.equals(ModelFile.MAGIC) ? ModelFile.VERSIONS : Set.of(ClpropFile.FIRST_VERSION);
+        return new EditableClpropFile(ClpropFile.parse(Path.of("edited"), bytes, magic, versions, "edited"));
     }
 
-    /** The edited file's bytes, with a section table and CRC-32 that match the edits. */
+    /** The edited file's bytes, at the version it was, with a section table and CRC-32 that match the edits. */
     public byte[] encode() {
-        return new ClpropFile(magic, header, f32, i32).toBytes();
+        return new ClpropFile(magic, version, header, f32, i32).toBytes();
     }
 }

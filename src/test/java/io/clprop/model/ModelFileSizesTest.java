@@ -22,10 +22,14 @@ class ModelFileSizesTest {
     @TempDir
     Path dir;
 
-    private String errorFor(int inputs, int... units) {
+    /** A model file of {@code version} (1: dense layers untyped, 2: typed) with these widths, read. */
+    private String errorFor(int version, int inputs, int... units) {
         JsonArray layers = new JsonArray();
         for (int l = 0; l < units.length; l++) {
             JsonObject o = new JsonObject();
+            if (version == 2) {
+                o.addProperty("type", "dense");
+            }
             o.addProperty("units", units[l]);
             o.addProperty("activation", l < units.length - 1 ? "relu" : "identity");
             layers.add(o);
@@ -40,23 +44,25 @@ class ModelFileSizesTest {
         LinkedHashMap<String, float[]> f32 = new LinkedHashMap<>();
         f32.put("parameters", new float[3]);
         Path f = dir.resolve("huge.clprop");
-        new ClpropFile(ModelFile.MAGIC, h, f32, new LinkedHashMap<>()).write(f);
+        new ClpropFile(ModelFile.MAGIC, version, h, f32, new LinkedHashMap<>()).write(f);
         return assertThrows(UserError.class, () -> ModelFile.read(f)).getMessage();
     }
 
     /**
      * 784-100000-100000-10 counts 10079600010 parameters in a long. Three layers of 2^31 − 1 count about
-     * 1.4·10^19, which a long sum wraps to a negative number.
+     * 1.4·10^19, which a long sum wraps to a negative number. Both versions of the network object count alike.
      */
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
-            "784; 100000,100000,10; has 10079600010 parameters but the \"parameters\" section holds 3",
-            "2147483646; 2147483647,2147483647,2147483647; has more than 2^63 − 1 parameters"})
-    void aHeaderWithHugeWidthsIsRefusedWithItsTrueCount(int inputs, String units, String problem) {
+            "1; 784; 100000,100000,10; has 10079600010 parameters but the \"parameters\" section holds 3",
+            "1; 2147483646; 2147483647,2147483647,2147483647; has more than 2^63 − 1 parameters",
+            "2; 784; 100000,100000,10; has 10079600010 parameters but the \"parameters\" section holds 3",
+            "2; 2147483646; 2147483647,2147483647,2147483647; has more than 2^63 − 1 parameters"})
+    void aHeaderWithHugeWidthsIsRefusedWithItsTrueCount(int version, int inputs, String units, String problem) {
         int[] u = Arrays.stream(units.split(",")).mapToInt(Integer::parseInt).toArray();
         String file = dir.resolve("huge.clprop").toString();
         String widths = inputs + "-" + units.replace(',', '-');
-        String err = errorFor(inputs, u);
+        String err = errorFor(version, inputs, u);
         assertEquals(file + ": the network " + widths + " " + problem, err);
     }
 }

@@ -73,7 +73,7 @@ class ModelFileTest {
         }
         Path f = dir.resolve("newer.clprop");
         new ModelFile(spec, p, null, List.of(), List.of(), new JsonObject()).write(f);
-        List<String> names = ClpropFile.read(f, ModelFile.MAGIC, ModelFile.WHAT).header().getAsJsonObject("network")
+        List<String> names = ModelFile.container(f).header().getAsJsonObject("network")
                 .getAsJsonArray("layers").asList().stream()
                 .map(l -> l.getAsJsonObject().get("activation").getAsString()).toList();
         assertEquals(List.of("leaky-relu", "elu", "softplus", "identity"), names);
@@ -90,7 +90,7 @@ class ModelFileTest {
         m.write(f);
         ModelFile back = ModelFile.read(f);
         assertEquals(FEATURES, back.featureNames(), "names with spaces, commas and non-ASCII come back in order");
-        assertEquals(FEATURES, ClpropFile.read(f, ModelFile.MAGIC, ModelFile.WHAT).header().getAsJsonArray("features")
+        assertEquals(FEATURES, ModelFile.container(f).header().getAsJsonArray("features")
                 .asList().stream().map(com.google.gson.JsonElement::getAsString).toList(), "the header's array");
         assertArrayEquals(m.parameters(), back.parameters());
         assertEquals(m.standardizer(), back.standardizer());
@@ -100,7 +100,7 @@ class ModelFileTest {
     void aModelWithoutFeatureNamesHasNoFeaturesField() {
         Path f = dir.resolve("positional.clprop");
         sample(false, List.of()).write(f);
-        assertFalse(ClpropFile.read(f, ModelFile.MAGIC, ModelFile.WHAT).header().has("features"));
+        assertFalse(ModelFile.container(f).header().has("features"));
         // A file written before the field existed: the same header without it (as above) loads, positional.
         assertTrue(ModelFile.read(f).featureNames().isEmpty());
     }
@@ -152,7 +152,7 @@ class ModelFileTest {
         LinkedHashMap<String, float[]> f32 = c.f32Sections();
         editSections.accept(f32);
         Path f = dir.resolve("edited.clprop");
-        new ClpropFile(ModelFile.MAGIC, h, f32, new LinkedHashMap<>()).write(f);
+        new ClpropFile(ModelFile.MAGIC, c.version(), h, f32, new LinkedHashMap<>()).write(f);
         UserError e = assertThrows(UserError.class, () -> ModelFile.read(f));
         assertTrue(e.getMessage().startsWith(f + ": "), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
@@ -228,7 +228,7 @@ class ModelFileTest {
             withFill(fill).write(f);
             ModelFile back = ModelFile.read(f);
             assertEquals(fill, back.fill());
-            ClpropFile c = ClpropFile.read(f, ModelFile.MAGIC, ModelFile.WHAT);
+            ClpropFile c = ModelFile.container(f);
             assertEquals(fill.policy().specName(), c.header().get("missing").getAsString());
             assertArrayEquals(fill.values(), c.f32("feature_fill"));
             assertEquals(withFill(fill).standardizer(), back.standardizer(), "the other sections as they were");
@@ -236,7 +236,7 @@ class ModelFileTest {
         Path none = dir.resolve("none.clprop");
         sample(true, List.of()).write(none);
         assertNull(ModelFile.read(none).fill());
-        ClpropFile c = ClpropFile.read(none, ModelFile.MAGIC, ModelFile.WHAT);
+        ClpropFile c = ModelFile.container(none);
         assertEquals("error", c.header().get("missing").getAsString());
         assertNull(c.f32("feature_fill"));
     }
@@ -248,7 +248,7 @@ class ModelFileTest {
         JsonObject h = c.header();
         h.remove("missing");
         Path f = dir.resolve("old.clprop");
-        new ClpropFile(ModelFile.MAGIC, h, c.f32Sections(), new LinkedHashMap<>()).write(f);
+        new ClpropFile(ModelFile.MAGIC, c.version(), h, c.f32Sections(), new LinkedHashMap<>()).write(f);
         assertNull(ModelFile.read(f).fill());
     }
 
@@ -260,7 +260,7 @@ class ModelFileTest {
         LinkedHashMap<String, float[]> f32 = c.f32Sections();
         editSections.accept(f32);
         Path f = dir.resolve("edited-fill.clprop");
-        new ClpropFile(ModelFile.MAGIC, h, f32, new LinkedHashMap<>()).write(f);
+        new ClpropFile(ModelFile.MAGIC, c.version(), h, f32, new LinkedHashMap<>()).write(f);
         UserError e = assertThrows(UserError.class, () -> ModelFile.read(f));
         assertTrue(e.getMessage().startsWith(f + ": "), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
