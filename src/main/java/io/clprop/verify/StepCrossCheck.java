@@ -49,7 +49,20 @@ public final class StepCrossCheck {
                 mask));
         out.add(run(device, NetworkSpec.mlp(INPUTS, HIDDEN, Activation.SIGMOID, OUTPUTS, LossKind.MSE), ROWS, seed,
                 mask));
+        out.add(run(device, convolutional(LossKind.SOFTMAX_CE), ROWS, seed));
+        out.add(run(device, convolutional(LossKind.MSE), ROWS, seed, mask));
         return out;
+    }
+
+    /**
+     * A small convolutional network over 3 × 9 × 7 images: a padded convolution of a prime channel count, a
+     * max-pool that leaves a row and a column over, a strided convolution after it, then dense layers.
+     */
+    static NetworkSpec convolutional(LossKind loss) {
+        return Network.builder().input(3, 9, 7)
+                .conv(5, 3, 1, 1, Activation.RELU).maxPool(2)
+                .conv(7, 2, 2, 1, Activation.TANH).flatten()
+                .dense(11, Activation.RELU).output(OUTPUTS, loss).build();
     }
 
     public static Comparison run(Backend device, NetworkSpec spec, int rows, long seed) {
@@ -80,11 +93,12 @@ public final class StepCrossCheck {
         try (StepReplay replay = new StepReplay(spec, rows, OptimizerConfig.sgd(), mask != null)) {
             worst = Comparison.worst(replay.compare(x, labels, mask, step));
         }
-        String act = spec.layers().get(0).activation().specName();
+        String act = spec.isMlp() ? spec.layers().get(0).activation().specName() : "conv";
         String tensor = (worst.what().equals(StepReplay.GRADIENT) ? "d" : "") + worst.where();
+        String[] described = spec.describe().split(" ");
         return new Comparison("train_step[" + act + "/" + spec.loss().specName
                 + (mask == null ? "" : ", dropout " + DROPOUT) + "]",
-                spec.describe().split(" ")[0] + " x" + rows + " worst " + tensor,
+                (spec.isMlp() ? described[0] : described[0] + " " + described[1]) + " x" + rows + " worst " + tensor,
                 worst.maxAbs(), worst.maxRel(), worst.scale(), worst.tolerance());
     }
 

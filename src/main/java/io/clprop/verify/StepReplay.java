@@ -1,5 +1,6 @@
 package io.clprop.verify;
 
+import io.clprop.nn.Conv2dSpec;
 import io.clprop.nn.LayerSpec;
 
 import io.clprop.backend.DropoutMask;
@@ -26,7 +27,8 @@ import java.util.List;
  * device's, so the replay drops the same units without the mask crossing from the device.
  *
  * <p>Tolerance for one training step in float32: every gradient element is a sum of at most K products, with
- * K the largest of the input width, the layer widths and the batch size, whose error is ≤ (K+2)·u relative to
+ * K the largest of the input width, the layer widths and the batch size (for a convolution also its window's
+ * C_in·k² and the batch's windows B·OH·OW, over which its filters' gradient sums), whose error is ≤ (K+2)·u relative to
  * Σ|terms| (u = 2⁻²⁴); L layers compound that at most L times. Measured against the tensor's largest element
  * instead of Σ|terms| (which cancellation can make larger), a factor 8 is allowed on top: tol = 8·L·(K+2)·u.
  * For the default network (K = 784, L = 3) that is 1.1e-3; a wrong kernel gives differences of order 1.
@@ -72,6 +74,10 @@ public final class StepReplay implements AutoCloseable {
         int k = Math.max(spec.inputs(), batch);
         for (LayerSpec l : spec.layers()) {
             k = Math.max(k, l.units());
+            if (l instanceof Conv2dSpec c) {
+                k = (int) Math.min(Integer.MAX_VALUE, Math.max(k, Math.max((long) batch * c.geometry().outputPixels(),
+                        c.geometry().patchSize())));
+            }
         }
         return 8.0 * spec.layers().size() * (k + 2) * Comparison.U;
     }
