@@ -9,11 +9,12 @@
 # driver, and runs on the first pass only. Measured on 2 cores, Mesa 22.3.6, an empty shader cache
 # (surefire's times; about 4 min for the whole pass with Maven's start):
 #   ClDevicesTest            3 s  the device query on a strict driver (rusticl refuses JOCL's constant)
-#   KernelCrossCheckTest    15 s  every kernel against its CPU twin, 805 cases
+#   KernelCrossCheckTest    15 s  every kernel against its CPU twin, 832 cases
 #   TrainingCrossCheckTest  97 s  whole steps, device vs host: 12 activation × loss, 12 with dropout, 4 optimizers
 #   LearningTest            88 s  XOR (sigmoid + MSE), a Fashion-MNIST subset, the same with dropout
 # then `clprop verify` with every case (17 s; 26 s on its own, when the tests have not filled the cache)
-# and `clprop gradcheck` on the device for every hidden activation with both losses (4 runs, 2 s each).
+# and `clprop gradcheck` on the device for every hidden activation with both losses and for a convolutional
+# network with both (6 runs, 2 s each).
 # Left out here:
 #   - LearningTest's Fashion-MNIST runs with leaky-relu, elu and softplus (110 s on llvmpipe): those
 #     activations' device steps are compared with the host after 50 steps (TrainingCrossCheckTest) and in
@@ -29,12 +30,15 @@ RUSTICL_TESTS='ClDevicesTest,KernelCrossCheckTest,TrainingCrossCheckTest,Learnin
 RUSTICL_TESTS+=',!TrainingCrossCheckTest#deviceAndHostAgreeWithTiledKernels'
 RUSTICL_TESTS+=',!LearningTest#fashionMnistSubsetLearnsWithTheNewerActivations'
 
-# gradcheck networks: each hidden activation, before and after others, with each loss.
+# gradcheck networks: each hidden activation, before and after others, with each loss; a convolutional network
+# (a padded convolution, a max-pool after tanh, a strided convolution) with each loss.
 RUSTICL_GRADCHECKS=(
   "--hidden 8,7,6 --activation relu,sigmoid,tanh --loss softmax-ce"
   "--hidden 8,7,6 --activation relu,sigmoid,tanh --loss mse"
   "--hidden 8,7,6 --activation leaky-relu,elu,softplus --loss softmax-ce"
   "--hidden 8,7,6 --activation leaky-relu,elu,softplus --loss mse"
+  "--layers conv:3:3:pad1,tanh,maxpool:2,conv:4:2:stride2,sigmoid,flatten,dense:5 --loss softmax-ce"
+  "--layers conv:3:3:pad1,tanh,maxpool:2,conv:4:2:stride2,sigmoid,flatten,dense:5 --loss mse"
 )
 
 # rusticl_pass [MAVEN-ARGS…]: without arguments the tests above, verify and gradcheck; with arguments, only

@@ -5,7 +5,9 @@ import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.backend.Activation;
 import io.clprop.nn.LayerSpec;
 import io.clprop.nn.LossKind;
+import io.clprop.nn.LayerList;
 import io.clprop.nn.NetworkSpec;
+import io.clprop.util.ImageShape;
 import io.clprop.util.UserError;
 import io.clprop.verify.Comparison;
 import io.clprop.verify.GradCheck;
@@ -17,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -44,6 +47,14 @@ final class GradCheckCommand implements Callable<Integer> {
 
     @Option(names = "--outputs", description = "Output width (default: ${DEFAULT-VALUE}).")
     int outputs = 5;
+
+    @Option(names = "--layers", paramLabel = "LAYER,…", description = "A network in train's --layers notation instead of "
+            + "--hidden/--activation (its last item dense:<--outputs>), over images of --input-shape; feed max-pools "
+            + "a smooth activation (tanh, sigmoid): ReLU's zeros tie, and a tie is a kink the differences straddle.")
+    String layers;
+
+    @Option(names = "--input-shape", paramLabel = "C×H×W", description = "The images --layers reads (default: 2x7x6).")
+    String inputShape;
 
     @Option(names = "--rows", description = "Batch rows (default: ${DEFAULT-VALUE}).")
     int rows = 4;
@@ -116,6 +127,18 @@ final class GradCheckCommand implements Callable<Integer> {
             }
         }
         try {
+            if (layers != null) {
+                for (String mlpOnly : new String[]{"--hidden", "--activation", "--inputs"}) {
+                    if (spec.commandLine().getParseResult().hasMatchedOption(mlpOnly)) {
+                        throw new UserError("--layers describes the whole network; leave out " + mlpOnly);
+                    }
+                }
+                ImageShape shape = ImageShape.parse(inputShape != null ? inputShape : "2x7x6");
+                return LayerList.parse(layers).toSpec(shape.size(), Optional.of(shape), outputs, loss);
+            }
+            if (inputShape != null) {
+                throw new UserError("--input-shape is the shape of the images --layers reads; give --layers too");
+            }
             return NetworkSpec.mlp(inputs, hidden, activation, outputs, loss);
         } catch (IllegalArgumentException e) {
             throw UserError.of(e);

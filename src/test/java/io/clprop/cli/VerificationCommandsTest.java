@@ -113,6 +113,26 @@ class VerificationCommandsTest {
     }
 
     @Test
+    void gradcheckTakesAConvolutionalNetwork() {
+        String layers = "conv:3:3:pad1,tanh,maxpool:2,conv:4:2:stride2,sigmoid,flatten,dense:5";
+        for (String[] args : new String[][]{{"gradcheck", "--layers", layers},
+                {"gradcheck", "--layers", layers, "--loss", "mse", "--input-shape", "3x5x8", "--device", "cpu"}}) {
+            CliTest.Result r = run(args);
+            assertEquals(0, r.status(), String.join(" ", args) + "\n" + r.out() + r.err());
+            assertTrue(r.out().contains("gradcheck passed"), r.out());
+            assertTrue(r.out().contains("W1 ") && r.out().contains("W3 ") && !r.out().contains("W2 "),
+                    "the max-pool has no tensors: " + r.out());
+        }
+        CliTest.Result alone = run("gradcheck", "--input-shape", "1x4x4");
+        assertEquals(2, alone.status(), alone.err());
+        assertEquals("clprop: error: --input-shape is the shape of the images --layers reads; give --layers too\n",
+                alone.err());
+        CliTest.Result both = run("gradcheck", "--layers", layers, "--hidden", "4");
+        assertEquals(2, both.status(), both.err());
+        assertTrue(both.err().contains("--layers describes the whole network; leave out --hidden"), both.err());
+    }
+
+    @Test
     void gradcheckFailsOnAWronglyBuiltKernel() {
         CliTest.Result r = run("gradcheck", "--build-option", WRONG_GEMM);
         assertEquals(Main.EXIT_CHECK_FAILED, r.status(), r.out());
