@@ -79,3 +79,33 @@ __kernel void maxpool_backward(const int rows, const int H, const int W, const i
         dX[offD + r * W + w] = sum;
     }
 }
+
+// maxpool_backward for windows that do not overlap and have no padding (S ≥ K, P = 0): each pixel lies in
+// at most one window, so no sum is needed and each window writes its own pixels, its gradient at its argmax
+// and 0 elsewhere, without searching for the windows that hold a pixel. Window (oh, ow) owns rows
+// [oh·S, oh·S + S) and columns [ow·S, ow·S + S), the last one down (across) also the rows (columns) left over
+// past the windows, so every pixel is written once. One work-item per image row (b, c, h). Global size:
+// B·C·H. The same result as maxpool_backward, which the cross-check compares with the CPU twin.
+__kernel void maxpool_backward_disjoint(const int rows, const int H, const int W, const int S,
+                                        const int OH, const int OW,
+                                        const __global float* dOut, const int offG,
+                                        const __global int* idx, const int offI,
+                                        __global float* dX, const int offD) {
+    const int r = get_global_id(0);
+    if (r >= rows) {
+        return;
+    }
+    const int plane = r / H, h = r - plane * H;
+    __global float* out = dX + offD + r * W;
+    const int oh = min(h / S, OH - 1);
+    const int window = plane * OH * OW + oh * OW;
+    int w = 0;
+    for (int ow = 0; ow < OW; ow++) {
+        const int chosen = idx[offI + window + ow] - h * W;   // the argmax's column, if it is on this row
+        const float g = dOut[offG + window + ow];
+        const int end = ow == OW - 1 ? W : w + S;
+        for (; w < end; w++) {
+            out[w] = w == chosen ? g : 0.0f;
+        }
+    }
+}

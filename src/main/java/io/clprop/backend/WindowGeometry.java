@@ -51,6 +51,15 @@ public record WindowGeometry(int channels, int height, int width, int kernel, in
         }
     }
 
+    /**
+     * Whether the windows neither overlap nor reach into a border (stride ≥ kernel, no padding): then every
+     * pixel lies in at most one window, which a max-pool's backward pass can write without a gather (PyTorch's
+     * default MaxPool2d(k) is such a pool).
+     */
+    public boolean disjoint() {
+        return stride >= kernel && padding == 0;
+    }
+
     /** Windows down the image: (height + 2·padding − kernel)/stride + 1, the remainder dropped. */
     public int outHeight() {
         return (height + 2 * padding - kernel) / stride + 1;

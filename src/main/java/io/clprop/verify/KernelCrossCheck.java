@@ -122,7 +122,9 @@ public final class KernelCrossCheck implements AutoCloseable {
     /**
      * Geometries for the max-pool: the reference CNN's 2×2 stride 2 (on 4×4, on odd sizes that leave a row
      * and column over, and on its first layer's 32 × 28 × 28), overlapping windows (k 3 stride 1 and 2, with
-     * padding 1; k 5 padding 2), k = 1, prime channel counts and batch 1 and 3. The four cheapest (what a
+     * padding 1; k 5 padding 2), k = 1, windows with gaps between them (k 2 stride 3), prime channel counts
+     * and batch 1 and 3. Windows that neither overlap nor are padded go backward through a kernel of their
+     * own on OpenCL (maxpool_backward_disjoint), the others through the gather. The four cheapest (what a
      * small selection such as bin/sanitize's runs of each kernel) include overlapping, padded windows, as
      * {@link #CONV_SHAPES}' do.
      */
@@ -130,7 +132,7 @@ public final class KernelCrossCheck implements AutoCloseable {
             {1, 1, 4, 4, 2, 2, 0}, {3, 1, 5, 5, 2, 2, 0}, {1, 3, 7, 9, 2, 2, 0}, {1, 3, 5, 5, 3, 2, 1},
             {3, 5, 7, 9, 3, 2, 1},
             {1, 7, 28, 28, 2, 2, 0}, {3, 3, 28, 28, 3, 1, 1}, {1, 5, 5, 5, 5, 1, 2}, {3, 7, 9, 7, 1, 1, 0},
-            {3, 32, 28, 28, 2, 2, 0},
+            {3, 32, 28, 28, 2, 2, 0}, {3, 5, 9, 8, 2, 3, 0},
     };
 
     /**
@@ -231,7 +233,8 @@ public final class KernelCrossCheck implements AutoCloseable {
             WindowGeometry g = geometry(s);
             long cost = (long) s[0] * g.channels() * g.outputPixels() * g.kernel() * g.kernel();
             out.add(new Case("maxpool_forward", cost, () -> maxPoolForward(s[0], g)));
-            out.add(new Case("maxpool_backward", cost, () -> maxPoolBackward(s[0], g)));
+            out.add(new Case(g.disjoint() ? "maxpool_backward_disjoint" : "maxpool_backward", cost,
+                    () -> maxPoolBackward(s[0], g)));
         }
         return out;
     }
@@ -807,7 +810,9 @@ public final class KernelCrossCheck implements AutoCloseable {
         Tensor sums = track(host, host.allocate(batch, g.imageSize()));
         host.write(magnitudes, absolute(dOut));
         host.maxPoolBackward(magnitudes, I.host(), g, sums);
-        return done(compare("maxpool_backward", where(batch, g), DX, doubles(host.read(sums)), overlapTolerance(g)));
+        // The OpenCL backend writes disjoint windows' gradients with a kernel of their own.
+        String kernel = g.disjoint() ? "maxpool_backward_disjoint" : "maxpool_backward";
+        return done(compare(kernel, where(batch, g), DX, doubles(host.read(sums)), overlapTolerance(g)));
     }
 
     /** The tolerance of a sum over the windows holding a pixel (see the class comment): 0 when at most one does. */

@@ -47,7 +47,7 @@ class KernelCrossCheckSelectionTest {
 
     @Test
     void aSmallSelectionRunsTheWindowKernelsOnOverlappingPaddedAndStridedWindows() {
-        // bin/sanitize's 200 give each of the 45 kernels 4 cases: the convolution's and pool's must include
+        // bin/sanitize's 200 give each of the kernels 4 cases: the convolution's and pool's must include
         // windows that overlap (stride below the window: col2im's and the pool backward's sums), padding and
         // stride 2, so that Oclgrind sees those paths of the kernels.
         try (CpuBackend cpu = new CpuBackend(CpuBackend.Precision.FLOAT);

@@ -135,7 +135,7 @@ public final class OpenClBackend implements Backend {
             addKernels("data.cl", "gather_rows", "argmax_rows");
             addKernels("dropout.cl", "dropout_forward", "dropout_backward");
             addKernels("conv.cl", "im2col", "col2im", "transpose_each");
-            addKernels("pool.cl", "maxpool_forward", "maxpool_backward");
+            addKernels("pool.cl", "maxpool_forward", "maxpool_backward", "maxpool_backward_disjoint");
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -612,6 +612,11 @@ public final class OpenClBackend implements Backend {
     public void maxPoolBackward(Tensor dOut, Tensor argmax, WindowGeometry g, Tensor dx) {
         Shapes.checkMaxPool(dx, g, dOut, argmax);
         int rows = dx.rows() * g.channels() * g.height();
+        if (g.disjoint()) {
+            launch("maxpool_backward_disjoint", new long[]{rows}, rows, g.height(), g.width(), g.stride(),
+                    g.outHeight(), g.outWidth(), dOut, argmax, dx);
+            return;
+        }
         launch("maxpool_backward", new long[]{rows}, rows, g.height(), g.width(), g.kernel(), g.stride(),
                 g.padding(), g.outHeight(), g.outWidth(), dOut, argmax, dx);
     }
