@@ -74,11 +74,16 @@ public record Conv2dSpec(WindowGeometry geometry, int outChannels, Activation ac
         }
     }
 
-    /** Its output A (NCHW) and dLoss/dZ, and with dropout the dropped output Ã (see {@link LayerOutput}). */
+    /**
+     * Its output A (NCHW) and dLoss/dZ, the batch's windows ((B·OH·OW) × C_in·k², kept from the forward pass
+     * for dW, then overwritten by their gradient), and with dropout the dropped output Ã (see {@link LayerOutput}).
+     */
     @Override
     public List<LayerBuffer> buffers(int inputs, int maxRows, int dropoutRows) {
         List<LayerBuffer> b = new ArrayList<>(List.of(new LayerBuffer("outputs", maxRows, units()),
-                new LayerBuffer("gradients", maxRows, units())));
+                new LayerBuffer("gradients", maxRows, units()),
+                new LayerBuffer("windows", Math.toIntExact((long) maxRows * geometry.outputPixels()),
+                        geometry.patchSize())));
         if (dropoutRows > 0) {
             b.add(new LayerBuffer("dropped outputs", dropoutRows, units()));
         }
@@ -86,12 +91,12 @@ public record Conv2dSpec(WindowGeometry geometry, int outChannels, Activation ac
     }
 
     /**
-     * The windows of a batch, (B·OH·OW) × C_in·k², and the product's rows, (B·OH·OW) × C_out: scratch during
-     * the forward pass and again during the backward pass, which recomputes the windows (see {@link Conv2dLayer}).
+     * The product's rows, (B·OH·OW) × C_out: scratch between the product and its transpose, forward and
+     * backward (see {@link Conv2dLayer}), which every layer can share.
      */
     @Override
     public long workspace(int inputs, int maxRows) {
-        return (long) maxRows * geometry.outputPixels() * (geometry.patchSize() + outChannels);
+        return (long) maxRows * geometry.outputPixels() * outChannels;
     }
 
     @Override
@@ -100,10 +105,10 @@ public record Conv2dSpec(WindowGeometry geometry, int outChannels, Activation ac
         int patch = geometry.patchSize();
         int bias = offset + outChannels * patch; // within the parameter count, which the network holds in an int
         LayerOutput output = new LayerOutput(backend, index, activation, buffers.get(0), buffers.get(1),
-                buffers.size() > 2 ? buffers.get(2) : null);
+                buffers.size() > 3 ? buffers.get(3) : null);
         return new Conv2dLayer(backend, geometry, output, params.view(offset, outChannels, patch),
                 params.view(bias, 1, outChannels), grads.view(offset, outChannels, patch),
-                grads.view(bias, 1, outChannels), workspace);
+                grads.view(bias, 1, outChannels), buffers.get(2), workspace);
     }
 
     @Override

@@ -43,13 +43,15 @@ class ImageLayerContractTest {
 
     @Test
     void aConvolutionDeclaresItsBuffersAndWorkspace() {
-        assertEquals(List.of(new LayerBuffer("outputs", 8, 60), new LayerBuffer("gradients", 8, 60)),
-                CONV.buffers(84, 8, 0));
+        // Its windows: 8 rows · 12 windows of C_in·k² = 18 values.
         assertEquals(List.of(new LayerBuffer("outputs", 8, 60), new LayerBuffer("gradients", 8, 60),
-                new LayerBuffer("dropped outputs", 4, 60)), CONV.buffers(84, 8, 4));
-        // (rows·OH·OW)·(C_in·k² + C_out): 8·12 windows of 18 values, and their 5 products each.
-        assertEquals(8 * 12 * (18 + 5), CONV.workspace(84, 8));
-        assertEquals(8L * 12 * (18 + 5), SPEC.workspace(8), "the network's: the largest layer's");
+                new LayerBuffer("windows", 8 * 12, 18)), CONV.buffers(84, 8, 0));
+        assertEquals(List.of(new LayerBuffer("outputs", 8, 60), new LayerBuffer("gradients", 8, 60),
+                new LayerBuffer("windows", 8 * 12, 18), new LayerBuffer("dropped outputs", 4, 60)),
+                CONV.buffers(84, 8, 4));
+        // (rows·OH·OW)·C_out: the 5 products of each of the 8·12 windows.
+        assertEquals(8 * 12 * 5, CONV.workspace(84, 8));
+        assertEquals(8L * 12 * 5, SPEC.workspace(8), "the network's: the largest layer's");
     }
 
     @Test
@@ -95,8 +97,9 @@ class ImageLayerContractTest {
                 for (int l = 0; l < SPEC.layers().size(); l++) {
                     declared += SPEC.buffers(l, 8, 4).size();
                 }
-                // conv 3, pool 4 (indices and dropped outputs), hidden dense 3, output 2.
-                assertEquals(12, declared);
+                // conv 4 (its windows and dropped outputs), pool 4 (indices and dropped outputs), hidden dense 3,
+                // output 2.
+                assertEquals(13, declared);
                 assertEquals(4 + declared, b.liveBuffers() - before, "parameters, gradients, row losses, workspace");
             }
             assertEquals(before, b.liveBuffers(), "all freed on close");
