@@ -172,6 +172,25 @@ class CnnCliTest {
         return all;
     }
 
+    /**
+     * train --checkpoint for 2 epochs, then --resume to 3, writes the very model file (byte for byte) of a run of
+     * 3 epochs never interrupted.
+     */
+    @Test
+    void aResumedCnnRunSavesTheUninterruptedModel(@TempDir Path dir) throws IOException {
+        String layers = "conv:3:3:pad1,relu,maxpool:2,conv:5:2:stride2,relu,flatten,dense:10";
+        Path ckpt = dir.resolve("run.ckpt"), resumed = dir.resolve("resumed.clprop"), whole = dir.resolve("whole.clprop");
+        String[] common = {"train", "--device", "cpu", "--data", idx.toString(), "--layers", layers, "--batch", "40",
+                "--optimizer", "adam", "--lr", "0.01", "--dropout", "0.1"};
+        assertEquals(0, run(concat(common, new String[]{"--epochs", "2", "--checkpoint", ckpt.toString()})).status());
+        CliTest.Result r = run(concat(common, new String[]{"--epochs", "3", "--resume", ckpt.toString(), "--save",
+                resumed.toString()}));
+        assertEquals(0, r.status(), r.err());
+        assertFalse(r.out().contains("epoch   2"), "epochs 1 and 2 are not run again: " + r.out());
+        assertEquals(0, run(concat(common, new String[]{"--epochs", "3", "--save", whole.toString()})).status());
+        assertTrue(Arrays.equals(Files.readAllBytes(whole), Files.readAllBytes(resumed)), "the same model file");
+    }
+
     // ---- shadow check ---------------------------------------------------------------------------------
 
     /** Every 4th step replayed on the CPU path: passes, and reports its largest difference (printed). */
