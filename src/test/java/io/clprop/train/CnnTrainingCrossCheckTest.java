@@ -35,7 +35,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CnnTrainingCrossCheckTest {
     static final ImageShape SHAPE = new ImageShape(2, 8, 8);
     static final String LAYERS = "conv:5:3:pad1,relu,maxpool:2,conv:3:3:stride2:pad1,tanh,flatten,dense:7,relu,dense:4";
-    static final Dataset DATA = SyntheticData.images(1600, SHAPE, 4, 0.3, 11);
+    static final Dataset ALL = SyntheticData.images(1600 + 1103, SHAPE, 4, 0.3, 11);
+    static final Dataset DATA = ALL.head(1600);
+    /**
+     * Samples of the same classes, above Evaluator.CHUNK_ROWS: evaluated in a chunk of 1000 rows and one of
+     * 103, through the shared workspace.
+     */
+    static final Dataset TEST = ALL.select(java.util.stream.IntStream.range(1600, ALL.size()).toArray());
 
     static Stream<Arguments> cases() {
         TrainConfig base = TrainConfig.builder().layers(LayerList.parse(LAYERS)).learningRate(0.1).batch(32).epochs(1)
@@ -55,15 +61,19 @@ class CnnTrainingCrossCheckTest {
     @MethodSource("cases")
     void deviceAndHostAgreeAfterAnEpoch(String name, TrainConfig config) {
         float[] dev, host;
-        double devLoss, hostLoss;
-        try (Backend device = TestDevices.openCl(); Trainer t = new Trainer(device, config, DATA, null)) {
+        double devLoss, hostLoss, devAcc, hostAcc;
+        try (Backend device = TestDevices.openCl(); Trainer t = new Trainer(device, config, DATA, TEST)) {
             assertEquals(50, t.stepsPerEpoch());
             assertTrue(!t.spec().isMlp(), t.spec().describe());
-            devLoss = only(t.fit(m -> { })).trainLoss();
+            EpochMetrics m = only(t.fit(x -> { }));
+            devLoss = m.trainLoss();
+            devAcc = m.testAccuracy();
             dev = t.network().parameters();
         }
-        try (Backend cpu = new CpuBackend(); Trainer t = new Trainer(cpu, config, DATA, null)) {
-            hostLoss = only(t.fit(m -> { })).trainLoss();
+        try (Backend cpu = new CpuBackend(); Trainer t = new Trainer(cpu, config, DATA, TEST)) {
+            EpochMetrics m = only(t.fit(x -> { }));
+            hostLoss = m.trainLoss();
+            hostAcc = m.testAccuracy();
             host = t.network().parameters();
         }
         double maxDiff = 0, maxW = 0;
@@ -73,11 +83,15 @@ class CnnTrainingCrossCheckTest {
         }
         double lossRel = Math.abs(devLoss - hostLoss) / Math.abs(hostLoss);
         System.out.printf("cnn whole-step %s: max |w_dev − w_cpu| = %.3e, max |w| = %.3f, ratio %.3e; "
-                + "epoch loss %.6f vs %.6f (rel %.3e)%n", name, maxDiff, maxW, maxDiff / maxW, devLoss, hostLoss, lossRel);
+                + "epoch loss %.6f vs %.6f (rel %.3e); test accuracy %.4f vs %.4f%n", name, maxDiff, maxW,
+                maxDiff / maxW, devLoss, hostLoss, lossRel, devAcc, hostAcc);
         assertTrue(maxDiff <= TrainingCrossCheckTest.TOLERANCE * maxW,
                 "max diff " + maxDiff + " > " + TrainingCrossCheckTest.TOLERANCE + " · " + maxW);
         assertTrue(lossRel <= TrainingCrossCheckTest.TOLERANCE, "epoch loss " + devLoss + " vs " + hostLoss);
         assertTrue(hostLoss > 0 && Double.isFinite(hostLoss), "loss " + hostLoss);
+        // The same weights up to rounding: at most a sample on a decision boundary may change its class.
+        assertEquals(hostAcc, devAcc, 1.5 / TEST.size(), "test accuracy");
+        assertTrue(hostAcc > 0.5, "it learns: test accuracy " + hostAcc);
     }
 
     private static EpochMetrics only(List<EpochMetrics> history) {
