@@ -33,4 +33,12 @@ public final class SyntheticData {
         }
         return new Dataset(x, y, d, classes);
     }
+
+    /**
+     * {@link #blobs} as images of {@code shape} (channels × height × width, NCHW): each class's centre is an
+     * image, so a convolutional network has something to learn.
+     */
+    public static Dataset images(int n, io.clprop.util.ImageShape shape, int classes, double noise, long seed) {
+        return blobs(n, shape.size(), classes, noise, seed).withImageShape(shape);
+    }
 }

@@ -165,6 +165,12 @@ public final class DataSource {
             d = order.apply(l.data());
             columns = order.outcome();
         }
+        ImageShape modelShape = model.spec().inputShape().orElse(null);
+        if (format == Format.IDX) {
+            DeclaredShape.checkModel(source, d.imageShape().orElse(null), modelShape, modelFile);
+        } else {
+            DeclaredShape.checkDeclaredForModel(source, inputShape.shape(), modelShape, modelFile);
+        }
         if (d.featureCount() != inputs) {
             throw new UserError(source + ": samples have " + d.featureCount() + " features but model " + modelFile
                     + " takes " + inputs);

@@ -75,6 +75,7 @@ final class PredictCommand implements Callable<Integer> {
         FeatureOrder.Outcome columns = FeatureOrder.Outcome.POSITIONAL;
         List<String> keptNames = List.of();
         String[] kept = null;
+        ImageShape imageShape = null;
         if (format == DataSource.Format.IDX) {
             csv.rejectFor("idx");
             if (!keepColumns.isEmpty()) {
@@ -82,6 +83,7 @@ final class PredictCommand implements Callable<Integer> {
             }
             IdxReader.Images images = IdxReader.readImages(input);
             DeclaredShape.checkImages(input, declared, images.shape());
+            imageShape = images.shape();
             features = images.pixels();
             rows = images.count();
             width = images.pixelsPerImage();
@@ -106,6 +108,12 @@ final class PredictCommand implements Callable<Integer> {
             width = f.featureCount();
             keptNames = keepColumns;
             kept = firstColumns(f.kept(), f.keptNames().size(), keepColumns.size(), rows);
+        }
+        ImageShape modelShape = m.spec().inputShape().orElse(null);
+        if (format == DataSource.Format.IDX) {
+            DeclaredShape.checkModel(input, imageShape, modelShape, model);
+        } else {
+            DeclaredShape.checkDeclaredForModel(input, declared, modelShape, model);
         }
         if (width != m.spec().inputs()) {
             throw new UserError(input + ": samples have " + width + " features but model " + model + " takes "

@@ -34,6 +34,28 @@ public final class DeclaredShape {
         }
     }
 
+    /**
+     * Images of shape {@code found} (null: data without a shape, taken in the model's) for a model whose
+     * first layer reads {@code modelShape} images (null: flat rows, any shape of as many values will do): a
+     * convolution run on 4×16 images as if they were 8×8 would give answers without meaning, so another
+     * shape of the same size is refused as a different size is.
+     */
+    public static void checkModel(Path file, ImageShape found, ImageShape modelShape, Path modelFile) {
+        if (found != null && modelShape != null && !found.equals(modelShape)) {
+            throw new InvalidSetting(file + ": the images are " + found + " but model " + modelFile + " takes "
+                    + modelShape + " images");
+        }
+    }
+
+    /** CSV data declared as {@code declared} (null: nothing declared, taken in the model's shape) for such a model. */
+    public static void checkDeclaredForModel(Path file, ImageShape declared, ImageShape modelShape, Path modelFile) {
+        if (declared != null && modelShape != null && !declared.equals(modelShape)) {
+            throw new InvalidSetting(file + ": " + setting("inputShape") + " " + declared + " is not the shape model "
+                    + modelFile + " takes, " + modelShape + " (leave " + setting("inputShape") + " out, or give it as "
+                    + modelShape + ")");
+        }
+    }
+
     private static String plural(int n, String what) {
         return n + " " + what + (n == 1 ? "" : "s");
     }

@@ -114,6 +114,13 @@ public record NetworkSpec(int inputs, List<LayerSpec> layers, LossKind loss) {
         return most;
     }
 
+    /** The images the first layer reads (a convolution's or max-pool's input), or empty when it reads flat rows. */
+    public java.util.Optional<io.clprop.util.ImageShape> inputShape() {
+        LayerSpec first = layers.get(0);
+        return first instanceof Conv2dSpec c ? java.util.Optional.of(c.input())
+                : first instanceof MaxPoolSpec p ? java.util.Optional.of(p.input()) : java.util.Optional.empty();
+    }
+
     /** Whether every layer is dense: a multilayer perceptron, which a list of hidden widths describes. */
     public boolean isMlp() {
         return layers.stream().allMatch(l -> l instanceof DenseSpec);

@@ -105,7 +105,9 @@ public final class Checkpoint {
         try {
             String network = h.string("network");
             if (!network.equals(spec.describe())) {
-                throw new UserError(file + ": the checkpoint is of a " + Excerpt.of(network) + " network, this run builds "
+                // Shown up to this run's description and a bit: a CNN's differs past the first 40 characters.
+                throw new UserError(file + ": the checkpoint is of a "
+                        + Excerpt.of(network, spec.describe().length() + Excerpt.MAX) + " network, this run builds "
                         + spec.describe());
             }
             JsonObject saved = h.object("config");

@@ -1,6 +1,7 @@
 package io.clprop.train;
 
 import io.clprop.backend.MemoryLimits;
+import io.clprop.backend.Tensor;
 import io.clprop.data.Dataset;
 import io.clprop.nn.LayerBuffer;
 import io.clprop.nn.LossKind;
@@ -98,8 +99,18 @@ public final class MemoryPlan {
         int dropoutRows = config.dropout() > 0 ? config.batchSize() : 0;
         for (int l = 0; l < spec.layers().size(); l++) {
             for (LayerBuffer buffer : spec.buffers(l, maxRows, dropoutRows)) {
-                p.add(WORK, "layer " + (l + 1) + " " + buffer.name(), buffer.elements());
+                String name = "layer " + (l + 1) + " " + buffer.name();
+                if (buffer.type() == Tensor.DType.INT32) {
+                    p.addInts(WORK, name, buffer.elements()); // a max-pool's indices
+                } else {
+                    p.add(WORK, name, buffer.elements());
+                }
             }
+        }
+        // Network: the workspace its convolutions share (their windows and products), when it has any.
+        long workspace = spec.workspace(maxRows);
+        if (workspace > 0) {
+            p.add(WORK, "convolution workspace", workspace);
         }
         // Trainer: the gathered batch, the epoch's order and losses, evaluation losses and predictions.
         p.add(WORK, "batch features", b * d);

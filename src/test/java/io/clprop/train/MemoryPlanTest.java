@@ -92,6 +92,50 @@ class MemoryPlanTest {
         assertEquals(4L * batch * (9 + 6), with.totalBytes() - without.totalBytes());
     }
 
+    /**
+     * A convolutional network: its layers' outputs and gradients, the max-pools' int indices, dropout's
+     * dropped outputs on the image layers, and the one workspace the convolutions share (their windows and
+     * products, sized by the largest), with a validation set evaluated in chunks and Adam's state.
+     */
+    @ParameterizedTest(name = "{0} dropout={1}")
+    @CsvSource({"'conv:5:3:pad1,relu,maxpool:2,conv:3:3:stride2:pad1,tanh,flatten,dense:7,relu,dense:4', 0",
+            "'conv:5:3:pad1,relu,maxpool:2,conv:3:3:stride2:pad1,tanh,flatten,dense:7,relu,dense:4', 0.25",
+            "'maxpool:3:stride2:pad1,conv:7:2,relu,flatten,dense:4', 0"})
+    void countsAConvolutionalNetworksBuffersAndWorkspace(String layers, double dropout) {
+        io.clprop.util.ImageShape shape = new io.clprop.util.ImageShape(2, 7, 6);
+        Dataset train = SyntheticData.images(301, shape, 4, 0.3, 1);
+        Dataset test = SyntheticData.images(1103, shape, 4, 0.3, 2);
+        TrainConfig c = TrainConfig.builder().layers(io.clprop.nn.LayerList.parse(layers)).batch(16).seed(1)
+                .optimizer(io.clprop.nn.optim.OptimizerConfig.adam()).validation(0.2).dropout(dropout).build();
+        try (OpenClBackend b = TestDevices.openCl()) {
+            long bytes = b.liveBytes();
+            int buffers = b.liveBuffers();
+            try (Trainer t = new Trainer(b, c, train, test)) {
+                NetworkSpec spec = t.spec();
+                int maxRows = t.network().maxRows();
+                ValidationSplit split = ValidationSplit.of(train, c.validation(), c.seed());
+                MemoryPlan p = MemoryPlan.forTrainer(spec, c, split.train(), split.validation(), test, maxRows);
+                assertEquals(p.totalBytes(), b.liveBytes() - bytes, "device bytes: plan " + p.buffers());
+                assertEquals(p.buffers().size(), b.liveBuffers() - buffers, "buffers");
+                MemoryPlan.Buffer ws = p.buffers().stream().filter(x -> x.name().contains("workspace")).findFirst()
+                        .orElseThrow(() -> new AssertionError("no workspace in " + p.buffers()));
+                assertEquals(spec.workspace(maxRows), ws.elements());
+                assertTrue(spec.workspace(maxRows) > 0);
+                long poolIndices = p.buffers().stream().filter(x -> x.name().endsWith("indices")).count();
+                assertEquals(1, poolIndices, p.buffers().toString());
+                assertTrue(p.buffers().stream().filter(x -> x.name().endsWith("indices")).allMatch(MemoryPlan.Buffer::ints),
+                        "a max-pool's indices are ints (4 bytes on the CPU path too)");
+            }
+        }
+    }
+
+    /** An MLP has no workspace: nothing is planned for one, and nothing allocated. */
+    @Test
+    void anMlpPlansNoWorkspace() {
+        MemoryPlan p = plan(config(LossKind.SOFTMAX_CE, 16), SyntheticData.blobs(40, 5, 3, 0.3, 1), null, 16);
+        assertTrue(p.buffers().stream().noneMatch(x -> x.name().contains("workspace")), p.buffers().toString());
+    }
+
     @Test
     void tooSmallDeviceIsRefusedBeforeAnyAllocation() {
         Dataset train = SyntheticData.blobs(200, 13, 4, 0.3, 1);

@@ -43,6 +43,39 @@ class TransferCountTest {
         }
     }
 
+    /**
+     * A convolutional network (conv, max-pool, strided conv, dense) moves nothing per step either: an epoch's
+     * traffic is that of an MLP's, the same at 10 and at 100 steps, and the steps alone move 0 bytes.
+     */
+    @ParameterizedTest
+    @EnumSource(LossKind.class)
+    void aConvolutionalNetworkMovesNothingPerStep(LossKind loss) {
+        int n = 600, testN = 300;
+        io.clprop.util.ImageShape shape = new io.clprop.util.ImageShape(2, 7, 6);
+        Dataset train = SyntheticData.images(n, shape, 5, 0.3, 1);
+        Dataset test = SyntheticData.images(testN, shape, 5, 0.3, 2);
+        for (int batch : new int[]{6, 60}) {
+            TrainConfig config = TrainConfig.builder().layers(io.clprop.nn.LayerList.parse(
+                            "conv:3:3:pad1,relu,maxpool:2,conv:5:2:stride2,relu,flatten,dense:5"))
+                    .loss(loss).batch(batch).epochs(1).seed(1).dropout(0.2).build();
+            try (Backend b = TestDevices.openCl(); Trainer t = new Trainer(b, config, train, test)) {
+                TransferStats before = b.transfers().snapshot();
+                t.trainEpoch();
+                TransferStats epoch = b.transfers().since(before);
+                int steps = t.stepsPerEpoch();
+                assertEquals(n / batch, steps);
+                assertEquals(0, t.lastEpochStepTransfers().hostToDeviceBytes() + t.lastEpochStepTransfers()
+                        .deviceToHostBytes(), "the steps themselves: 0 bytes");
+                assertEquals(0, t.lastEpochStepTransfers().blockingWaits(), "the steps themselves: no waits");
+                assertEquals(4L * n, epoch.hostToDeviceBytes(), "h2d: the permutation only");
+                assertEquals(4L * (steps + 1) + 4L + 4L * testN, epoch.deviceToHostBytes(),
+                        "d2h: step losses and the divergence flag + test loss + predictions");
+                assertEquals(4, epoch.blockingWaits(),
+                        "waits: permutation write, step-loss read, test-loss read, predictions read");
+            }
+        }
+    }
+
     /** Divergence checks every K steps add one 4-byte read (a blocking wait) each, nothing else. */
     @org.junit.jupiter.api.Test
     void divergenceChecksCostOneSmallReadEach() {
