@@ -11,6 +11,7 @@
 #   ClDevicesTest            3 s  the device query on a strict driver (rusticl refuses JOCL's constant)
 #   KernelCrossCheckTest    15 s  every kernel against its CPU twin, 834 cases
 #   TrainingCrossCheckTest  97 s  whole steps, device vs host: 12 activation × loss, 12 with dropout, 4 optimizers
+#   CnnTrainingCrossCheckTest  an epoch of a small CNN, device vs host: 2 losses, dropout, Adam, momentum
 #   LearningTest            88 s  XOR (sigmoid + MSE), a Fashion-MNIST subset, the same with dropout
 # then `clprop verify` with every case (17 s; 26 s on its own, when the tests have not filled the cache)
 # and `clprop gradcheck` on the device for every hidden activation with both losses and for a convolutional
@@ -26,7 +27,7 @@
 #     shapes a device gets is the tuner's part (GemmConfig), not this pass's.
 #   - GemmConfigTest (other block and tile shapes, 25 s and the same tile limits) and VerificationCommandsTest
 #     (that verify, gradcheck and the shadow check catch a wrongly built kernel: clprop's checking, 34 s).
-RUSTICL_TESTS='ClDevicesTest,KernelCrossCheckTest,TrainingCrossCheckTest,LearningTest'
+RUSTICL_TESTS='ClDevicesTest,KernelCrossCheckTest,TrainingCrossCheckTest,CnnTrainingCrossCheckTest,LearningTest'
 RUSTICL_TESTS+=',!TrainingCrossCheckTest#deviceAndHostAgreeWithTiledKernels'
 RUSTICL_TESTS+=',!LearningTest#fashionMnistSubsetLearnsWithTheNewerActivations'
 
