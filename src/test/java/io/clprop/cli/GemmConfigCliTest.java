@@ -30,8 +30,8 @@ class GemmConfigCliTest {
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().contains("options  gemm_tiled.cl: -cl-std=CL1.2 -DTSM=16 -DTSN=16 -DTSK=8 -DWPTM=4 -DWPTN=2\n"),
                 r.out());
-        // 40 kernel cases + one training step per hidden activation × loss pair, and 2 more with dropout.
-        int steps = Activation.HIDDEN.size() * LossKind.values().length + 2;
+        // 40 kernel cases + one training step per hidden activation × loss pair, 2 more with dropout, 2 of a CNN.
+        int steps = Activation.HIDDEN.size() * LossKind.values().length + 4;
         assertTrue(r.out().contains((40 + steps) + " passed, 0 failed"), r.out());
     }
 

@@ -39,8 +39,8 @@ class VerificationCommandsTest {
         CliTest.Result r = run("verify", "--cases", "40", "--json", json.toString());
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().matches("(?s).*options  gemm\\.cl: -cl-std=CL1\\.2 -DRM=\\d -DVW=\\d+ -DNV=\\d\n.*"), r.out());
-        // 40 kernel cases + one training step per hidden activation × loss pair, and 2 more with dropout.
-        int steps = Activation.HIDDEN.size() * LossKind.values().length + 2;
+        // 40 kernel cases + one training step per hidden activation × loss pair, 2 more with dropout, 2 of a CNN.
+        int steps = Activation.HIDDEN.size() * LossKind.values().length + 4;
         assertTrue(r.out().contains((40 + steps) + " passed, 0 failed"), r.out());
         for (Activation f : Activation.HIDDEN) {
             for (LossKind loss : LossKind.values()) {
