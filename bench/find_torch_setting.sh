@@ -10,8 +10,8 @@
 # convolutions (--mkldnn on|off) x OpenBLAS's kernel choice (--coretype: "inherit" runs with the
 # environment's OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, "unset" removes both so that OpenBLAS picks its kernel
 # for the CPU itself; "inherit" is dropped when neither is set) x optionally ATen's kernel set
-# (--aten default,avx512: ATEN_CPU_CAPABILITY unset or set).  Each try: --warmup-steps steps (default 20),
-# then --steps timed steps (default 100); --passes (default 3) alternating passes; the median counts.
+# (--aten default,avx512: ATEN_CPU_CAPABILITY unset or set).  Each try: --warmup-steps steps (default 10),
+# then --steps timed steps (default 50); --passes (default 3) alternating passes; the median counts.
 #
 #   bench/find_torch_setting.sh                 # table on stderr, then `threads=T openblas=B` on stdout
 #   bench/find_torch_setting.sh --export        # `export OMP_NUM_THREADS=… OPENBLAS_NUM_THREADS=…` and
@@ -23,7 +23,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 py=/usr/bin/python3
 workload=mlp; values="1,2"; batch=128; passes=""; export_fmt=0; json=""
-mkldnn="on,off"; coretype="inherit,unset"; aten="default"; steps=100; warmup=20
+mkldnn="on,off"; coretype="inherit,unset"; aten="default"; steps=50; warmup=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --workload) workload="$2"; shift 2 ;;
@@ -115,7 +115,7 @@ for ((p = 1; p <= passes; p++)); do
             if [ "$a" = default ]; then e=(env -u ATEN_CPU_CAPABILITY "${e[@]:1}"); else e+=(ATEN_CPU_CAPABILITY="$a"); fi
             out="$tmp/t${t}_b${b}_m${m}_c${c}_a${a}_p${p}.json"
             if ! "${e[@]}" "$py" "$here/torch_cnn.py" --threads "$t" --mkldnn "$m" --batch "$batch" \
-                --warmup-steps "$warmup" --steps "$steps" --epochs 1 --json "$out" > "$tmp/log" 2>&1; then
+                --warmup-steps "$warmup" --steps "$steps" --epochs 1 --no-test --json "$out" > "$tmp/log" 2>&1; then
               cat "$tmp/log" >&2
               echo "find_torch_setting.sh: torch_cnn.py failed (threads=$t openblas=$b mkldnn=$m coretype=$c aten=$a)" >&2
               exit 1

@@ -7,7 +7,7 @@ The loop is the plain one PyTorch users write: nn.Sequential, the data in one te
 batch indexed from the epoch's seeded permutation, zero_grad, forward, F.cross_entropy, backward, step.  The
 loss is accumulated as a tensor and read once per epoch (as bench/torch_mlp.py does).  Timing mode: one
 warm-up epoch (or --warmup-steps S steps), then --epochs timed epochs (optionally cut to --steps steps each,
-for quick setting searches); test accuracy once at the end, not timed.
+for quick setting searches); test accuracy once at the end, not timed (--no-test skips it).
 
 Run with /usr/bin/python3 (Debian's python3-torch).  The BLAS thread count is read by OpenBLAS when the
 process starts, so set OPENBLAS_NUM_THREADS (and OMP_NUM_THREADS) in the environment, not here.
@@ -74,10 +74,10 @@ def accuracy(net, x, y):
     return correct / x.shape[0]
 
 
-def setup(args):
+def setup(args, test=True):
     torch.manual_seed(args.seed)
     x, y = load(args.data, "train")
-    xt, yt = load(args.data, "t10k")
+    xt, yt = load(args.data, "t10k") if test else (None, None)
     net = model()
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     gen = torch.Generator().manual_seed(args.seed)
@@ -85,7 +85,7 @@ def setup(args):
 
 
 def run_train(args):
-    x, y, xt, yt, net, opt, gen = setup(args)
+    x, y, xt, yt, net, opt, gen = setup(args, not args.no_test)
     n = x.shape[0]
     steps = (n + args.batch - 1) // args.batch
     # warm-up: a full epoch by default, else its first --warmup-steps steps
@@ -99,8 +99,9 @@ def run_train(args):
         secs.append(sec)
         print(f"epoch {e:2d} batch {args.batch:4d}: loss {loss:.4f}  {sec:6.2f} s  {m / sec:9.0f} samples/s  "
               f"{1000 * sec / ((m + args.batch - 1) // args.batch):.3f} ms/step", flush=True)
-    acc = accuracy(net, xt, yt)
-    print(f"test accuracy {acc:.4f}", flush=True)
+    acc = None if args.no_test else accuracy(net, xt, yt)
+    if acc is not None:
+        print(f"test accuracy {acc:.4f}", flush=True)
     med = statistics.median(eps)
     return {
         "workload": "cnn",
@@ -148,6 +149,7 @@ def main():
                         "default %(default)s)")
     p.add_argument("--accuracy-epochs", type=int, metavar="E", default=None,
                    help="instead of timing: train E epochs from --seed, test accuracy after each")
+    p.add_argument("--no-test", action="store_true", help="skip the test accuracy after the timed epochs")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     args = p.parse_args()
     if args.epochs < 1 or args.batch < 1:
