@@ -81,7 +81,7 @@ def setup(args, test=True):
     net = model()
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     gen = torch.Generator().manual_seed(args.seed)
-    return images(x), y, images(xt), yt, net, opt, gen
+    return images(x), y, (images(xt) if test else None), yt, net, opt, gen
 
 
 def run_train(args):
