@@ -120,8 +120,9 @@ for ((p = 1; p <= passes; p++)); do
               echo "find_torch_setting.sh: torch_cnn.py failed (threads=$t openblas=$b mkldnn=$m coretype=$c aten=$a)" >&2
               exit 1
             fi
-            printf '  pass %d  threads %s openblas %s mkldnn %-3s coretype %-7s aten %-7s %6.0f samples/s\n' \
-              "$p" "$t" "$b" "$m" "$c" "$a" "$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["samples_per_sec"])' "$out")" >&2
+            printf '  pass %d  threads %s openblas %s mkldnn %-3s coretype %-7s aten %-7s %6.0f samples/s  (load %s)\n' \
+              "$p" "$t" "$b" "$m" "$c" "$a" "$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["samples_per_sec"])' "$out")" \
+              "$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo ?)" >&2
           done
         done
       done
