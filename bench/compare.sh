@@ -10,10 +10,14 @@
 #   bench/compare.sh                          # 3 rounds at batch 128 (about 2.5 minutes on 2 cores)
 #   bench/compare.sh --rounds 5 --batches 128,32,512
 #   bench/compare.sh --skip-search            # PyTorch with --threads 1 and OPENBLAS_NUM_THREADS=2
+#   bench/compare.sh --workload cnn           # the reference CNN (Adam): clprop bench --workload cnn against
+#                                             # bench/torch_cnn.py; no matrix-multiply peers (c), (d)
 #
-# Options: --rounds N; --batches B[,B…] (the headline batch, which also sets the matrix shapes, is 128 if
-# listed, else the first); --epochs E (timed epochs of both trainers, default 2, after one warm-up each);
-# --skip-search; --out DIR (instead of bench/results/<timestamp>).
+# Options: --workload mlp|cnn (default mlp); --rounds N; --batches B[,B…] (the headline batch, which also
+# sets the matrix shapes, is 128 if listed, else the first); --epochs E (timed epochs of both trainers,
+# default 2 for mlp and 1 for cnn, after one warm-up each); --skip-search (cnn: torch threads 2,
+# OPENBLAS_NUM_THREADS 1, oneDNN off, OPENBLAS_CORETYPE as inherited); --out DIR (instead of
+# bench/results/<timestamp>).
 # Environment: CLPROP_CL_PLATFORM / CLPROP_CL_DEVICE pick CLBlast's device (default 0 / 0); CLPROP_DEVICE
 # is clprop's --device (default opencl, i.e. `clprop devices` index 0): keep the two on the same device.
 # Needs /usr/bin/python3 with torch (python3-torch), libclblast-dev, an OpenCL ICD, gcc, a JDK and Maven
@@ -23,7 +27,7 @@ bench="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$bench/.." && pwd)"
 py=/usr/bin/python3
 
-rounds=3; batches=128; epochs=2; skip_search=0; out=""
+workload=mlp; rounds=3; batches=128; epochs=""; skip_search=0; out=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
@@ -31,10 +35,16 @@ while [ $# -gt 0 ]; do
     --epochs) epochs="$2"; shift 2 ;;
     --skip-search) skip_search=1; shift ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --workload) workload="$2"; shift 2 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+case "$workload" in
+  mlp) epochs="${epochs:-2}" ;;
+  cnn) epochs="${epochs:-1}" ;;
+  *) echo "compare.sh: --workload is mlp or cnn" >&2; exit 2 ;;
+esac
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --rounds must be a positive integer" >&2; exit 2; }
 [[ "$epochs" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --epochs must be a positive integer" >&2; exit 2; }
 [[ "$batches" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || { echo "compare.sh: --batches wants B[,B…]" >&2; exit 2; }
@@ -53,7 +63,7 @@ log() { printf '[compare %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 # --- prerequisites -----------------------------------------------------------------------------------
 "$py" -c 'import torch, numpy' 2>/dev/null \
   || { echo "compare.sh: $py cannot import torch/numpy (apt-get install python3-torch)" >&2; exit 2; }
-[ -f /usr/include/clblast_c.h ] || { echo "compare.sh: clblast_c.h missing (apt-get install libclblast-dev)" >&2; exit 2; }
+[ "$workload" = cnn ] || [ -f /usr/include/clblast_c.h ] || { echo "compare.sh: clblast_c.h missing (apt-get install libclblast-dev)" >&2; exit 2; }
 
 jar="$root/target/clprop.jar"
 if [ ! -f "$jar" ]; then
@@ -63,7 +73,7 @@ fi
 
 mkdir -p "$bench/build"
 cb="$bench/build/clblast_sgemm"
-if [ ! -x "$cb" ] || [ "$bench/clblast_sgemm.c" -nt "$cb" ]; then
+if [ "$workload" = mlp ] && { [ ! -x "$cb" ] || [ "$bench/clblast_sgemm.c" -nt "$cb" ]; }; then
   log "compiling $cb"
   gcc -O2 -Wall -o "$cb" "$bench/clblast_sgemm.c" -lclblast -lOpenCL
 fi
@@ -80,7 +90,24 @@ snapshot_jar() {
 snapshot_jar
 
 # --- PyTorch thread setting -------------------------------------------------------------------------
-if [ "$skip_search" = 1 ]; then
+# cnn: besides the thread counts, oneDNN convolutions on/off (torch_cnn.py --mkldnn) and OpenBLAS's kernel
+# choice: coretype "inherit" keeps the environment's OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, "unset" removes
+# them for the peer's command only; aten "default" leaves ATEN_CPU_CAPABILITY unset.
+mkldnn=off; coretype=inherit; aten=default
+if [ "$workload" = cnn ]; then
+  if [ "$skip_search" = 1 ]; then
+    tthreads=2; oblas=1; source_note="--skip-search default"
+  else
+    log "searching PyTorch's CNN setting (bench/find_torch_setting.sh --workload cnn: 16 settings x 3 passes, about 15 minutes)"
+    setting="$("$bench/find_torch_setting.sh" --workload cnn --batch 128 --json "$dir/torch-setting.json")"
+    tthreads="$(sed -n 's/^threads=\([0-9]*\) .*/\1/p' <<< "$setting")"
+    oblas="$(sed -n 's/.* openblas=\([0-9]*\) .*/\1/p' <<< "$setting")"
+    mkldnn="$(sed -n 's/.* mkldnn=\([a-z]*\) .*/\1/p' <<< "$setting")"
+    coretype="$(sed -n 's/.* coretype=\([a-z]*\) .*/\1/p' <<< "$setting")"
+    aten="$(sed -n 's/.* aten=\([a-z0-9]*\)$/\1/p' <<< "$setting")"
+    source_note="fastest of bench/find_torch_setting.sh --workload cnn"
+  fi
+elif [ "$skip_search" = 1 ]; then
   tthreads=1; oblas=2; source_note="--skip-search default"
 else
   log "searching PyTorch's thread setting (bench/find_torch_setting.sh)"
@@ -89,8 +116,16 @@ else
   oblas="$(sed -n 's/.* openblas=\([0-9]*\)$/\1/p' <<< "$setting")"
   source_note="fastest of bench/find_torch_setting.sh"
 fi
-log "PyTorch setting: torch threads $tthreads, OPENBLAS_NUM_THREADS $oblas, OMP_NUM_THREADS $tthreads"
 torch_env=(env OMP_NUM_THREADS="$tthreads" OPENBLAS_NUM_THREADS="$oblas")
+if [ "$workload" = mlp ]; then
+  log "PyTorch setting: torch threads $tthreads, OPENBLAS_NUM_THREADS $oblas, OMP_NUM_THREADS $tthreads"
+else
+  [ "$coretype" = unset ] && torch_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${torch_env[@]:1}")
+  if [ "$aten" = default ]; then torch_env=(env -u ATEN_CPU_CAPABILITY "${torch_env[@]:1}")
+  else torch_env+=(ATEN_CPU_CAPABILITY="$aten"); fi
+  log "PyTorch setting: torch threads $tthreads, OPENBLAS_NUM_THREADS $oblas, OMP_NUM_THREADS $tthreads," \
+      "mkldnn $mkldnn, OpenBLAS coretype $coretype, ATen $aten"
+fi
 
 # clprop's matrix shapes at the headline batch (Bench.referenceShapes), as M N K triples.
 B="$head_batch"
@@ -109,17 +144,21 @@ def sh(cmd):
     except Exception:
         return None
 meta = {
-    "timestamp": "$stamp", "rounds": $rounds, "batches": [int(b) for b in "$batches".split(",")],
+    "timestamp": "$stamp", "workload": "$workload", "rounds": $rounds, "batches": [int(b) for b in "$batches".split(",")],
     "epochs": $epochs, "host": platform.node(), "cpus": os.cpu_count(), "cpu": sh("lscpu | sed -n 's/^Model name: *//p'"),
     "torch_version": torch.__version__,
     "torch_setting": {"threads": $tthreads, "openblas_threads": $oblas, "omp_threads": $tthreads,
                       "source": "$source_note"},
+    "shapes": "$torch_shapes" if "$workload" == "mlp" else None,
     "clprop_jar_sha256": hashlib.sha256(open("$work/clprop.jar", "rb").read()).hexdigest(),
     "clprop_git_head": sh("git rev-parse HEAD"), "clprop_git_dirty": bool(sh("git status --porcelain -- src kernels pom.xml")),
     "clprop_device": os.environ.get("CLPROP_DEVICE", "opencl"),
     "cl_platform": os.environ.get("CLPROP_CL_PLATFORM", "0"), "cl_device": os.environ.get("CLPROP_CL_DEVICE", "0"),
-    "shapes": "$torch_shapes",
 }
+if "$workload" == "cnn":
+    meta["torch_setting"].update({"mkldnn": "$mkldnn", "coretype": "$coretype", "aten": "$aten",
+        "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE") if "$coretype" == "inherit" else None,
+        "openblas_l2_size": os.environ.get("OPENBLAS_L2_SIZE") if "$coretype" == "inherit" else None})
 # clprop's gemm tuning cache (clprop tune), if any: it changes clprop's kernels, so it belongs to the record
 cache = os.path.join(os.environ.get("CLPROP_CACHE_DIR") or os.path.expanduser("~/.cache/clprop"), "gemm-tuning.json")
 try:
@@ -131,7 +170,8 @@ EOF
 
 run_clprop() {  # $1 = output JSON; retries when a concurrent rebuild broke the jar
   local tries=0
-  until java -jar "$work/clprop.jar" bench --device "${CLPROP_DEVICE:-opencl}" --batches "$batches" \
+  local wl=(); [ "$workload" = mlp ] || wl=(--workload "$workload")
+  until java -jar "$work/clprop.jar" bench --device "${CLPROP_DEVICE:-opencl}" "${wl[@]}" --batches "$batches" \
         --epochs "$epochs" --no-profile --json "$1" > "${1%.json}.log" 2>&1; do
     tries=$((tries + 1))
     tail -5 "${1%.json}.log" >&2
@@ -143,16 +183,24 @@ run_clprop() {  # $1 = output JSON; retries when a concurrent rebuild broke the 
 }
 
 # --- the rounds --------------------------------------------------------------------------------------
+wl_note=""; peer_note=""
+[ "$workload" = mlp ] || { wl_note=" --workload $workload"; peer_note=" ($workload)"; }
 t_start=$SECONDS
 for ((r = 1; r <= rounds; r++)); do
-  log "round $r/$rounds: clprop bench --batches $batches --epochs $epochs"
+  log "round $r/$rounds: clprop bench$wl_note --batches $batches --epochs $epochs"
   run_clprop "$dir/r$r-clprop.json"
   for b in "${batch_list[@]}"; do
-    log "round $r/$rounds: pytorch training, batch $b"
-    "${torch_env[@]}" "$py" "$bench/torch_mlp.py" --threads "$tthreads" --batch "$b" --epochs "$epochs" \
+    log "round $r/$rounds: pytorch training$peer_note, batch $b"
+    if [ "$workload" = mlp ]; then
+      peer=("$bench/torch_mlp.py" --threads "$tthreads")
+    else
+      peer=("$bench/torch_cnn.py" --threads "$tthreads" --mkldnn "$mkldnn")
+    fi
+    "${torch_env[@]}" "$py" "${peer[@]}" --batch "$b" --epochs "$epochs" \
       --json "$dir/r$r-torch-b$b.json" > "$dir/r$r-torch-b$b.log" 2>&1 \
       || { cat "$dir/r$r-torch-b$b.log" >&2; exit 1; }
   done
+  [ "$workload" = mlp ] || continue  # the matrix-multiply peers time the MLP's shapes
   log "round $r/$rounds: torch.mm"
   "${torch_env[@]}" "$py" "$bench/torch_mlp.py" --threads "$tthreads" --gemm --shapes "$torch_shapes" \
     --json "$dir/r$r-torch-gemm.json" > "$dir/r$r-torch-gemm.log" 2>&1 \

@@ -5,7 +5,8 @@ and clprop's ratios to the peers.  Prints a table and writes summary.json into t
   /usr/bin/python3 bench/summarize.py bench/results/20250101-120000
 
 Expected files (r = round number): r{r}-clprop.json (`clprop bench --json`), r{r}-torch-b{B}.json
-(torch_mlp.py), r{r}-torch-gemm.json (torch_mlp.py --gemm), r{r}-clblast.json (clblast_sgemm --json).
+(torch_mlp.py, or torch_cnn.py for the cnn workload), r{r}-torch-gemm.json (torch_mlp.py --gemm),
+r{r}-clblast.json (clblast_sgemm --json); the cnn workload has no torch-gemm or clblast files.
 Matrix products are matched by (m, n, k): C is m x n, inner dimension k, whatever form clprop used.
 """
 import glob
@@ -14,6 +15,10 @@ import os
 import re
 import statistics
 import sys
+
+
+TITLES = {"mlp": "784-256-128-10, SGD 0.1, softmax-CE",
+          "cnn": "reference CNN conv32-pool-conv64-pool-128-10, Adam 1e-3, softmax-CE"}
 
 
 def load(path):
@@ -40,7 +45,8 @@ def main(folder):
         sys.exit(f"summarize.py: no r<N>-*.json files in {folder}")
     meta = load(os.path.join(folder, "meta.json")) if os.path.exists(os.path.join(folder, "meta.json")) else {}
 
-    clprop_sps, torch_sps = {}, {}           # batch -> [per round]
+    clprop_sps, torch_sps, torch_acc = {}, {}, {}  # batch -> [per round]
+    workload = meta.get("workload")
     clprop_gemm, torch_gemm, clblast_gemm = {}, {}, {}  # (m,n,k) -> [per round]; clprop: (form,m,n,k)
     for r in rounds:
         p = os.path.join(folder, f"r{r}-clprop.json")
@@ -53,21 +59,27 @@ def main(folder):
         for p in glob.glob(os.path.join(folder, f"r{r}-torch-b*.json")):
             t = load(p)
             torch_sps.setdefault(t["batch"], []).append(t["samples_per_sec"])
+            torch_acc.setdefault(t["batch"], []).append(t.get("test_accuracy"))
+            workload = workload or t.get("workload")
         for name, into in (("torch-gemm", torch_gemm), ("clblast", clblast_gemm)):
             p = os.path.join(folder, f"r{r}-{name}.json")
             if os.path.exists(p):
                 for g in load(p).get("gemm", []):
                     into.setdefault((g["m"], g["n"], g["k"]), []).append(g["gflops"])
 
+    workload = workload or "mlp"
     setting = meta.get("torch_setting", {})
     lines = []
     lines.append(f"results  {folder}  ({len(rounds)} round(s); medians across rounds)")
     if setting:
         lines.append(f"pytorch  torch {meta.get('torch_version', '?')}, torch threads {setting.get('threads')}, "
                      f"OPENBLAS_NUM_THREADS {setting.get('openblas_threads')}, OMP_NUM_THREADS "
-                     f"{setting.get('omp_threads')} ({setting.get('source', '')})")
+                     f"{setting.get('omp_threads')}"
+                     + (f", mkldnn {setting.get('mkldnn')}, OpenBLAS coretype {setting.get('coretype')}"
+                        f", ATen {setting.get('aten')}" if "mkldnn" in setting else "")
+                     + f" ({setting.get('source', '')})")
     lines.append("")
-    lines.append("training throughput (samples/s, 784-256-128-10, SGD 0.1, softmax-CE)")
+    lines.append(f"training throughput (samples/s, {TITLES.get(workload, workload)})")
     lines.append(f"  {'batch':>5}  {'clprop':>10}  {'pytorch':>10}  {'clprop/pytorch':>14}  {'paired':>6}  "
                  f"rounds clprop | pytorch")
     train_rows = []
@@ -82,10 +94,19 @@ def main(folder):
         train_rows.append({"batch": b, "clprop_samples_per_sec": c, "pytorch_samples_per_sec": t,
                            "clprop_over_pytorch": ratio(c, t), "clprop_over_pytorch_paired": paired,
                            "clprop_rounds": cs, "pytorch_rounds": ts})
-    lines.append("")
-    lines.append("matrix multiply (GFLOP/s; C is M x N, inner dimension K; peers compute row-major A.B)")
-    lines.append(f"  {'form':<4} {'M x N x K':>16}  {'clprop':>8}  {'CLBlast':>8}  {'PyTorch':>8}  "
-                 f"{'÷CLBlast':>8}  {'÷PyTorch':>8}")
+        if workload == "cnn":
+            train_rows[-1]["pytorch_test_accuracy"] = med(torch_acc.get(b, []))
+    if workload == "cnn":
+        accs = {b: med(v) for b, v in torch_acc.items() if med(v) is not None}
+        if accs:
+            lines.append("  pytorch test accuracy after its warm-up and timed epochs (median of rounds): "
+                         + ", ".join(f"batch {b} {a:.4f}" for b, a in sorted(accs.items())))
+    have_gemm = bool(clprop_gemm or torch_gemm or clblast_gemm)
+    if have_gemm:
+        lines.append("")
+        lines.append("matrix multiply (GFLOP/s; C is M x N, inner dimension K; peers compute row-major A.B)")
+        lines.append(f"  {'form':<4} {'M x N x K':>16}  {'clprop':>8}  {'CLBlast':>8}  {'PyTorch':>8}  "
+                     f"{'÷CLBlast':>8}  {'÷PyTorch':>8}")
     gemm_rows = []
     keys = list(clprop_gemm)
     keys += [("-",) + k for k in list(clblast_gemm) + list(torch_gemm)
@@ -106,7 +127,8 @@ def main(folder):
                           "clprop_over_clblast": ratio(c, cb), "clprop_over_pytorch": ratio(c, tg)})
     text = "\n".join(lines)
     print(text)
-    summary = {"folder": folder, "rounds": len(rounds), "meta": meta, "training": train_rows, "gemm": gemm_rows}
+    summary = {"folder": folder, "workload": workload, "rounds": len(rounds), "meta": meta,
+               "training": train_rows, "gemm": gemm_rows}
     with open(os.path.join(folder, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
         f.write("\n")
