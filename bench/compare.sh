@@ -12,12 +12,14 @@
 #   bench/compare.sh --skip-search            # PyTorch with --threads 1 and OPENBLAS_NUM_THREADS=2
 #   bench/compare.sh --workload cnn           # the reference CNN (Adam): clprop bench --workload cnn against
 #                                             # bench/torch_cnn.py; no matrix-multiply peers (c), (d)
+#   bench/compare.sh --workload cnn --samples 12800   # both trainers on 100 batches of 128 per epoch
 #
 # Options: --workload mlp|cnn (default mlp); --rounds N; --batches B[,B…] (the headline batch, which also
 # sets the matrix shapes, is 128 if listed, else the first); --epochs E (timed epochs of both trainers,
 # default 2 for mlp and 1 for cnn, after one warm-up each); --skip-search (cnn: torch threads 2,
 # OPENBLAS_NUM_THREADS 1, oneDNN off, OPENBLAS_CORETYPE as inherited); --out DIR (instead of
-# bench/results/<timestamp>).
+# bench/results/<timestamp>); --samples N (cnn only: each epoch of both trainers is its first N samples —
+# clprop bench --samples N, torch_cnn.py --steps N/B with a warm-up of 20 steps).
 # Environment: CLPROP_CL_PLATFORM / CLPROP_CL_DEVICE pick CLBlast's device (default 0 / 0); CLPROP_DEVICE
 # is clprop's --device (default opencl, i.e. `clprop devices` index 0): keep the two on the same device.
 # Needs /usr/bin/python3 with torch (python3-torch), libclblast-dev, an OpenCL ICD, gcc, a JDK and Maven
@@ -27,7 +29,7 @@ bench="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$bench/.." && pwd)"
 py=/usr/bin/python3
 
-workload=mlp; rounds=3; batches=128; epochs=""; skip_search=0; out=""
+workload=mlp; rounds=3; batches=128; epochs=""; skip_search=0; out=""; samples=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
     --skip-search) skip_search=1; shift ;;
     --out) out="$2"; shift 2 ;;
     --workload) workload="$2"; shift 2 ;;
+    --samples) samples="$2"; shift 2 ;;
     -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -45,6 +48,8 @@ case "$workload" in
   cnn) epochs="${epochs:-1}" ;;
   *) echo "compare.sh: --workload is mlp or cnn" >&2; exit 2 ;;
 esac
+[ -z "$samples" ] || [[ "$samples" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --samples must be a positive integer" >&2; exit 2; }
+[ -z "$samples" ] || [ "$workload" = cnn ] || { echo "compare.sh: --samples applies to --workload cnn" >&2; exit 2; }
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --rounds must be a positive integer" >&2; exit 2; }
 [[ "$epochs" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --epochs must be a positive integer" >&2; exit 2; }
 [[ "$batches" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$ ]] || { echo "compare.sh: --batches wants B[,B…]" >&2; exit 2; }
@@ -145,7 +150,7 @@ def sh(cmd):
         return None
 meta = {
     "timestamp": "$stamp", "workload": "$workload", "rounds": $rounds, "batches": [int(b) for b in "$batches".split(",")],
-    "epochs": $epochs, "host": platform.node(), "cpus": os.cpu_count(), "cpu": sh("lscpu | sed -n 's/^Model name: *//p'"),
+    "epochs": $epochs, "samples": ${samples:-None}, "host": platform.node(), "cpus": os.cpu_count(), "cpu": sh("lscpu | sed -n 's/^Model name: *//p'"),
     "torch_version": torch.__version__,
     "torch_setting": {"threads": $tthreads, "openblas_threads": $oblas, "omp_threads": $tthreads,
                       "source": "$source_note"},
@@ -171,6 +176,7 @@ EOF
 run_clprop() {  # $1 = output JSON; retries when a concurrent rebuild broke the jar
   local tries=0
   local wl=(); [ "$workload" = mlp ] || wl=(--workload "$workload")
+  [ -z "$samples" ] || wl+=(--samples "$samples")
   until java -jar "$work/clprop.jar" bench --device "${CLPROP_DEVICE:-opencl}" "${wl[@]}" --batches "$batches" \
         --epochs "$epochs" --no-profile --json "$1" > "${1%.json}.log" 2>&1; do
     tries=$((tries + 1))
@@ -195,6 +201,7 @@ for ((r = 1; r <= rounds; r++)); do
       peer=("$bench/torch_mlp.py" --threads "$tthreads")
     else
       peer=("$bench/torch_cnn.py" --threads "$tthreads" --mkldnn "$mkldnn")
+      [ -z "$samples" ] || peer+=(--steps $((samples / b > 0 ? samples / b : 1)) --warmup-steps 20)
     fi
     "${torch_env[@]}" "$py" "${peer[@]}" --batch "$b" --epochs "$epochs" \
       --json "$dir/r$r-torch-b$b.json" > "$dir/r$r-torch-b$b.log" 2>&1 \
