@@ -232,9 +232,11 @@ __kernel void dense_backward_weights(const int M, const int N, const int K,
     gemm_block(1, EPI_NONE, 0, 1, M, N, K, 0, K, dZ + offDZ, X + offX, dW + offDW, dW + offDW, db + offDB);
 }
 
-// dense_backward_weights for a long K and a small dW (a convolution's filters, summed over every window of
-// the batch: K = B·OH·OW rows, M·N = C_out × C_in·k²): too few blocks of dW to keep the cores busy, each
-// summing all of K. Split K into S slices, one block of work-items per slice: slice s sums rows
+// dense_backward_weights for a long K (a convolution's filters, summed over every window of the batch:
+// K = B·OH·OW rows, M·N = C_out × C_in·k²): every block of dW reads all K rows of both operands, so the
+// product is bound by memory (and a small dW has too few blocks to keep the cores busy). Split K into S
+// slices, one block of work-items per slice, so that the blocks of a slice read the same rows, which stay
+// in cache from block to block (the work-groups of one slice run one after another): slice s sums rows
 // [K·s/S, K·(s+1)/S) into its own partial dW and db, P[s] = [dW (M×N) | db (M)]; sum_slices then adds the S
 // partials in slice order, so the result is the same every run. Global size: (gemm_nn's two, S).
 __kernel void dense_backward_weights_split(const int M, const int N, const int K, const int S,

@@ -466,25 +466,29 @@ public final class OpenClBackend implements Backend {
     /** Below this many register blocks of dW, a long product is split (about 64 per core of a large CPU). */
     private static final int BUSY_BLOCKS = 128;
     /** Rows each slice sums at least, so that the partials' extra traffic stays small beside the product. */
-    private static final int MIN_SLICE_ROWS = 1024;
+    private static final int MIN_SLICE_ROWS = 512;
+    /** Products over fewer rows are never split. */
+    private static final int MIN_SPLIT_ROWS = 2048;
+    /** Floats of the two operands' rows one slice reads (512 KB): what a core's cache keeps between blocks. */
+    private static final int SLICE_FLOATS = 1 << 17;
     private static final int MAX_SLICES = 64;
 
     /**
-     * How many slices of K the weight gradient is summed in (1: one product): more than one only for the
-     * register-block kernels when dW has too few blocks to share out (a convolution's filters over every
-     * window of a batch), enough to make about {@link #BUSY_BLOCKS}, each slice summing at least
-     * {@link #MIN_SLICE_ROWS} rows. Tiled (GPU) products keep one launch.
+     * How many slices of K the weight gradient is summed in (1: one product), for the register-block kernels
+     * (tiled GPU products keep one launch). Each block of dW reads every row of both operands, so over a
+     * long K (a convolution's filters, summed over every window of the batch: K = B·OH·OW) the product is
+     * bound by memory: the reference CNN's second convolution ran at 41 GFLOP/s unsplit. Slices fix two
+     * things: the blocks of one slice read the same {@link #SLICE_FLOATS} of rows, which stay in cache from
+     * block to block, and a dW of few blocks gets enough of them to share out ({@link #BUSY_BLOCKS}).
      */
     private int weightSlices(int m, int n, int k) {
-        if (!(gemm instanceof GemmConfig.RegisterBlock block)) {
+        if (!(gemm instanceof GemmConfig.RegisterBlock block) || k < MIN_SPLIT_ROWS) {
             return 1;
         }
         long blocks = ceilDiv(n, block.colsPerItem()) * ceilDiv(m, block.rowsPerItem());
-        if (blocks >= BUSY_BLOCKS) {
-            return 1;
-        }
-        long wanted = ceilDiv(BUSY_BLOCKS, blocks);
-        return (int) Math.max(1, Math.min(Math.min(wanted, k / MIN_SLICE_ROWS), MAX_SLICES));
+        long busy = blocks >= BUSY_BLOCKS ? 1 : Math.min(ceilDiv(BUSY_BLOCKS, blocks), k / (MIN_SLICE_ROWS * 2));
+        long cached = k / Math.max(MIN_SLICE_ROWS, SLICE_FLOATS / ((long) m + n));
+        return (int) Math.max(1, Math.min(Math.max(busy, cached), MAX_SLICES));
     }
 
     /**
