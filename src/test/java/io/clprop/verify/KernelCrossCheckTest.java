@@ -11,8 +11,11 @@ import org.junit.jupiter.api.TestFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,6 +79,36 @@ class KernelCrossCheckTest {
         }
         declared.removeAll(checked);
         assertEquals(Set.of(), declared, "kernels with no cross-check");
+    }
+
+    /**
+     * The max-pool backward has two OpenCL kernels: maxpool_backward_disjoint for windows that neither
+     * overlap nor are padded, the gather maxpool_backward for the rest. Each is compared with the CPU twin
+     * on its own geometries: the disjoint one on the reference CNN's 2×2 stride 2, on images that leave a
+     * row and column over (5×5), on k = 1 and on windows with gaps between them (k 2 stride 3), where each
+     * pixel must be written 0 or its window's gradient; the gather on overlapping and padded windows.
+     */
+    @Test
+    void eachMaxPoolBackwardKernelIsCheckedOnItsOwnGeometries() {
+        Map<String, List<String>> shapes = new TreeMap<>();
+        for (Comparison r : results) {
+            if (r.what().startsWith("maxpool_backward")) {
+                assertTrue(r.passed(), r.row());
+                shapes.computeIfAbsent(r.what(), k -> new ArrayList<>()).add(r.where());
+            }
+        }
+        List<String> disjoint = shapes.get("maxpool_backward_disjoint");
+        assertTrue(disjoint.containsAll(List.of("1x1x4x4 k2s2p0", "3x1x5x5 k2s2p0", "3x7x9x7 k1s1p0",
+                "3x5x9x8 k2s3p0", "3x32x28x28 k2s2p0")), "disjoint: " + disjoint);
+        for (String w : disjoint) {
+            Matcher m = Pattern.compile(" k(\\d+)s(\\d+)p(\\d+)$").matcher(w);
+            assertTrue(m.find() && Integer.parseInt(m.group(2)) >= Integer.parseInt(m.group(1))
+                    && m.group(3).equals("0"), "not disjoint: " + w);
+        }
+        List<String> gather = shapes.get("maxpool_backward");
+        assertTrue(gather.containsAll(List.of("1x3x5x5 k3s2p1", "3x3x28x28 k3s1p1", "1x5x5x5 k5s1p2")),
+                "gather: " + gather);
+        assertEquals(KernelCrossCheck.POOL_SHAPES.length, disjoint.size() + gather.size());
     }
 
     @Test
