@@ -18,7 +18,7 @@ import java.util.List;
  * backward: dY = dZ per image, transposed back to (B·P) × C_out                   transposeEach
  *           dW = dYᵀ·X,  db = Σ_rows dY   (over every window of the batch)        denseBackwardWeights
  *           dX = dY·W, the windows' gradient, added up per pixel                  matmul, col2im
- *           dZprev = dXprev ⊙ f′prev(Aprev)                                       activationBackward
+ *           dZprev = dXprev ⊙ f′prev(Aprev), then its dropout mask          previous.inputGradientBackward
  * </pre>
  * The layer keeps its batch's windows from the forward pass for dW (writing them again in the backward pass
  * would save their memory, a copy of the input k² times over, at two more im2col launches a step, about a
@@ -82,12 +82,8 @@ final class Conv2dLayer implements Layer {
         backend.denseBackwardWeights(dy, cols, dw, db);
         if (previous != null) {
             backend.matmul(dy, false, w, false, cols);
-            Tensor dz = previous.gradient(n);
-            backend.col2im(cols, g, dz);
-            if (previous.activation() != io.clprop.backend.Activation.IDENTITY) {
-                backend.activationBackward(previous.activation(), previous.values(n), dz, dz);
-            }
-            previous.dropoutBackward(n);
+            backend.col2im(cols, g, previous.gradient(n));
+            previous.inputGradientBackward(n);
         }
     }
 

@@ -80,6 +80,20 @@ public final class LayerOutput {
     }
 
     /**
+     * Once the next layer has written dLoss/dÃ (the gradient with respect to what it read) into
+     * {@link #gradient} for n rows, without the fused activation derivative a dense layer's backward product
+     * applies (a convolution's col2im, a max-pool's scatter): multiplies it by f′(A), then by the dropout
+     * mask, giving dLoss/dZ.
+     */
+    void inputGradientBackward(int n) {
+        if (activation != Activation.IDENTITY) {
+            Tensor g = gradient(n);
+            backend.activationBackward(activation, values(n), g, g);
+        }
+        dropoutBackward(n);
+    }
+
+    /**
      * Once the next layer has written dLoss/dÃ ⊙ f′(A) into {@link #gradient} for n rows: multiplies it by
      * the last forward pass's mask, giving dLoss/dZ; nothing to do after a forward pass without dropout.
      */

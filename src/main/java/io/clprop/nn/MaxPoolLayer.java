@@ -1,6 +1,5 @@
 package io.clprop.nn;
 
-import io.clprop.backend.Activation;
 import io.clprop.backend.Backend;
 import io.clprop.backend.DropoutMask;
 import io.clprop.backend.Tensor;
@@ -13,7 +12,7 @@ import java.util.List;
  * <pre>
  * forward:  A[b][c][oh][ow] = max of the window, and where it is (indices, kept on the device)  maxPoolForward
  * backward: dXprev = each window's dA at its maximum, added up per pixel                       maxPoolBackward
- *           dZprev = dXprev ⊙ f′prev(Aprev)                                                     activationBackward
+ *           dZprev = dXprev ⊙ f′prev(Aprev), then its dropout mask                        previous.inputGradientBackward
  * </pre>
  * Its activation is the identity, so its gradient buffer's dLoss/dZ is dLoss/dA. The maximum is taken over
  * the layer's input as it is (after the previous layer's dropout, when there is one), and the gradient is
@@ -50,12 +49,8 @@ final class MaxPoolLayer implements Layer {
         if (previous == null) {
             return; // nothing to learn, and no layer before it to hand a gradient to
         }
-        Tensor dz = previous.gradient(rows);
-        backend.maxPoolBackward(output.gradient(rows), indices(rows), g, dz);
-        if (previous.activation() != Activation.IDENTITY) {
-            backend.activationBackward(previous.activation(), previous.values(rows), dz, dz);
-        }
-        previous.dropoutBackward(rows);
+        backend.maxPoolBackward(output.gradient(rows), indices(rows), g, previous.gradient(rows));
+        previous.inputGradientBackward(rows);
     }
 
     @Override
