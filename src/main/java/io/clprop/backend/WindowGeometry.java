@@ -1,5 +1,6 @@
 package io.clprop.backend;
 
+import io.clprop.util.ImageShape;
 import io.clprop.util.InvalidSetting;
 
 /**
@@ -68,6 +69,22 @@ public record WindowGeometry(int channels, int height, int width, int kernel, in
     /** Windows across the image: (width + 2·padding − kernel)/stride + 1, the remainder dropped. */
     public int outWidth() {
         return (width + 2 * padding - kernel) / stride + 1;
+    }
+
+    /** The image the windows slide over: C × H × W. */
+    public ImageShape image() {
+        return new ImageShape(channels, height, width);
+    }
+
+    /**
+     * Refuses input rows of other than C·H·W values for {@code layer} (its description, for the message):
+     * the layer reads its rows as these images.
+     */
+    public void checkImageRows(String layer, int inputs) {
+        if (inputs != imageSize()) {
+            throw new InvalidSetting(layer + " reads " + image() + " images (" + imageSize() + " values), its input has "
+                    + inputs);
+        }
     }
 
     /** Values of one input image, C·H·W: a row of the input tensor. */

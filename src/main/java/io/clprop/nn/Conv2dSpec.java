@@ -33,7 +33,7 @@ public record Conv2dSpec(WindowGeometry geometry, int outChannels, Activation ac
 
     /** The image it reads. */
     public ImageShape input() {
-        return new ImageShape(geometry.channels(), geometry.height(), geometry.width());
+        return geometry.image();
     }
 
     /** The image it writes: C_out × OH × OW. */
@@ -68,10 +68,7 @@ public record Conv2dSpec(WindowGeometry geometry, int outChannels, Activation ac
 
     @Override
     public void checkInputs(int inputs) {
-        if (inputs != geometry.imageSize()) {
-            throw new InvalidSetting(describe() + " reads " + input() + " images (" + geometry.imageSize()
-                    + " values), its input has " + inputs);
-        }
+        geometry.checkImageRows(describe(), inputs);
     }
 
     /**

@@ -5,7 +5,6 @@ import io.clprop.backend.Backend;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.WindowGeometry;
 import io.clprop.util.ImageShape;
-import io.clprop.util.InvalidSetting;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +22,7 @@ public record MaxPoolSpec(WindowGeometry geometry) implements LayerSpec {
 
     /** The image it reads. */
     public ImageShape input() {
-        return new ImageShape(geometry.channels(), geometry.height(), geometry.width());
+        return geometry.image();
     }
 
     /** The image it writes: C × OH × OW. */
@@ -63,10 +62,7 @@ public record MaxPoolSpec(WindowGeometry geometry) implements LayerSpec {
 
     @Override
     public void checkInputs(int inputs) {
-        if (inputs != geometry.imageSize()) {
-            throw new InvalidSetting(describe() + " reads " + input() + " images (" + geometry.imageSize()
-                    + " values), its input has " + inputs);
-        }
+        geometry.checkImageRows(describe(), inputs);
     }
 
     /** Its output and dLoss/dOutput, with dropout the dropped output, and the indices of the maxima (int). */
