@@ -37,11 +37,13 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * the layers in the order of the PyTorch {@code Sequential} they match, a flatten where the images become
- * rows. Version 1, still read, knew only dense layers, each {@code {"units": …, "activation": …}}.
+ * rows. Version 1, still read, knew only dense layers, each {@code {"units": …, "activation": …}}. Public
+ * for the safetensors metadata, which holds the same object.
  *
  * <p>Reading trusts nothing: a version-2 object is refused for an unknown or missing key, an unknown layer
- * type, a size out of range, or a chain of layers that does not fit together (rebuilt through
- * {@link NetworkBuilder}, whose refusal is reported at the layer's index), each as a {@link UserError}
+ * type, a size out of range, an output layer whose activation is not the loss's (either version), or a
+ * chain of layers that does not fit together (rebuilt through {@link NetworkBuilder}, whose refusal is
+ * reported at the layer's index), each as a {@link UserError}
  * naming the file and the field; all before anything is allocated for the network.
  */
 public final class NetworkHeader {

@@ -1,7 +1,9 @@
 package io.clprop.cli;
 
 import io.clprop.SyntheticData;
+import io.clprop.data.CsvReader;
 import io.clprop.data.Dataset;
+import io.clprop.data.FeatureFill;
 import io.clprop.data.Standardizer;
 import io.clprop.model.ClpropFile;
 import io.clprop.model.ModelFile;
@@ -200,12 +202,23 @@ class InitFromCliTest {
         assertTrue(r.out().contains("with its preprocessing"), r.out());
         Standardizer kept = ModelFile.read(again).standardizer();
         assertEquals(ModelFile.read(model).standardizer(), kept);
+        Dataset first50 = CsvReader.readLabelled(csv, new CsvReader.Options(CsvReader.HeaderMode.AUTO, "kind")).data().head(50);
+        assertNotEquals(Standardizer.fit(first50), kept, "a fit on the 50 rows differs, so the equality is the model's kept");
         assertEquals(ModelFile.read(model).classNames(), ModelFile.read(again).classNames());
         assertEquals(ModelFile.read(model).featureNames(), ModelFile.read(again).featureNames());
         failsCleanly(out, concat(csvRun, "--init-from", model.toString(), "--no-standardize", "--epochs", "1"),
                 "--no-standardize: the --init-from model was trained on standardised inputs");
         failsCleanly(out, concat(csvRun, "--init-from", model.toString(), "--missing", "mean", "--epochs", "1"),
                 "--missing mean: the --init-from model refuses missing cells");
+        // Fill values too: the model's means over its 300 rows, not those of the 50 rows this run keeps.
+        Path filled = out.resolve("filled.clprop"), refilled = out.resolve("refilled.clprop");
+        assertEquals(0, run(concat(csvRun, "--missing", "mean", "--epochs", "1", "--save", filled.toString())).status());
+        r = run(concat(csvRun, "--train-limit", "50", "--init-from", filled.toString(), "--epochs", "0", "--save",
+                refilled.toString()));
+        assertEquals(0, r.status(), r.err());
+        assertEquals(ModelFile.read(filled).fill(), ModelFile.read(refilled).fill());
+        assertNotEquals(ModelFile.read(filled).fill(), FeatureFill.fit(FeatureFill.Policy.MEAN, first50,
+                List.of("a", "b", "c", "d"), csv), "a fit on the 50 rows differs, so the equality above is the model's kept");
         Path renamed = Files.writeString(out.resolve("renamed.csv"), Files.readString(csv).replaceFirst("a,b,", "a,x,"));
         failsCleanly(out, new String[]{"train", "--device", "cpu", "--format", "csv", "--data", renamed.toString(),
                 "--label-column", "kind", "--hidden", "6", "--init-from", model.toString(), "--epochs", "1"},
@@ -221,7 +234,14 @@ class InitFromCliTest {
                 mlp + ": the model's layer 1 is dense:8,tanh, the network of this run has dense:8,relu");
         failsCleanly(out, concat(run, "--hidden", "8,8", "--activation", "tanh", "--init-from", mlp.toString()),
                 mlp + ": the model's layer 2 is dense:10, the network of this run has dense:8,tanh");
-        Path torch = pytorchStyle(mlp, Files.createDirectories(out.resolve("in")).resolve("torch.safetensors"));
+        Path in = Files.createDirectories(out.resolve("in"));
+        // A safetensors file clprop wrote says which network it is: its activations are compared too.
+        Path exported = in.resolve("mlp.safetensors");
+        SafetensorsWriter.write(ModelFile.read(mlp), exported);
+        failsCleanly(out, concat(run, "--hidden", "8", "--init-from", exported.toString()),
+                exported + ": the model's layer 1 is dense:8,tanh, the network of this run has dense:8,relu");
+        // One from PyTorch says nothing of them: its names and shapes are what is compared.
+        Path torch = pytorchStyle(mlp, in.resolve("torch.safetensors"));
         failsCleanly(out, concat(run, "--hidden", "16", "--init-from", torch.toString()),
                 torch + ": 0.weight has shape [8, 12], the network's layer 1 (dense:16) needs [16, 12]");
         failsCleanly(out, concat(run, "--layers", "conv:2:3:pad1,relu,maxpool:2,flatten,dense:10", "--init-from",
