@@ -7,6 +7,7 @@ import io.clprop.data.FeatureFill;
 import io.clprop.data.FeatureOrder;
 import io.clprop.data.MnistFolder;
 import io.clprop.data.Standardizer;
+import io.clprop.model.ModelFile;
 import io.clprop.util.ImageShape;
 import io.clprop.util.UserError;
 import picocli.CommandLine.Mixin;
@@ -69,6 +70,21 @@ public final class DataOptions {
      * (--missing) and then the standardiser on the training samples kept, and applies them to both.
      */
     public TrainingData loadTraining(Integer trainLimit, Integer testLimit) {
+        return loadTraining(trainLimit, testLimit, null);
+    }
+
+    /**
+     * {@link #loadTraining(Integer, Integer)} for a run that starts from {@code given}'s weights (null: none):
+     * the data is prepared as that model's was, with its standardiser and fill values, not statistics fitted
+     * anew (its weights were trained in those units; a new mean and std would shift every input the first
+     * layer sees). --standardize/--no-standardize or --missing that contradict the model are refused, as are
+     * feature or class names that differ from the model's (when both have names), naming the first difference.
+     */
+    public TrainingData loadTraining(Integer trainLimit, Integer testLimit, ModelFile given) {
+        FeatureFill.Policy missing = this.missing;
+        if (given != null) {
+            missing = GivenPreprocessing.missingPolicy(given, this.missing, standardize);
+        }
         Dataset train, test;
         List<String> names, features = List.of();
         FeatureOrder.Outcome testColumns = FeatureOrder.Outcome.POSITIONAL;
@@ -77,7 +93,7 @@ public final class DataOptions {
         List<String> columns = List.of();
         if (source.format() == DataSource.Format.IDX) {
             Path dir = source.idxFolder();
-            if (missing != FeatureFill.Policy.ERROR) {
+            if (this.missing != FeatureFill.Policy.ERROR) {
                 throw new UserError("--missing applies to --format csv; IDX images have no missing values");
             }
             if (testData != null) {
@@ -123,11 +139,14 @@ public final class DataOptions {
         } else if (testLimit != null) {
             throw new UserError("--test-limit: there is no test set (give --test-data)");
         }
+        if (given != null) {
+            GivenPreprocessing.checkData(given, train, names, features);
+        }
         FeatureFill fill = null;
         String filled = null;
-        if (missing != FeatureFill.Policy.ERROR) {
+        if (missing != FeatureFill.Policy.ERROR && source.format() == DataSource.Format.CSV) {
             // Fitted on the samples kept, as the standardiser is, and before it: it standardises filled data.
-            fill = FeatureFill.fit(missing, train, columns, trainFile);
+            fill = given != null ? given.fill() : FeatureFill.fit(missing, train, columns, trainFile);
             FeatureFill.FilledSet ft = fill.apply(train);
             train = ft.data();
             filled = "missing " + ft.cells() + " cells filled with " + fill.describe() + " (" + trainFile + ")";
@@ -138,8 +157,9 @@ public final class DataOptions {
             }
         }
         Standardizer s = null;
-        if (standardize != null ? standardize : source.format() == DataSource.Format.CSV) {
-            s = Standardizer.fit(train);
+        if (given != null ? given.standardizer() != null
+                : standardize != null ? standardize : source.format() == DataSource.Format.CSV) {
+            s = given != null ? given.standardizer() : Standardizer.fit(train);
             train = s.apply(train);
             test = test == null ? null : s.apply(test);
         }

@@ -23,6 +23,7 @@ final class OptionNames {
             Map.entry("targetLoss", "--target-loss"),
             Map.entry("seed", "--seed"),
             Map.entry("init", "--init"),
+            Map.entry("initFrom", "--init-from"),
             Map.entry("schedule", "--schedule"),
             Map.entry("validation", "--validation"),
             Map.entry("patience", "--patience"),

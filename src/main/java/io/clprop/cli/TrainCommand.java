@@ -15,6 +15,7 @@ import io.clprop.nn.optim.OptimizerConfig;
 import com.google.gson.JsonObject;
 import io.clprop.model.ModelFile;
 import io.clprop.train.EpochMetrics;
+import io.clprop.train.InitialWeights;
 import io.clprop.train.Provenance;
 import io.clprop.report.LearningCurvePlot;
 import io.clprop.train.LrSchedule;
@@ -125,6 +126,13 @@ final class TrainCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     String init = "auto";
 
+    @Option(names = "--init-from", paramLabel = "FILE", description = "Start from the weights in FILE, a clprop "
+            + "model or a safetensors file (PyTorch's state_dict names for the network's torch.nn.Sequential), "
+            + "instead of drawing them; the network must be the file's. The optimizer state starts fresh; a clprop "
+            + "model's standardisation and fill values are used, not fitted anew. --epochs 0 saves the weights as "
+            + "they are.")
+    Path initFrom;
+
     @picocli.CommandLine.Mixin
     DeviceOption device = new DeviceOption();
 
@@ -170,6 +178,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-limit", paramLabel = "N", description = "Use only the first N test samples.")
     Integer testLimit;
 
+    /** The --init-from file's model, whose preprocessing the data takes; null without one or for bare tensors. */
+    private ModelFile givenModel;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -188,6 +199,12 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 b.layers(LayerList.parse(layers));
             }
+            if (initFrom != null && spec.commandLine().getParseResult().hasMatchedOption("--init")) {
+                throw new UserError("--init draws the initial weights, --init-from gives them; leave out one");
+            }
+            InitialWeights given = initFrom == null ? null : InitialWeights.read(initFrom);
+            b.initialWeights(given);
+            givenModel = given == null ? null : given.model().orElse(null);
             config = b.loss(loss).learningRate(rate)
                     .batch(batch).epochs(epochs).targetLoss(targetLoss).seed(seed).init(Init.parse(init))
                     .optimizer(opt).schedule(LrSchedule.parse(schedule)).validation(validation).patience(patience)
@@ -213,7 +230,10 @@ final class TrainCommand implements Callable<Integer> {
         if (checkEvery > 0 && device.isCpu()) {
             throw new UserError("--check-every compares a device with the CPU path; it needs --device opencl or opencl:N");
         }
-        DataOptions.TrainingData td = data.loadTraining(trainLimit, testLimit);
+        if (plot != null && config.epochs() == 0) {
+            throw new UserError("--plot: --epochs 0 trains no epoch to plot");
+        }
+        DataOptions.TrainingData td = data.loadTraining(trainLimit, testLimit, givenModel);
         Dataset train = td.train(), test = td.test();
         Map<String, String> extra = buildOptions.parseFor(device);
         try (Backend backend = device.isCpu() ? device.open() : device.openCl(null, extra);
@@ -240,6 +260,11 @@ final class TrainCommand implements Callable<Integer> {
                 out.printf("check   every %d steps against the CPU path, tolerance %.2e%n", checkEvery,
                         io.clprop.verify.StepReplay.tolerance(trainer.spec(), config.batchSize()));
             }
+            if (initFrom != null && resume == null) {
+                boolean preprocessed = givenModel != null && (givenModel.standardizer() != null || givenModel.fill() != null);
+                out.println("weights " + initFrom + (preprocessed ? ", with its preprocessing" : "")
+                        + "; optimizer state fresh");
+            }
             if (resume != null) {
                 List<String> changes = trainer.resume(resume);
                 out.println("resumed " + resume + " after epoch " + trainer.epochsDone()
@@ -247,7 +272,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             trainer.fit(bar, checkpoint, m -> out.println(m.line()));
             List<EpochMetrics> epochsRun = trainer.history();
-            double finalAccuracy = epochsRun.get(epochsRun.size() - 1).testAccuracy();
+            // No epoch (--epochs 0 from given weights): the accuracy of those weights.
+            double finalAccuracy = epochsRun.isEmpty() ? trainer.testAccuracy()
+                    : epochsRun.get(epochsRun.size() - 1).testAccuracy();
             if (trainer.stoppedEarly()) {
                 finalAccuracy = trainer.testAccuracy();
                 out.printf("early stop: no lower validation loss for %d epochs; restored epoch %d's weights%n",

@@ -37,16 +37,18 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * the layers in the order of the PyTorch {@code Sequential} they match, a flatten where the images become
- * rows. Version 1, still read, knew only dense layers, each {@code {"units": …, "activation": …}}.
+ * rows. Version 1, still read, knew only dense layers, each {@code {"units": …, "activation": …}}. Public
+ * for the safetensors metadata, which holds the same object.
  *
  * <p>Reading trusts nothing: a version-2 object is refused for an unknown or missing key, an unknown layer
- * type, a size out of range, or a chain of layers that does not fit together (rebuilt through
- * {@link NetworkBuilder}, whose refusal is reported at the layer's index), each as a {@link UserError}
+ * type, a size out of range, an output layer whose activation is not the loss's (either version), or a
+ * chain of layers that does not fit together (rebuilt through {@link NetworkBuilder}, whose refusal is
+ * reported at the layer's index), each as a {@link UserError}
  * naming the file and the field; all before anything is allocated for the network.
  */
-final class NetworkHeader {
-    static final int VERSION_1 = 1;
-    static final int VERSION_2 = 2;
+public final class NetworkHeader {
+    public static final int VERSION_1 = 1;
+    public static final int VERSION_2 = 2;
 
     private static final Set<String> NETWORK_KEYS = Set.of("inputs", "input_shape", "layers", "loss");
     private static final Set<String> CONV_KEYS = Set.of("type", "channels", "kernel", "stride", "padding", "activation");
@@ -66,7 +68,7 @@ final class NetworkHeader {
     // ---- writing --------------------------------------------------------------------------------------
 
     /** The version-2 object of {@code spec}. */
-    static JsonObject toJson(NetworkSpec spec) {
+    public static JsonObject toJson(NetworkSpec spec) {
         JsonObject net = new JsonObject();
         net.addProperty("inputs", spec.inputs());
         ImageShape shape = imageInput(spec.layers().get(0));
@@ -122,7 +124,7 @@ final class NetworkHeader {
     // ---- reading --------------------------------------------------------------------------------------
 
     /** The network of a model file at {@code version} (1 or 2); {@code file} names it in messages. */
-    static NetworkSpec read(Path file, JsonObject net, int version) {
+    public static NetworkSpec read(Path file, JsonObject net, int version) {
         NetworkHeader r = new NetworkHeader(file);
         return switch (version) {
             case VERSION_1 -> r.readVersion1(net);
@@ -132,7 +134,7 @@ final class NetworkHeader {
     }
 
     /** The network as messages name it: an MLP by its widths ("784-256-10"), any other network described. */
-    static String describe(NetworkSpec spec) {
+    public static String describe(NetworkSpec spec) {
         return spec.isMlp() ? widths(spec.inputs(), spec.layers()) : spec.describe();
     }
 
@@ -164,7 +166,29 @@ final class NetworkHeader {
             }
             previous = units;
         }
-        return new NetworkSpec(inputs, layers, loss(net));
+        LossKind loss = loss(net);
+        checkOutput(ls.size() - 1, layers.get(layers.size() - 1).activation(), loss);
+        return new NetworkSpec(inputs, layers, loss);
+    }
+
+    /**
+     * The output layer must apply what the loss expects before it (identity logits before softmax-CE, sigmoid
+     * before MSE): the trainer builds no other, and evaluation and prediction read the outputs as that
+     * (softmax of logits, sigmoid values), so any other would give wrong probabilities without a word.
+     */
+    private void checkOutput(int index, Activation output, LossKind loss) {
+        Activation expected = loss.defaultOutputActivation();
+        if (output != expected) {
+            throw error("network.layers[" + index + "]: the output layer's activation is " + output.specName()
+                    + ", but " + loss.specName + " needs " + expected.specName() + " before it ("
+                    + otherLossRule(loss) + ")");
+        }
+    }
+
+    /** The rule of the other loss, so that a message states both: "sigmoid before mse". */
+    private static String otherLossRule(LossKind loss) {
+        LossKind other = loss == LossKind.MSE ? LossKind.SOFTMAX_CE : LossKind.MSE;
+        return other.defaultOutputActivation().specName() + " before " + other.specName;
     }
 
     /** Version 2: every layer typed, every key known and present, the chain rebuilt and checked. */
@@ -182,6 +206,7 @@ final class NetworkHeader {
             b.input(inputs);
         }
         String type = null;
+        Activation last = null;
         for (int l = 0; l < ls.size(); l++) {
             String at = "network.layers[" + l + "]";
             JsonObject o = layer(ls, l);
@@ -209,6 +234,7 @@ final class NetworkHeader {
                     int units = positiveInt(o.get("units"), at + ".units");
                     Activation a = activation(o, at);
                     chained(at, () -> b.dense(units, a));
+                    last = a;
                 }
                 default -> throw error(at + ".type: unknown layer type " + Excerpt.quoted(type)
                         + " (expected conv, maxpool, flatten or dense)");
@@ -218,6 +244,7 @@ final class NetworkHeader {
             throw error("network.layers[" + (ls.size() - 1) + "]: the last layer must be dense (the output layer), not "
                     + type);
         }
+        checkOutput(ls.size() - 1, last, loss);
         b.loss(loss);
         try {
             return b.build();

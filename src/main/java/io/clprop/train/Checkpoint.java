@@ -82,7 +82,8 @@ public final class Checkpoint {
      * Settings added after checkpoints were first written, with the value a checkpoint without them was
      * taken with: such a checkpoint resumes only with that value.
      */
-    static final Map<String, JsonElement> ADDED_LATER = Map.of("dropout", new com.google.gson.JsonPrimitive(0.0));
+    static final Map<String, JsonElement> ADDED_LATER = Map.of("dropout", new com.google.gson.JsonPrimitive(0.0),
+            "init_from", com.google.gson.JsonNull.INSTANCE);
 
     /** A checkpoint's state, and the settings this run changes from it ("lr 0.1 → 0.01"), if any. */
     public record Loaded(TrainerState state, List<String> changes) {
@@ -124,8 +125,8 @@ public final class Checkpoint {
                         continue;
                     }
                     throw new UserError(file + ": the checkpoint was taken with " + e.getKey() + " "
-                            + (was == null ? "none" : Excerpt.of(was.toString()))
-                            + ", this run has " + e.getValue() + " (a resumed run keeps its settings; only "
+                            + (was == null || was.isJsonNull() ? "none" : Excerpt.of(was.toString()))
+                            + ", this run has " + (e.getValue().isJsonNull() ? "none" : e.getValue()) + " (a resumed run keeps its settings; only "
                             + setting("epochs") + ", " + setting("targetLoss") + ", " + setting("learningRate")
                             + " and " + setting("schedule") + " may change)");
                 }

@@ -44,6 +44,9 @@ public final class ConfigJson {
         c.addProperty("dropout", config.dropout());
         c.addProperty("seed", config.seed());
         c.addProperty("init", config.init().specName());
+        // Always present (null: drawn), so that a checkpoint of a run from given weights is resumed only with them.
+        c.add("init_from", config.initialWeights() == null ? com.google.gson.JsonNull.INSTANCE
+                : config.initialWeights().toJson());
         return c;
     }
 }

@@ -27,11 +27,15 @@ import java.util.List;
  * @param layers     the network's layers, its output layer last, when they are not an MLP's hidden widths
  *                   (a convolutional network): then hidden is empty and activations holds only the default;
  *                   null for an MLP of {@code hidden} widths
+ * @param initialWeights weights to start from instead of drawing them with {@code init} (null: drawn); the
+ *                   network must be theirs. With them, epochs may be 0: the weights as given, for a model
+ *                   file of them
  */
 public record TrainConfig(int[] hidden, List<Activation> activations, LossKind loss, float learningRate,
                           int batchSize, int epochs, double targetLoss, long seed, Init init,
                           OptimizerConfig optimizer, LrSchedule schedule, double validation, int patience,
-                          double dropout, int checkEvery, int divergenceCheckEvery, LayerList layers) {
+                          double dropout, int checkEvery, int divergenceCheckEvery, LayerList layers,
+                          InitialWeights initialWeights) {
 
     public static final int[] DEFAULT_HIDDEN = {256, 128};
     /**
@@ -60,7 +64,7 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
                        int epochs, double targetLoss, long seed, Init init, OptimizerConfig optimizer,
                        LrSchedule schedule, double validation, int patience, double dropout) {
         this(hidden, activations, loss, learningRate, batchSize, epochs, targetLoss, seed, init, optimizer, schedule,
-                validation, patience, dropout, 0, DEFAULT_DIVERGENCE_CHECK_EVERY, null);
+                validation, patience, dropout, 0, DEFAULT_DIVERGENCE_CHECK_EVERY, null, null);
     }
 
     public TrainConfig {
@@ -81,8 +85,9 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
         if (batchSize <= 0) {
             throw new InvalidSetting(setting("batchSize") + " must be positive, got " + batchSize);
         }
-        if (epochs <= 0) {
-            throw new InvalidSetting(setting("epochs") + " must be positive, got " + epochs);
+        if (epochs < 0 || (epochs == 0 && initialWeights == null)) {
+            throw new InvalidSetting(setting("epochs") + " must be positive, got " + epochs
+                    + (epochs == 0 ? " (0 only with " + setting("initFrom") + ": the given weights as they are)" : ""));
         }
         if (Double.isNaN(targetLoss) || targetLoss < 0) {
             throw new InvalidSetting(setting("targetLoss") + " must be ≥ 0, got " + targetLoss);
@@ -142,6 +147,7 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
         b.checkEvery = checkEvery;
         b.divergenceCheckEvery = divergenceCheckEvery;
         b.layers = layers;
+        b.initialWeights = initialWeights;
         return b;
     }
 
@@ -171,7 +177,7 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
                 + " batch=" + batchSize + " epochs=" + epochs + " target-loss=" + targetLoss
                 + (validation > 0 ? " validation=" + validation : "") + (patience > 0 ? " patience=" + patience : "")
                 + (dropout > 0 ? " dropout=" + dropout : "")
-                + " seed=" + seed + " init=" + init.specName();
+                + " seed=" + seed + " init=" + (initialWeights != null ? "from " + initialWeights.name() : init.specName());
     }
 
     /** Fluent construction for the Java API; every setting starts at the reference run's value. */
@@ -193,6 +199,7 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
         private int checkEvery = 0;
         private int divergenceCheckEvery = DEFAULT_DIVERGENCE_CHECK_EVERY;
         private LayerList layers;
+        private InitialWeights initialWeights;
 
         /** Hidden widths of an MLP (replacing any {@link #layers} given before). */
         public Builder hidden(int... widths) {
@@ -281,6 +288,15 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
             return this;
         }
 
+        /**
+         * Start from these weights ({@link InitialWeights#read}) instead of drawing them with {@link #init}; the
+         * network the run builds must be theirs. The optimizer's state starts afresh. Null: drawn.
+         */
+        public Builder initialWeights(InitialWeights w) {
+            this.initialWeights = w;
+            return this;
+        }
+
         public Builder optimizer(OptimizerConfig o) {
             this.optimizer = o;
             return this;
@@ -321,7 +337,8 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
 
         public TrainConfig build() {
             return new TrainConfig(hidden, activations, loss, learningRate, batch, epochs, targetLoss, seed, init,
-                    optimizer, schedule, validation, patience, dropout, checkEvery, divergenceCheckEvery, layers);
+                    optimizer, schedule, validation, patience, dropout, checkEvery, divergenceCheckEvery, layers,
+                    initialWeights);
         }
     }
 }

@@ -105,6 +105,10 @@ public final class Trainer implements AutoCloseable {
                     + trainData.featureCount());
         }
         this.rng = new Well19937c(config.seed());
+        // Given weights are checked against the network before anything is allocated; drawn ones come from
+        // the seeded generator first, before it shuffles, so that the same seed gives the same run.
+        float[] initial = config.initialWeights() != null ? config.initialWeights().parametersFor(spec)
+                : config.init().parameters(spec, rng);
         boolean mse = config.loss() == LossKind.MSE;
         int evalRows = Math.max(evalSize(testData), evalSize(split.validation()));
         int maxRows = Math.max(config.batchSize(), evalRows);
@@ -123,8 +127,9 @@ public final class Trainer implements AutoCloseable {
         this.testEval = test == null ? null : new Evaluator(backend, network, test);
         this.earlyStopping = new EarlyStopping(backend, network.parameterBuffer(), config.patience());
         this.trainData = trainData;
-        network.setParameters(config.init().parameters(spec, rng));
-        // Replays every checkEvery-th step on the CPU path (needs the host copy of the training data).
+        network.setParameters(initial);
+        // Replays every checkEvery-th step on the CPU path (needs the host copy of the training data); it takes
+        // the device's weights before each step it checks, so it starts from the given weights as the device does.
         this.shadow = config.checkEvery() > 0
                 ? new ShadowCheck(spec, trainData, config.batchSize(), config.optimizer(), dropout != null) : null;
     }

@@ -270,6 +270,22 @@ class ModelFileNetworksTest {
     }
 
     @Test
+    void theOutputLayerMustBeTheLosss() {
+        assertEquals("network.layers[6]: the output layer's activation is relu, but softmax-ce needs identity before it"
+                + " (sigmoid before mse)", errorAfter(layer(6, o -> o.addProperty("activation", "relu"))));
+        assertEquals("network.layers[6]: the output layer's activation is identity, but mse needs sigmoid before it"
+                + " (identity before softmax-ce)", errorAfter(n -> n.addProperty("loss", "mse")));
+        // Version 1 as well: its softmax-ce models had identity outputs, its mse models sigmoid ones.
+        ClpropFile c = version1File();
+        JsonObject h = c.header();
+        h.getAsJsonObject("network").addProperty("loss", "softmax-ce");
+        Path f = dir.resolve("v1-sigmoid-ce.clprop");
+        new ClpropFile(ModelFile.MAGIC, 1, h, c.f32Sections(), new LinkedHashMap<>()).write(f);
+        assertEquals(f + ": network.layers[2]: the output layer's activation is sigmoid, but softmax-ce needs identity"
+                + " before it (sigmoid before mse)", assertThrows(UserError.class, () -> ModelFile.read(f)).getMessage());
+    }
+
+    @Test
     void sizesOutOfRangeAreRefusedBeforeTheyAreUsed() {
         assertEquals("network.layers[0].channels must be a positive whole number (at most 65536), got 0",
                 errorAfter(layer(0, o -> o.addProperty("channels", 0))));
