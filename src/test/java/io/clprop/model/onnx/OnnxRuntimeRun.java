@@ -11,12 +11,12 @@ import java.nio.FloatBuffer;
 import java.util.Map;
 
 /** An exported model run by ONNX Runtime: its outputs for a batch, and what the session reports of it. */
-final class OnnxRuntimeRun {
+public final class OnnxRuntimeRun {
     private OnnxRuntimeRun() {
     }
 
     /** The session's outputs for {@code x} (rows of the input's shape after the batch), flat, row-major. */
-    static float[] outputs(byte[] model, float[] x, long[] shape) throws OrtException {
+    public static float[] outputs(byte[] model, float[] x, long[] shape) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession s = env.createSession(model, new OrtSession.SessionOptions());
              OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
@@ -30,18 +30,18 @@ final class OnnxRuntimeRun {
     }
 
     /** The names, shapes (−1 for a symbolic dimension) and dimension names of the graph's inputs and outputs. */
-    record Signature(Map<String, NodeInfo> inputs, Map<String, NodeInfo> outputs, Map<String, String> metadata,
+    public record Signature(Map<String, NodeInfo> inputs, Map<String, NodeInfo> outputs, Map<String, String> metadata,
                      String producer) {
-        TensorInfo input() {
+        public TensorInfo input() {
             return (TensorInfo) inputs.get(OnnxExport.INPUT).getInfo();
         }
 
-        TensorInfo output() {
+        public TensorInfo output() {
             return (TensorInfo) outputs.get(OnnxExport.OUTPUT).getInfo();
         }
     }
 
-    static Signature signature(byte[] model) throws OrtException {
+    public static Signature signature(byte[] model) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession s = env.createSession(model, new OrtSession.SessionOptions())) {
             return new Signature(s.getInputInfo(), s.getOutputInfo(), s.getMetadata().getCustomMetadata(),
