@@ -15,10 +15,12 @@ import java.io.PrintWriter;
  * verification (verify, gradcheck, train --check-every) found results beyond tolerance, 4 training diverged
  * (NaN or infinite loss or weights; the last checkpoint is left as it was).
  */
-@Command(name = "clprop", mixinStandardHelpOptions = true, version = "clprop 0.1.0",
+@Command(name = "clprop", mixinStandardHelpOptions = true, version = "clprop " + Main.VERSION,
         description = "Train neural networks by backpropagation in OpenCL kernels, cross-checked against a CPU path.",
-        subcommands = {DevicesCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, VerifyCommand.class, GradCheckCommand.class, BenchCommand.class, TuneCommand.class})
+        subcommands = {DevicesCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class, VerifyCommand.class, GradCheckCommand.class, BenchCommand.class, TuneCommand.class})
 public final class Main implements Runnable {
+    /** clprop's version, as --version prints it and exported files name their producer. */
+    static final String VERSION = "0.1.0";
     public static final int EXIT_INTERNAL = 1;
     public static final int EXIT_USAGE = 2;
     /** A verification found the device (or the CPU path) wrong beyond tolerance. */
@@ -40,7 +42,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "missing command (devices, train, eval, predict, verify, gradcheck, bench, tune)");
+        throw new CommandLine.ParameterException(new CommandLine(this), "missing command (devices, train, eval, predict, export, verify, gradcheck, bench, tune)");
     }
 
     public static void main(String[] args) {

@@ -130,7 +130,11 @@ class InitFromCliTest {
         needs(device);
         String expected = predict(mlp, device, out.resolve("expected.csv"));
         Path exported = out.resolve("mlp.weights");   // an extension that says nothing: told apart by content
-        SafetensorsWriter.write(ModelFile.read(mlp), exported);
+        CliTest.Result export = run("export", "--model", mlp.toString(), "--format", "safetensors", "--output",
+                exported.toString());
+        assertEquals(0, export.status(), export.err());
+        assertArrayEquals(SafetensorsWriter.toBytes(ModelFile.read(mlp)), Files.readAllBytes(exported),
+                "export --format safetensors writes the library's bytes");
         Path torch = pytorchStyle(mlp, out.resolve("torch.safetensors"));
         for (Path from : List.of(mlp, exported, torch)) {
             Path again = out.resolve("again.clprop");
