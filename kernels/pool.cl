@@ -3,6 +3,10 @@
 // pass keeps each window's argmax on the device for the backward pass. first_window / last_window come from
 // windows.clh, built in front of this file.
 
+// The backward kernels also apply the previous layer's activation derivative f′(A) (f an ACT_ code of
+// activation_functions.clh, built in front of this file with windows.clh; A that layer's output, not read for
+// the identity): the product activation_backward would form, without its second pass over the image.
+
 // Each work-item handles a row (of the output forward, of the image backward), its index divisions once
 // per row (see conv.cl). Division and subtraction, not / and % of the same operands (see conv.cl).
 
@@ -45,13 +49,14 @@ __kernel void maxpool_forward(const int rows, const int H, const int W, const in
 }
 
 // dx[b][c][h][w] = the sum of dOut over the windows whose argmax is this pixel, oh then ow ascending, 0 if
-// none chose it. A gather over the windows holding the pixel: overlapping windows that chose the same pixel
+// none chose it, times f′(A[b][c][h][w]). A gather over the windows holding the pixel: overlapping windows that chose the same pixel
 // add up in a fixed order, with no atomics. One work-item per image row (b, c, h), its W pixels in turn.
 // Global size: B·C·H.
 __kernel void maxpool_backward(const int rows, const int H, const int W, const int K, const int S, const int P,
-                               const int OH, const int OW,
+                               const int OH, const int OW, const int f,
                                const __global float* dOut, const int offG,
                                const __global int* idx, const int offI,
+                               const __global float* A, const int offA,
                                __global float* dX, const int offD) {
     const int r = get_global_id(0);
     if (r >= rows) {
@@ -76,7 +81,7 @@ __kernel void maxpool_backward(const int rows, const int H, const int W, const i
                 }
             }
         }
-        dX[offD + r * W + w] = sum;
+        dX[offD + r * W + w] = f == ACT_IDENTITY ? sum : sum * act_derivative_float(f, A[offA + r * W + w]);
     }
 }
 
@@ -87,9 +92,10 @@ __kernel void maxpool_backward(const int rows, const int H, const int W, const i
 // past the windows, so every pixel is written once. One work-item per image row (b, c, h). Global size:
 // B·C·H. The same result as maxpool_backward, which the cross-check compares with the CPU twin.
 __kernel void maxpool_backward_disjoint(const int rows, const int H, const int W, const int S,
-                                        const int OH, const int OW,
+                                        const int OH, const int OW, const int f,
                                         const __global float* dOut, const int offG,
                                         const __global int* idx, const int offI,
+                                        const __global float* A, const int offA,
                                         __global float* dX, const int offD) {
     const int r = get_global_id(0);
     if (r >= rows) {
@@ -102,8 +108,11 @@ __kernel void maxpool_backward_disjoint(const int rows, const int H, const int W
     int w = 0;
     for (int ow = 0; ow < OW; ow++) {
         const int chosen = idx[offI + window + ow] - h * W;   // the argmax's column, if it is on this row
-        const float g = dOut[offG + window + ow];
         const int end = ow == OW - 1 ? W : w + S;
+        float g = dOut[offG + window + ow];
+        if (f != ACT_IDENTITY && chosen >= w && chosen < end) {
+            g *= act_derivative_float(f, A[offA + r * W + chosen]);
+        }
         for (; w < end; w++) {
             out[w] = w == chosen ? g : 0.0f;
         }

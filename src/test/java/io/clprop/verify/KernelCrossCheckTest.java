@@ -1,6 +1,7 @@
 package io.clprop.verify;
 
 import io.clprop.TestDevices;
+import io.clprop.backend.Activation;
 import io.clprop.backend.opencl.OpenClBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,6 +110,16 @@ class KernelCrossCheckTest {
         assertTrue(gather.containsAll(List.of("1x3x5x5 k3s2p1", "3x3x28x28 k3s1p1", "1x5x5x5 k5s1p2")),
                 "gather: " + gather);
         assertEquals(KernelCrossCheck.POOL_SHAPES.length, disjoint.size() + gather.size());
+        // With each activation's derivative fused in, both kernels again, on every pool geometry.
+        for (Activation f : Activation.values()) {
+            if (f == Activation.IDENTITY) {
+                continue;
+            }
+            List<String> fusedDisjoint = shapes.getOrDefault("maxpool_backward_disjoint[" + f.specName() + "]", List.of());
+            List<String> fusedGather = shapes.getOrDefault("maxpool_backward[" + f.specName() + "]", List.of());
+            assertEquals(disjoint, fusedDisjoint, f.specName());
+            assertEquals(gather, fusedGather, f.specName());
+        }
     }
 
     @Test

@@ -613,16 +613,17 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public void maxPoolBackward(Tensor dOut, Tensor argmax, WindowGeometry g, Tensor dx) {
+    public void maxPoolBackward(Tensor dOut, Tensor argmax, WindowGeometry g, Activation f, Tensor a, Tensor dx) {
         Shapes.checkMaxPool(dx, g, dOut, argmax);
+        Shapes.checkSame(dx, a);
         int rows = dx.rows() * g.channels() * g.height();
         if (g.disjoint()) {
             launch("maxpool_backward_disjoint", new long[]{rows}, rows, g.height(), g.width(), g.stride(),
-                    g.outHeight(), g.outWidth(), dOut, argmax, dx);
+                    g.outHeight(), g.outWidth(), f.code, dOut, argmax, a, dx);
             return;
         }
         launch("maxpool_backward", new long[]{rows}, rows, g.height(), g.width(), g.kernel(), g.stride(),
-                g.padding(), g.outHeight(), g.outWidth(), dOut, argmax, dx);
+                g.padding(), g.outHeight(), g.outWidth(), f.code, dOut, argmax, a, dx);
     }
 
     // ---- losses ---------------------------------------------------------------------------------------
