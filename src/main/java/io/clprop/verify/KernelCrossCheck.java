@@ -233,14 +233,18 @@ public final class KernelCrossCheck implements AutoCloseable {
         for (int[] s : POOL_SHAPES) {
             WindowGeometry g = geometry(s);
             long cost = (long) s[0] * g.channels() * g.outputPixels() * g.kernel() * g.kernel();
-            out.add(new Case("maxpool_forward", cost, () -> maxPoolForward(s[0], g)));
+            // The OpenCL backend computes 2 × 2 stride-2 pools with a kernel of their own.
+            out.add(new Case(g.twoByTwo() ? "maxpool_forward_2x2" : "maxpool_forward", cost,
+                    () -> maxPoolForward(s[0], g)));
             out.add(new Case(poolBackwardKernel(g, Activation.IDENTITY), cost,
                     () -> maxPoolBackward(s[0], g, Activation.IDENTITY)));
-            // With the previous layer's activation derivative fused in, on later passes (as dense_forward's).
+            // With the previous layer's activation derivative fused in: the same kernel on later passes (as
+            // dense_forward's activations), its comparisons named with the activation.
             int pass = 1;
             for (Activation f : Activation.values()) {
                 if (f != Activation.IDENTITY) {
-                    out.add(new Case(poolBackwardKernel(g, f), cost, pass++, () -> maxPoolBackward(s[0], g, f)));
+                    out.add(new Case(poolBackwardKernel(g, Activation.IDENTITY), cost, pass++,
+                            () -> maxPoolBackward(s[0], g, f)));
                 }
             }
         }
@@ -793,9 +797,9 @@ public final class KernelCrossCheck implements AutoCloseable {
         Tensor iHost = track(host, host.allocateInt(batch * g.pooledSize()));
         device.maxPoolForward(X.device(), g, O.device(), iDev);
         host.maxPoolForward(X.host(), g, O.host(), iHost);
-        String where = where(batch, g);
-        Comparison values = compare("maxpool_forward", where, O, ones(O.host().size()), 0);
-        Comparison indices = compareInt("maxpool_forward", where + " argmax", device.readInt(iDev),
+        String where = where(batch, g), kernel = g.twoByTwo() ? "maxpool_forward_2x2" : "maxpool_forward";
+        Comparison values = compare(kernel, where, O, ones(O.host().size()), 0);
+        Comparison indices = compareInt(kernel, where + " argmax", device.readInt(iDev),
                 host.readInt(iHost));
         return done(Comparison.worst(values, indices));
     }

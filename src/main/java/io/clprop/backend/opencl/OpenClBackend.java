@@ -135,7 +135,7 @@ public final class OpenClBackend implements Backend {
             addKernels("data.cl", "gather_rows", "argmax_rows");
             addKernels("dropout.cl", "dropout_forward", "dropout_backward");
             addKernels("conv.cl", "im2col", "col2im", "transpose_each");
-            addKernels("pool.cl", "maxpool_forward", "maxpool_backward", "maxpool_backward_disjoint");
+            addKernels("pool.cl", "maxpool_forward", "maxpool_forward_2x2", "maxpool_backward", "maxpool_backward_disjoint");
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -608,6 +608,11 @@ public final class OpenClBackend implements Backend {
     public void maxPoolForward(Tensor x, WindowGeometry g, Tensor out, Tensor argmax) {
         Shapes.checkMaxPool(x, g, out, argmax);
         int rows = x.rows() * g.channels() * g.outHeight();
+        if (g.twoByTwo()) {
+            launch("maxpool_forward_2x2", new long[]{rows}, rows, g.height(), g.width(), g.outHeight(),
+                    g.outWidth(), x, out, argmax);
+            return;
+        }
         launch("maxpool_forward", new long[]{rows}, rows, g.height(), g.width(), g.kernel(), g.stride(),
                 g.padding(), g.outHeight(), g.outWidth(), x, out, argmax);
     }
