@@ -196,3 +196,62 @@ __kernel void maxpool_backward_disjoint(const int rows, const int H, const int W
         }
     }
 }
+
+// maxpool_backward_disjoint for 2 × 2 windows with stride 2 and no padding (see maxpool_forward_2x2): each
+// window's gradient to its argmax's column on this row, 0 in the other, 8 and then 4 windows at a time, with
+// f′ taken from a vector load of the previous layer's row; the rows and columns past the last window (odd
+// sizes) get 0, as in maxpool_backward_disjoint. One work-item per image row (b, c, h). Global size: B·C·H.
+__kernel void maxpool_backward_2x2(const int rows, const int H, const int W, const int OH, const int OW,
+                                   const int f,
+                                   const __global float* dOut, const int offG,
+                                   const __global int* idx, const int offI,
+                                   const __global float* A, const int offA,
+                                   __global float* dX, const int offD) {
+    const int r = get_global_id(0);
+    if (r >= rows) {
+        return;
+    }
+    const int plane = r / H, h = r - plane * H;
+    __global float* out = dX + offD + r * W;
+    const __global float* a = A + offA + r * W;
+    const int oh = min(h / 2, OH - 1);
+    const __global float* g = dOut + offG + plane * OH * OW + oh * OW;
+    const __global int* chosen = idx + offI + plane * OH * OW + oh * OW;
+    const int row = h * W;   // this row's first pixel in its channel
+    int ow = 0;
+    // Each window's value twice over (its two columns), and which column each lane is.
+    const uint16 twice16 = (uint16)(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+    const int16 side16 = (int16)(0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1);
+    const int8 left8 = (int8)(0, 2, 4, 6, 8, 10, 12, 14);
+    for (; ow + 8 <= OW; ow += 8) {
+        const int8 column = vload8(0, chosen + ow) - (left8 + (row + 2 * ow));   // 0 or 1 if on this row
+        float16 grad = shuffle(vload8(0, g + ow), twice16);
+        if (f != ACT_IDENTITY) {
+            grad *= act_derivative_float16(f, vload16(0, a + 2 * ow));
+        }
+        vstore16(select((float16)(0.0f), grad, shuffle(column, twice16) == side16), 0, out + 2 * ow);
+    }
+    const uint8 twice8 = (uint8)(0, 0, 1, 1, 2, 2, 3, 3);
+    const int8 side8 = (int8)(0, 1, 0, 1, 0, 1, 0, 1);
+    const int4 left4 = (int4)(0, 2, 4, 6);
+    for (; ow + 4 <= OW; ow += 4) {
+        const int4 column = vload4(0, chosen + ow) - (left4 + (row + 2 * ow));
+        float8 grad = shuffle(vload4(0, g + ow), twice8);
+        if (f != ACT_IDENTITY) {
+            grad *= act_derivative_float8(f, vload8(0, a + 2 * ow));
+        }
+        vstore8(select((float8)(0.0f), grad, shuffle(column, twice8) == side8), 0, out + 2 * ow);
+    }
+    for (; ow < OW; ow++) {
+        const int w = 2 * ow, column = chosen[ow] - (row + w);
+        float grad = g[ow];
+        if (f != ACT_IDENTITY && (column == 0 || column == 1)) {
+            grad *= act_derivative_float(f, a[w + column]);
+        }
+        out[w] = column == 0 ? grad : 0.0f;
+        out[w + 1] = column == 1 ? grad : 0.0f;
+    }
+    if (2 * OW < W) {
+        out[W - 1] = 0.0f;   // the column past the last window (W odd)
+    }
+}

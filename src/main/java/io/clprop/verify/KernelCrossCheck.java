@@ -806,8 +806,9 @@ public final class KernelCrossCheck implements AutoCloseable {
 
     /** The kernel a max-pool backward case runs on OpenCL, and its activation when one is fused in. */
     private static String poolBackwardKernel(WindowGeometry g, Activation f) {
-        // The OpenCL backend writes disjoint windows' gradients with a kernel of their own.
-        String kernel = g.disjoint() ? "maxpool_backward_disjoint" : "maxpool_backward";
+        // The OpenCL backend writes disjoint windows' gradients with a kernel of their own, 2 × 2 ones with another.
+        String kernel = g.twoByTwo() ? "maxpool_backward_2x2"
+                : g.disjoint() ? "maxpool_backward_disjoint" : "maxpool_backward";
         return f == Activation.IDENTITY ? kernel : kernel + "[" + f.specName() + "]";
     }
 

@@ -135,7 +135,8 @@ public final class OpenClBackend implements Backend {
             addKernels("data.cl", "gather_rows", "argmax_rows");
             addKernels("dropout.cl", "dropout_forward", "dropout_backward");
             addKernels("conv.cl", "im2col", "col2im", "transpose_each");
-            addKernels("pool.cl", "maxpool_forward", "maxpool_forward_2x2", "maxpool_backward", "maxpool_backward_disjoint");
+            addKernels("pool.cl", "maxpool_forward", "maxpool_forward_2x2", "maxpool_backward", "maxpool_backward_disjoint",
+                    "maxpool_backward_2x2");
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -622,6 +623,11 @@ public final class OpenClBackend implements Backend {
         Shapes.checkMaxPool(dx, g, dOut, argmax);
         Shapes.checkSame(dx, a);
         int rows = dx.rows() * g.channels() * g.height();
+        if (g.twoByTwo()) {
+            launch("maxpool_backward_2x2", new long[]{rows}, rows, g.height(), g.width(), g.outHeight(),
+                    g.outWidth(), f.code, dOut, argmax, a, dx);
+            return;
+        }
         if (g.disjoint()) {
             launch("maxpool_backward_disjoint", new long[]{rows}, rows, g.height(), g.width(), g.stride(),
                     g.outHeight(), g.outWidth(), f.code, dOut, argmax, a, dx);
