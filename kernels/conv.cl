@@ -42,7 +42,10 @@ __kernel void im2col(const int rows, const int C, const int H, const int W, cons
 
 // dx[b][c][h][w] = the sum of every element of cols that im2col copied from there: over the windows
 // (oh, ow) holding the pixel, oh then ow ascending. A gather: each sum is one work-item's, in a fixed
-// order, with no atomics. One work-item per image row (b, c, h), its W pixels in turn. Global size: B·C·H.
+// order, with no atomics. One work-item per image row (b, c, h), its W pixels in turn, c varying fastest:
+// the work-items the driver runs side by side then read neighbouring columns of the same rows of cols
+// (c·K² apart) rather than rows far apart, which halved this kernel's time on PoCL for the reference CNN's
+// second convolution. Global size: B·C·H.
 __kernel void col2im(const int rows, const int C, const int H, const int W, const int K, const int S,
                      const int P, const int OH, const int OW,
                      const __global float* cols, const int offC,
@@ -51,11 +54,11 @@ __kernel void col2im(const int rows, const int C, const int H, const int W, cons
     if (r >= rows) {
         return;
     }
-    const int bc = r / H, h = r - bc * H, b = bc / C, c = bc - b * C;
+    const int bh = r / C, c = r - bh * C, b = bh / H, h = bh - b * H;
     const int patch = C * K * K;
     const int ohFirst = first_window(h, K, S, P), ohLast = last_window(h, S, P, OH);
     const __global float* image = cols + offC + b * OH * OW * patch + c * K * K;
-    __global float* out = dX + offD + r * W;
+    __global float* out = dX + offD + ((b * C + c) * H + h) * W;
     // The windows across that hold pixel w start at owFirst, which only moves right as w does: found by
     // stepping, not dividing, as is their end (the last window starting at or before w).
     int owFirst = 0;

@@ -173,7 +173,20 @@ public interface Backend extends AutoCloseable {
      * atomics. Shapes as {@link #maxPoolForward}'s, dOut in out's place and dx in x's. (OpenCL:
      * maxpool_backward in pool.cl.)
      */
-    void maxPoolBackward(Tensor dOut, Tensor argmax, WindowGeometry g, Tensor dx);
+    default void maxPoolBackward(Tensor dOut, Tensor argmax, WindowGeometry g, Tensor dx) {
+        maxPoolBackward(dOut, argmax, g, Activation.IDENTITY, dx, dx);
+    }
+
+    /**
+     * {@link #maxPoolBackward(Tensor, Tensor, WindowGeometry, Tensor)} followed by the previous layer's
+     * activation derivative, in one pass: {@code dx = (the gathered sums) ⊙ f′(a)}, f′ taken from that layer's
+     * output {@code a} (x's shape) as {@link #activationBackward} takes it, and rounded as two separate
+     * operations would round (the sum to float, then the product), so the result is theirs exactly. With the
+     * identity, {@code a} is not read. A max-pool after an activation thus writes the previous layer's
+     * dLoss/dZ without a second pass over the image (OpenCL: maxpool_backward and
+     * maxpool_backward_disjoint in pool.cl).
+     */
+    void maxPoolBackward(Tensor dOut, Tensor argmax, WindowGeometry g, Activation f, Tensor a, Tensor dx);
 
     // ---- losses ---------------------------------------------------------------------------------------
 

@@ -61,6 +61,14 @@ public record WindowGeometry(int channels, int height, int width, int kernel, in
         return stride >= kernel && padding == 0;
     }
 
+    /**
+     * Whether these are 2 × 2 windows with stride 2 and no padding, the common max-pool (PyTorch's
+     * MaxPool2d(2)), which OpenCL computes with a kernel of its own.
+     */
+    public boolean twoByTwo() {
+        return kernel == 2 && stride == 2 && padding == 0;
+    }
+
     /** Windows down the image: (height + 2·padding − kernel)/stride + 1, the remainder dropped. */
     public int outHeight() {
         return (height + 2 * padding - kernel) / stride + 1;

@@ -82,7 +82,7 @@ public final class LayerOutput {
     /**
      * Once the next layer has written dLoss/dÃ (the gradient with respect to what it read) into
      * {@link #gradient} for n rows, without the fused activation derivative a dense layer's backward product
-     * applies (a convolution's col2im, a max-pool's scatter): multiplies it by f′(A), then by the dropout
+     * or a max-pool's scatter applies (a convolution's col2im): multiplies it by f′(A), then by the dropout
      * mask, giving dLoss/dZ.
      */
     void inputGradientBackward(int n) {
@@ -94,7 +94,8 @@ public final class LayerOutput {
     }
 
     /**
-     * Once the next layer has written dLoss/dÃ ⊙ f′(A) into {@link #gradient} for n rows: multiplies it by
+     * Once the next layer has written dLoss/dÃ ⊙ f′(A) (its fused backward operation taking f′ from
+     * {@link #values}) into {@link #gradient} for n rows: multiplies it by
      * the last forward pass's mask, giving dLoss/dZ; nothing to do after a forward pass without dropout.
      */
     void dropoutBackward(int n) {

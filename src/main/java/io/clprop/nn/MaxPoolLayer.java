@@ -11,8 +11,8 @@ import java.util.List;
  * A max-pool, forward and backward side by side (built by {@link MaxPoolSpec}):
  * <pre>
  * forward:  A[b][c][oh][ow] = max of the window, and where it is (indices, kept on the device)  maxPoolForward
- * backward: dXprev = each window's dA at its maximum, added up per pixel                       maxPoolBackward
- *           dZprev = dXprev ⊙ f′prev(Aprev), then its dropout mask                        previous.inputGradientBackward
+ * backward: dZprev = (each window's dA at its maximum, added up per pixel) ⊙ f′prev(Aprev)   maxPoolBackward
+ *           then the previous layer's dropout mask                                       previous.dropoutBackward
  * </pre>
  * Its activation is the identity, so its gradient buffer's dLoss/dZ is dLoss/dA. The maximum is taken over
  * the layer's input as it is (after the previous layer's dropout, when there is one), and the gradient is
@@ -49,8 +49,10 @@ final class MaxPoolLayer implements Layer {
         if (previous == null) {
             return; // nothing to learn, and no layer before it to hand a gradient to
         }
-        backend.maxPoolBackward(output.gradient(rows), indices(rows), g, previous.gradient(rows));
-        previous.inputGradientBackward(rows);
+        // f′prev in the scatter's own pass; the dropout mask, if any, after it (the products commute).
+        backend.maxPoolBackward(output.gradient(rows), indices(rows), g, previous.activation(),
+                previous.values(rows), previous.gradient(rows));
+        previous.dropoutBackward(rows);
     }
 
     @Override

@@ -233,9 +233,20 @@ public final class KernelCrossCheck implements AutoCloseable {
         for (int[] s : POOL_SHAPES) {
             WindowGeometry g = geometry(s);
             long cost = (long) s[0] * g.channels() * g.outputPixels() * g.kernel() * g.kernel();
-            out.add(new Case("maxpool_forward", cost, () -> maxPoolForward(s[0], g)));
-            out.add(new Case(g.disjoint() ? "maxpool_backward_disjoint" : "maxpool_backward", cost,
-                    () -> maxPoolBackward(s[0], g)));
+            // The OpenCL backend computes 2 × 2 stride-2 pools with a kernel of their own.
+            out.add(new Case(g.twoByTwo() ? "maxpool_forward_2x2" : "maxpool_forward", cost,
+                    () -> maxPoolForward(s[0], g)));
+            out.add(new Case(poolBackwardKernel(g, Activation.IDENTITY), cost,
+                    () -> maxPoolBackward(s[0], g, Activation.IDENTITY)));
+            // With the previous layer's activation derivative fused in: the same kernel on later passes (as
+            // dense_forward's activations), its comparisons named with the activation.
+            int pass = 1;
+            for (Activation f : Activation.values()) {
+                if (f != Activation.IDENTITY) {
+                    out.add(new Case(poolBackwardKernel(g, Activation.IDENTITY), cost, pass++,
+                            () -> maxPoolBackward(s[0], g, f)));
+                }
+            }
         }
         return out;
     }
@@ -786,18 +797,29 @@ public final class KernelCrossCheck implements AutoCloseable {
         Tensor iHost = track(host, host.allocateInt(batch * g.pooledSize()));
         device.maxPoolForward(X.device(), g, O.device(), iDev);
         host.maxPoolForward(X.host(), g, O.host(), iHost);
-        String where = where(batch, g);
-        Comparison values = compare("maxpool_forward", where, O, ones(O.host().size()), 0);
-        Comparison indices = compareInt("maxpool_forward", where + " argmax", device.readInt(iDev),
+        String where = where(batch, g), kernel = g.twoByTwo() ? "maxpool_forward_2x2" : "maxpool_forward";
+        Comparison values = compare(kernel, where, O, ones(O.host().size()), 0);
+        Comparison indices = compareInt(kernel, where + " argmax", device.readInt(iDev),
                 host.readInt(iHost));
         return done(Comparison.worst(values, indices));
+    }
+
+    /** The kernel a max-pool backward case runs on OpenCL, and its activation when one is fused in. */
+    private static String poolBackwardKernel(WindowGeometry g, Activation f) {
+        // The OpenCL backend writes disjoint windows' gradients with a kernel of their own, 2 × 2 ones with another.
+        String kernel = g.twoByTwo() ? "maxpool_backward_2x2"
+                : g.disjoint() ? "maxpool_backward_disjoint" : "maxpool_backward";
+        return f == Activation.IDENTITY ? kernel : kernel + "[" + f.specName() + "]";
     }
 
     /**
      * Max-pool backward of random gradients through the indices of the host's forward pass on tie-heavy
      * inputs, given to both sides (so the backward kernel alone is compared); bound and tolerance as col2im's.
+     * With an activation f, the sums are multiplied by f′ of a layer output a (drawn as activation_backward's
+     * case draws it): the bound scaled by {@link #derivativeScale}, the tolerance widened by
+     * {@link #derivativeUlps}, as there.
      */
-    public Comparison maxPoolBackward(int batch, WindowGeometry g) {
+    public Comparison maxPoolBackward(int batch, WindowGeometry g, Activation f) {
         Tensor x = track(host, host.allocate(batch, g.imageSize()));
         Tensor pooled = track(host, host.allocate(batch, g.pooledSize()));
         Tensor chosen = track(host, host.allocateInt(batch * g.pooledSize()));
@@ -805,15 +827,26 @@ public final class KernelCrossCheck implements AutoCloseable {
         host.maxPoolForward(x, g, pooled, chosen);
         float[] dOut = uniform(batch * g.pooledSize(), 1);
         Pair G = pair(dOut, batch, g.pooledSize()), I = pairInt(host.readInt(chosen)), DX = alloc(batch, g.imageSize());
-        device.maxPoolBackward(G.device(), I.device(), g, DX.device());
-        host.maxPoolBackward(G.host(), I.host(), g, DX.host());
+        float[] z = activationInputs(batch * g.imageSize(), 4), a = new float[z.length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) f.apply(z[i]);
+        }
+        Pair A = pair(a, batch, g.imageSize());
+        device.maxPoolBackward(G.device(), I.device(), g, f, A.device(), DX.device());
+        host.maxPoolBackward(G.host(), I.host(), g, f, A.host(), DX.host());
         Tensor magnitudes = track(host, host.allocate(batch, g.pooledSize()));
         Tensor sums = track(host, host.allocate(batch, g.imageSize()));
         host.write(magnitudes, absolute(dOut));
         host.maxPoolBackward(magnitudes, I.host(), g, sums);
-        // The OpenCL backend writes disjoint windows' gradients with a kernel of their own.
-        String kernel = g.disjoint() ? "maxpool_backward_disjoint" : "maxpool_backward";
-        return done(compare(kernel, where(batch, g), DX, doubles(host.read(sums)), overlapTolerance(g)));
+        double[] bound = doubles(host.read(sums));
+        double tolerance = overlapTolerance(g);
+        if (f != Activation.IDENTITY) {
+            for (int i = 0; i < bound.length; i++) {
+                bound[i] = Math.max(bound[i] * derivativeScale(f, a[i]), Float.MIN_NORMAL);
+            }
+            tolerance += derivativeUlps(f) * U;
+        }
+        return done(compare(poolBackwardKernel(g, f), where(batch, g), DX, bound, tolerance));
     }
 
     /** The tolerance of a sum over the windows holding a pixel (see the class comment): 0 when at most one does. */

@@ -1,6 +1,7 @@
 package io.clprop.verify;
 
 import io.clprop.TestDevices;
+import io.clprop.backend.Activation;
 import io.clprop.backend.opencl.OpenClBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,11 +83,13 @@ class KernelCrossCheckTest {
     }
 
     /**
-     * The max-pool backward has two OpenCL kernels: maxpool_backward_disjoint for windows that neither
-     * overlap nor are padded, the gather maxpool_backward for the rest. Each is compared with the CPU twin
-     * on its own geometries: the disjoint one on the reference CNN's 2×2 stride 2, on images that leave a
-     * row and column over (5×5), on k = 1 and on windows with gaps between them (k 2 stride 3), where each
-     * pixel must be written 0 or its window's gradient; the gather on overlapping and padded windows.
+     * The max-pool backward has three OpenCL kernels: maxpool_backward_2x2 for 2×2 stride-2 unpadded
+     * windows, maxpool_backward_disjoint for other windows that neither overlap nor are padded, the gather
+     * maxpool_backward for the rest. Each is compared with the CPU twin on its own geometries: the 2×2 one on
+     * the reference CNN's pools (28×28: its 8-, 4-wide and scalar paths), on images that leave a row and
+     * column over (5×5, 7×9); the disjoint one on k = 1 and on windows with gaps between them (k 2 stride 3),
+     * where each pixel must be written 0 or its window's gradient; the gather on overlapping and padded
+     * windows. Each again with every activation's derivative fused in.
      */
     @Test
     void eachMaxPoolBackwardKernelIsCheckedOnItsOwnGeometries() {
@@ -97,9 +100,11 @@ class KernelCrossCheckTest {
                 shapes.computeIfAbsent(r.what(), k -> new ArrayList<>()).add(r.where());
             }
         }
+        List<String> twoByTwo = shapes.get("maxpool_backward_2x2");
+        assertEquals(List.of("1x1x4x4 k2s2p0", "3x1x5x5 k2s2p0", "1x3x7x9 k2s2p0", "1x7x28x28 k2s2p0",
+                "3x32x28x28 k2s2p0"), twoByTwo, "2x2");
         List<String> disjoint = shapes.get("maxpool_backward_disjoint");
-        assertTrue(disjoint.containsAll(List.of("1x1x4x4 k2s2p0", "3x1x5x5 k2s2p0", "3x7x9x7 k1s1p0",
-                "3x5x9x8 k2s3p0", "3x32x28x28 k2s2p0")), "disjoint: " + disjoint);
+        assertTrue(disjoint.containsAll(List.of("3x7x9x7 k1s1p0", "3x5x9x8 k2s3p0")), "disjoint: " + disjoint);
         for (String w : disjoint) {
             Matcher m = Pattern.compile(" k(\\d+)s(\\d+)p(\\d+)$").matcher(w);
             assertTrue(m.find() && Integer.parseInt(m.group(2)) >= Integer.parseInt(m.group(1))
@@ -108,7 +113,19 @@ class KernelCrossCheckTest {
         List<String> gather = shapes.get("maxpool_backward");
         assertTrue(gather.containsAll(List.of("1x3x5x5 k3s2p1", "3x3x28x28 k3s1p1", "1x5x5x5 k5s1p2")),
                 "gather: " + gather);
-        assertEquals(KernelCrossCheck.POOL_SHAPES.length, disjoint.size() + gather.size());
+        assertEquals(KernelCrossCheck.POOL_SHAPES.length, twoByTwo.size() + disjoint.size() + gather.size());
+        // With each activation's derivative fused in, both kernels again, on every pool geometry.
+        for (Activation f : Activation.values()) {
+            if (f == Activation.IDENTITY) {
+                continue;
+            }
+            List<String> fusedTwoByTwo = shapes.getOrDefault("maxpool_backward_2x2[" + f.specName() + "]", List.of());
+            List<String> fusedDisjoint = shapes.getOrDefault("maxpool_backward_disjoint[" + f.specName() + "]", List.of());
+            List<String> fusedGather = shapes.getOrDefault("maxpool_backward[" + f.specName() + "]", List.of());
+            assertEquals(twoByTwo, fusedTwoByTwo, f.specName());
+            assertEquals(disjoint, fusedDisjoint, f.specName());
+            assertEquals(gather, fusedGather, f.specName());
+        }
     }
 
     @Test

@@ -443,10 +443,12 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void maxPoolBackward(Tensor dOut, Tensor argmax, WindowGeometry g, Tensor dx) {
+    public void maxPoolBackward(Tensor dOut, Tensor argmax, WindowGeometry g, Activation fn, Tensor a, Tensor dx) {
         Shapes.checkMaxPool(dx, g, dOut, argmax);
-        double[] G = f(dOut);
+        Shapes.checkSame(dx, a);
+        double[] G = f(dOut), AV = f(a);
         int[] A = i(argmax);
+        int width = g.channels() * g.height() * g.width();
         int oh = g.outHeight(), ow = g.outWidth();
         forEachPixel(dx, g, (b, ch, y, z) -> {
             int plane = (b * g.channels() + ch) * oh * ow;
@@ -458,7 +460,12 @@ public final class CpuBackend implements Backend {
                     }
                 }
             }
-            return sum;
+            if (fn == Activation.IDENTITY) {
+                return sum;
+            }
+            // activationBackward's product of the rounded sum, so that the fusion changes no bit.
+            double out = AV[a.offset() + b * width + (ch * g.height() + y) * g.width() + z];
+            return round(sum) * fn.derivativeFromOutput(out);
         });
     }
 

@@ -135,7 +135,8 @@ public final class OpenClBackend implements Backend {
             addKernels("data.cl", "gather_rows", "argmax_rows");
             addKernels("dropout.cl", "dropout_forward", "dropout_backward");
             addKernels("conv.cl", "im2col", "col2im", "transpose_each");
-            addKernels("pool.cl", "maxpool_forward", "maxpool_backward", "maxpool_backward_disjoint");
+            addKernels("pool.cl", "maxpool_forward", "maxpool_forward_2x2", "maxpool_backward", "maxpool_backward_disjoint",
+                    "maxpool_backward_2x2");
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -608,21 +609,32 @@ public final class OpenClBackend implements Backend {
     public void maxPoolForward(Tensor x, WindowGeometry g, Tensor out, Tensor argmax) {
         Shapes.checkMaxPool(x, g, out, argmax);
         int rows = x.rows() * g.channels() * g.outHeight();
+        if (g.twoByTwo()) {
+            launch("maxpool_forward_2x2", new long[]{rows}, rows, g.height(), g.width(), g.outHeight(),
+                    g.outWidth(), x, out, argmax);
+            return;
+        }
         launch("maxpool_forward", new long[]{rows}, rows, g.height(), g.width(), g.kernel(), g.stride(),
                 g.padding(), g.outHeight(), g.outWidth(), x, out, argmax);
     }
 
     @Override
-    public void maxPoolBackward(Tensor dOut, Tensor argmax, WindowGeometry g, Tensor dx) {
+    public void maxPoolBackward(Tensor dOut, Tensor argmax, WindowGeometry g, Activation f, Tensor a, Tensor dx) {
         Shapes.checkMaxPool(dx, g, dOut, argmax);
+        Shapes.checkSame(dx, a);
         int rows = dx.rows() * g.channels() * g.height();
+        if (g.twoByTwo()) {
+            launch("maxpool_backward_2x2", new long[]{rows}, rows, g.height(), g.width(), g.outHeight(),
+                    g.outWidth(), f.code, dOut, argmax, a, dx);
+            return;
+        }
         if (g.disjoint()) {
             launch("maxpool_backward_disjoint", new long[]{rows}, rows, g.height(), g.width(), g.stride(),
-                    g.outHeight(), g.outWidth(), dOut, argmax, dx);
+                    g.outHeight(), g.outWidth(), f.code, dOut, argmax, a, dx);
             return;
         }
         launch("maxpool_backward", new long[]{rows}, rows, g.height(), g.width(), g.kernel(), g.stride(),
-                g.padding(), g.outHeight(), g.outWidth(), dOut, argmax, dx);
+                g.padding(), g.outHeight(), g.outWidth(), f.code, dOut, argmax, a, dx);
     }
 
     // ---- losses ---------------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ public final class ProgramCache {
             "gemm_tiled.cl", List.of("activation_functions.clh"),
             "activation.cl", List.of("activation_functions.clh"),
             "conv.cl", List.of("windows.clh"),
-            "pool.cl", List.of("windows.clh"));
+            "pool.cl", List.of("windows.clh", "activation_functions.clh"));
 
     /** The program built from {@code kernels/<file>} with these options, building it on first use. */
     public synchronized cl_program program(String file, String options) {

@@ -1,5 +1,6 @@
 package io.clprop.backend.cpu;
 
+import io.clprop.backend.Activation;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.WindowGeometry;
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +43,47 @@ class CpuPoolKnownValuesTest {
         cpu.maxPoolForward(matrix(cpu, 1, 16, TIES), TWO_BY_TWO, out, argmax);
         cpu.maxPoolBackward(matrix(cpu, 1, 4, 10, 20, 30, 40), argmax, TWO_BY_TWO, dx);
         assertArrayEquals(new float[]{0, 10, 20, 0, 0, 0, 0, 0, 30, 0, 40, 0, 0, 0, 0, 0}, cpu.read(dx), 0f);
+    }
+
+    @Test
+    void theFusedActivationDerivativeIsTakenAtEachChosenPixel() {
+        // The previous layer's output a = TIES under leaky ReLU: f′ is 1 where a > 0 (pixels 1, 2, 10) and
+        // 0.01 at pixel 8 (a = −1), so window (1,0)'s gradient 30 arrives as 0.3.
+        Tensor out = cpu.allocate(1, 4), argmax = cpu.allocateInt(4), dx = cpu.allocate(1, 16);
+        cpu.maxPoolForward(matrix(cpu, 1, 16, TIES), TWO_BY_TWO, out, argmax);
+        cpu.maxPoolBackward(matrix(cpu, 1, 4, 10, 20, 30, 40), argmax, TWO_BY_TWO, Activation.LEAKY_RELU,
+                matrix(cpu, 1, 16, TIES), dx);
+        assertArrayEquals(new float[]{0, 10, 20, 0, 0, 0, 0, 0, 0.3f, 0, 40, 0, 0, 0, 0, 0}, cpu.read(dx), 0f);
+    }
+
+    @Test
+    void theFusedDerivativeEqualsTheTwoOperationsBitForBit() {
+        // Overlapping 3×3 stride-1 windows with padding (sums of up to nine gradients) over random values:
+        // the fused pass must round as maxPoolBackward then activationBackward do, for every activation.
+        WindowGeometry g = new WindowGeometry(2, 5, 6, 3, 1, 1);
+        java.util.Random random = new java.util.Random(7);
+        float[] x = new float[2 * g.imageSize()], grads = new float[2 * g.pooledSize()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextInt(5);
+        }
+        for (int i = 0; i < grads.length; i++) {
+            grads[i] = (float) random.nextGaussian();
+        }
+        Tensor out = cpu.allocate(2, g.pooledSize()), argmax = cpu.allocateInt(2 * g.pooledSize());
+        cpu.maxPoolForward(matrix(cpu, 2, g.imageSize(), x), g, out, argmax);
+        Tensor dOut = matrix(cpu, 2, g.pooledSize(), grads);
+        for (Activation f : Activation.values()) {
+            float[] a = new float[x.length];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) f.apply(random.nextGaussian());
+            }
+            Tensor values = matrix(cpu, 2, g.imageSize(), a);
+            Tensor fused = cpu.allocate(2, g.imageSize()), separate = cpu.allocate(2, g.imageSize());
+            cpu.maxPoolBackward(dOut, argmax, g, f, values, fused);
+            cpu.maxPoolBackward(dOut, argmax, g, separate);
+            cpu.activationBackward(f, values, separate, separate);
+            assertArrayEquals(cpu.read(separate), cpu.read(fused), 0f, f.specName());
+        }
     }
 
     @Test
