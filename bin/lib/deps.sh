@@ -90,6 +90,12 @@ rusticl_vendors() {
   mkdir -p "$dir" && echo "$RUSTICL_LIBRARY" > "$dir/rusticl.icd" && echo "$dir"
 }
 
+# The ONNX project's validator for the files `clprop export` writes (OnnxCheckerTest): Debian's python3-onnx,
+# for the system's python3 (about 5 s to install).
+ensure_onnx_checker() {
+  /usr/bin/python3 -c 'import onnx' >/dev/null 2>&1 || install_packages "python3-onnx (the ONNX checker the tests use)" python3-onnx
+}
+
 ensure_data() {
   [ -d "$DATA_DIR" ] || install_packages "the Fashion-MNIST data set ($DATA_DIR)" "$DATA_PACKAGE"
 }

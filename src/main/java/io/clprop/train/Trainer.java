@@ -105,10 +105,10 @@ public final class Trainer implements AutoCloseable {
                     + trainData.featureCount());
         }
         this.rng = new Well19937c(config.seed());
-        // Given weights are checked against the network before anything is allocated; drawn ones come from
-        // the seeded generator first, before it shuffles, so that the same seed gives the same run.
-        float[] initial = config.initialWeights() != null ? config.initialWeights().parametersFor(spec)
-                : config.init().parameters(spec, rng);
+        // Given weights are checked against the network before anything is allocated. Drawn ones are drawn
+        // once the memory plan has passed (a network too large for the device must not fill the host's heap
+        // first), still before the generator shuffles, so that the same seed gives the same run.
+        float[] given = config.initialWeights() != null ? config.initialWeights().parametersFor(spec) : null;
         boolean mse = config.loss() == LossKind.MSE;
         int evalRows = Math.max(evalSize(testData), evalSize(split.validation()));
         int maxRows = Math.max(config.batchSize(), evalRows);
@@ -127,7 +127,7 @@ public final class Trainer implements AutoCloseable {
         this.testEval = test == null ? null : new Evaluator(backend, network, test);
         this.earlyStopping = new EarlyStopping(backend, network.parameterBuffer(), config.patience());
         this.trainData = trainData;
-        network.setParameters(initial);
+        network.setParameters(given != null ? given : config.init().parameters(spec, rng));
         // Replays every checkEvery-th step on the CPU path (needs the host copy of the training data); it takes
         // the device's weights before each step it checks, so it starts from the given weights as the device does.
         this.shadow = config.checkEvery() > 0
