@@ -68,6 +68,8 @@ log() { printf '[compare %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 # --- prerequisites -----------------------------------------------------------------------------------
 "$py" -c 'import torch, numpy' 2>/dev/null \
   || { echo "compare.sh: $py cannot import torch/numpy (apt-get install python3-torch)" >&2; exit 2; }
+source "$bench/require_openblas.sh"
+require_openblas compare.sh
 [ "$workload" = cnn ] || [ -f /usr/include/clblast_c.h ] || { echo "compare.sh: clblast_c.h missing (apt-get install libclblast-dev)" >&2; exit 2; }
 
 jar="$root/target/clprop.jar"

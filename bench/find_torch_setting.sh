@@ -22,6 +22,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 py=/usr/bin/python3
+source "$here/require_openblas.sh"
+require_openblas find_torch_setting.sh
 workload=mlp; values="1,2"; batch=128; passes=""; export_fmt=0; json=""
 mkldnn="on,off"; coretype="inherit,unset"; aten="default"; steps=50; warmup=10
 while [ $# -gt 0 ]; do

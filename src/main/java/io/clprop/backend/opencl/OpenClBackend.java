@@ -124,7 +124,7 @@ public final class OpenClBackend implements Backend {
         ClObjectCounts.created(ClObjectCounts.Kind.QUEUE);
         try {
             addKernels(gemm.file(), PRODUCTS);
-            addKernels("gemm.cl", "transpose", "dense_backward_weights_split", "sum_slices");
+            addKernels("gemm.cl", "transpose", "dense_backward_weights_split", "sum_slices", "dense_forward_narrow");
             if (gemm instanceof GemmConfig.Tiled t) {
                 checkTiledKernels(t);
             }
@@ -433,7 +433,23 @@ public final class OpenClBackend implements Backend {
     public void denseForward(Tensor x, Tensor w, Tensor bias, Activation f, Tensor out) {
         int[] mnk = Shapes.matmul(x, false, w, true, out);
         Shapes.checkBias(out, bias);
+        if (forwardKernel(mnk[2]).equals("dense_forward_narrow")) {
+            enqueue("dense_forward_narrow", new long[]{ceilDiv(mnk[1], 16), ceilDiv(mnk[0], 4)}, null, f.code,
+                    mnk[0], mnk[1], mnk[2], x, w, bias, out);
+            return;
+        }
         launchProduct("dense_forward", mnk[0], mnk[1], f.code, mnk[0], mnk[1], mnk[2], x, w, bias, out);
+    }
+
+    /**
+     * Inner dimensions below which the forward product runs dense_forward_narrow (vectors along the outputs)
+     * rather than dense_forward (vectors along K, 16 wide, which a shorter K never fills).
+     */
+    public static final int NARROW_K = 16;
+
+    /** The kernel {@link #denseForward} runs for inner dimension k (the cross-check names its cases by it). */
+    public String forwardKernel(int k) {
+        return gemm instanceof GemmConfig.RegisterBlock && k < NARROW_K ? "dense_forward_narrow" : "dense_forward";
     }
 
     @Override
