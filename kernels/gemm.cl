@@ -359,52 +359,50 @@ __kernel void dense_forward(const int act, const int M, const int N, const int K
 }
 
 // dense_forward for K below 16 (a first convolution's windows: 9 values for 3 × 3 over one channel), where
-// gemm_nt_block's 16-wide loop over K never runs and its scalar tail does all the work, 16 products per
-// 8 loads. Here the vector runs along the outputs instead: each work-item takes 4 rows and 16 columns of Out,
-// each k adding a row's X value times 16 of W's column k (gathered once for the 4 rows). The same sums in
-// the same order (k ascending from 0, then the bias), bias and activation as dense_forward. Global size:
-// (ceil(N / 16), ceil(M / 4)).
+// gemm_nt_block's 16-wide loop over K never runs and its scalar tail does all the work. Here the vector runs
+// along the outputs instead: a work-item takes 16 columns of Out, keeps their K weights as K vectors (W's
+// columns, gathered once) and runs down NARROW_ROWS rows, each row's K values times those vectors, then the
+// bias and the activation on the whole vector and one vector store. The same sums in the same order (k
+// ascending from 0, then the bias) as dense_forward. Global size: (ceil(N / 16), ceil(M / NARROW_ROWS)).
+#define NARROW_ROWS 32
 __kernel void dense_forward_narrow(const int act, const int M, const int N, const int K,
                                    const __global float* X, const int offX,
                                    const __global float* W, const int offW,
                                    const __global float* b, const int offB,
                                    __global float* Out, const int offOut) {
     const int j0 = get_global_id(0) * 16;
-    const int i0 = get_global_id(1) * 4;
-    if (i0 >= M || j0 >= N) {
+    const int i0 = get_global_id(1) * NARROW_ROWS;
+    if (i0 >= M || j0 >= N || K > 15) {
         return;
     }
-    const __global float* x0 = X + offX + min(i0, M - 1) * K;
-    const __global float* x1 = X + offX + min(i0 + 1, M - 1) * K;
-    const __global float* x2 = X + offX + min(i0 + 2, M - 1) * K;
-    const __global float* x3 = X + offX + min(i0 + 3, M - 1) * K;
-    float16 s0 = (float16)(0.0f), s1 = s0, s2 = s0, s3 = s0;
-    float column[16];
+    float16 w[15];
+    float gathered[16];
     for (int k = 0; k < K; k++) {
         for (int c = 0; c < 16; c++) {
-            column[c] = W[offW + min(j0 + c, N - 1) * K + k];
+            gathered[c] = W[offW + min(j0 + c, N - 1) * K + k];
         }
-        const float16 w = vload16(0, column);
-        s0 += x0[k] * w;
-        s1 += x1[k] * w;
-        s2 += x2[k] * w;
-        s3 += x3[k] * w;
+        w[k] = vload16(0, gathered);
     }
-    float bias[16];
     for (int c = 0; c < 16; c++) {
-        bias[c] = b[offB + min(j0 + c, N - 1)];
+        gathered[c] = b[offB + min(j0 + c, N - 1)];
     }
-    const float16 bv = vload16(0, bias);
-    float out[64];
-    vstore16(s0 + bv, 0, out);
-    vstore16(s1 + bv, 1, out);
-    vstore16(s2 + bv, 2, out);
-    vstore16(s3 + bv, 3, out);
-    const int rows = min(4, M - i0), cols = min(16, N - j0);
-    for (int r = 0; r < rows; r++) {
-        __global float* o = Out + offOut + (i0 + r) * N + j0;
-        for (int c = 0; c < cols; c++) {
-            o[c] = act_apply(act, out[r * 16 + c]);
+    const float16 bias = vload16(0, gathered);
+    const int end = min(i0 + NARROW_ROWS, M), cols = min(16, N - j0);
+    for (int i = i0; i < end; i++) {
+        const __global float* x = X + offX + i * K;
+        float16 sum = (float16)(0.0f);
+        for (int k = 0; k < K; k++) {
+            sum += x[k] * w[k];
+        }
+        const float16 o = act_apply_float16(act, sum + bias);
+        __global float* out = Out + offOut + i * N + j0;
+        if (cols == 16) {
+            vstore16(o, 0, out);
+        } else {
+            vstore16(o, 0, gathered);
+            for (int c = 0; c < cols; c++) {
+                out[c] = gathered[c];
+            }
         }
     }
 }

@@ -434,7 +434,7 @@ public final class OpenClBackend implements Backend {
         int[] mnk = Shapes.matmul(x, false, w, true, out);
         Shapes.checkBias(out, bias);
         if (forwardKernel(mnk[2]).equals("dense_forward_narrow")) {
-            enqueue("dense_forward_narrow", new long[]{ceilDiv(mnk[1], 16), ceilDiv(mnk[0], 4)}, null, f.code,
+            enqueue("dense_forward_narrow", new long[]{ceilDiv(mnk[1], 16), ceilDiv(mnk[0], NARROW_ROWS)}, null, f.code,
                     mnk[0], mnk[1], mnk[2], x, w, bias, out);
             return;
         }
@@ -446,6 +446,8 @@ public final class OpenClBackend implements Backend {
      * rather than dense_forward (vectors along K, 16 wide, which a shorter K never fills).
      */
     public static final int NARROW_K = 16;
+    /** Rows per work-item of dense_forward_narrow (its NARROW_ROWS). */
+    private static final int NARROW_ROWS = 32;
 
     /** The kernel {@link #denseForward} runs for inner dimension k (the cross-check names its cases by it). */
     public String forwardKernel(int k) {
