@@ -249,6 +249,53 @@ __kernel void dense_backward_weights_split(const int M, const int N, const int K
     gemm_block(1, EPI_NONE, 0, 1, M, N, K, k0, k1, dZ + offDZ, X + offX, part, part, part + M * N);
 }
 
+// dense_backward_weights_split for N below 16 (a first convolution's 3 × 3 windows over one channel: dW is
+// C_out × 9), where the register block's 32 columns would be mostly padding. The vector runs along M
+// instead: a work-item takes 16 rows of dW (16 of dZ's columns, one vector load per row of dZ) in one slice
+// of K and keeps dW's N columns as N vector accumulators in registers (acc0 … acc14, the unused ones
+// skipped by a test on N that every work-item takes the same way), and db's as one more. Partials as
+// dense_backward_weights_split writes them, summed by sum_slices. Global size: (ceil(M / 16), S).
+#define FOR15(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14)
+#define NW_DECL(n) float16 acc##n = (float16)(0.0f);
+#define NW_FMA(n) if (n < N) { acc##n += d * x[n]; }
+#define NW_STORE(n) if (n < N) { vstore16(acc##n, 0, lanes); \
+    for (int c = 0; c < rows; c++) { P[base + (m0 + c) * N + n] = lanes[c]; } }
+__kernel void dense_backward_weights_narrow(const int M, const int N, const int K, const int S,
+                                            const __global float* dZ, const int offZ,
+                                            const __global float* X, const int offX,
+                                            __global float* P, const int offP) {
+    const int m0 = get_global_id(0) * 16, s = get_global_id(1);
+    if (m0 >= M || s >= S || N > 15) {
+        return;
+    }
+    const int k0 = (int) ((long) K * s / S), k1 = (int) ((long) K * (s + 1) / S);
+    const int rows = min(16, M - m0);
+    FOR15(NW_DECL)
+    float16 accb = (float16)(0.0f);
+    float lanes[16];
+    for (int k = k0; k < k1; k++) {
+        const __global float* z = dZ + offZ + k * M + m0;
+        float16 d;
+        if (rows == 16) {
+            d = vload16(0, z);
+        } else {
+            for (int c = 0; c < 16; c++) {
+                lanes[c] = c < rows ? z[c] : 0.0f;
+            }
+            d = vload16(0, lanes);
+        }
+        const __global float* x = X + offX + k * N;
+        FOR15(NW_FMA)
+        accb += d;
+    }
+    const int base = offP + s * (M * N + M);
+    FOR15(NW_STORE)
+    vstore16(accb, 0, lanes);
+    for (int c = 0; c < rows; c++) {
+        P[base + M * N + m0 + c] = lanes[c];
+    }
+}
+
 // out = Σ_s P[s] over the S partials of dense_backward_weights_split, slice 0 first; the first M·N values
 // of each go to dW, the last M to db. One work-item per value. Global size: M·N + M.
 __kernel void sum_slices(const int n, const int weights, const int S,

@@ -1,5 +1,6 @@
 package io.clprop.bench;
 
+import io.clprop.backend.Activation;
 import io.clprop.backend.Backend;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.TransferStats;
@@ -78,30 +79,37 @@ public final class Bench {
     }
 
     /**
-     * GFLOP/s (2·m·n·k per product) of one product form: "nt" is X·Wᵀ (forward), "tn" is dZᵀ·X (dW), "nn"
-     * is dZ·W (dX). Launches are queued back to back as in training and waited for once per trial; median
-     * of 5 trials, each long enough to swamp the final wait.
+     * GFLOP/s (2·m·n·k per product) of one product form, by the operation training runs for it: "nt" is
+     * X·Wᵀ (forward: denseForward, with a zero bias and no activation), "tn" is dZᵀ·X (dW: denseBackwardWeights,
+     * with the bias gradient, summed in slices of a long K where the backend does), "nn" is dZ·W (dX: matmul).
+     * Launches are queued back to back as in training and waited for once per trial; median of 5 trials, each
+     * long enough to swamp the final wait.
      */
     public static Gemm gemm(Backend backend, String form, int m, int n, int k) {
         boolean ta = form.equals("tn"), tb = form.equals("nt");
         Tensor a = ta ? backend.allocate(k, m) : backend.allocate(m, k);
         Tensor b = tb ? backend.allocate(n, k) : backend.allocate(k, n);
         Tensor c = backend.allocate(m, n);
+        Tensor bias = backend.allocate(1, tb ? n : m);
         try {
+            backend.write(bias, new float[bias.size()]);
+            Runnable product = tb ? () -> backend.denseForward(a, b, bias, Activation.IDENTITY, c)
+                    : ta ? () -> backend.denseBackwardWeights(a, b, c, bias)
+                    : () -> backend.matmul(a, false, b, false, c);
             Well19937c rng = new Well19937c(1);
             backend.write(a, random(a.size(), rng));
             backend.write(b, random(b.size(), rng));
             double flops = 2.0 * m * n * k;
             int reps = (int) Math.max(3, Math.min(500, 4e8 / flops));
             for (int i = 0; i < 2; i++) {
-                backend.matmul(a, ta, b, tb, c);
+                product.run();
             }
             backend.finish();
             double[] gflops = new double[5];
             for (int t = 0; t < gflops.length; t++) {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < reps; i++) {
-                    backend.matmul(a, ta, b, tb, c);
+                    product.run();
                 }
                 backend.finish();
                 gflops[t] = flops * reps / (System.nanoTime() - t0);
@@ -111,6 +119,7 @@ public final class Bench {
             backend.free(a);
             backend.free(b);
             backend.free(c);
+            backend.free(bias);
         }
     }
 

@@ -94,13 +94,15 @@ public final class KernelCrossCheck implements AutoCloseable {
 
     /**
      * Weight-gradient shapes (M, N, K) over a long K, which the OpenCL backend sums in slices of K
-     * (dense_backward_weights_split, then sum_slices): K not divisible by the slice count, a single output,
-     * two slices exactly, and a convolution's filters over every window of a batch (32 × 9 over 3·28·28
-     * rows, the reference CNN's first layer at batch 3; 64 × 18 over 128·14·14, its second layer's rows).
+     * (dense_backward_weights_split, then sum_slices; dense_backward_weights_narrow, then sum_slices, where
+     * dW has fewer than 16 columns): K not divisible by the slice count, a single output, two slices exactly,
+     * a convolution's filters over every window of a batch (32 × 9 over 3·28·28 rows, the reference CNN's
+     * first layer at batch 3; 64 × 18 over 128·14·14, its second layer's rows), and 37 × 15 (the widest
+     * narrow dW, its last block of rows cut short).
      * The four cheapest stay small (at most 0.7M products): a small selection runs them under Oclgrind.
      */
     public static final int[][] SPLIT_WEIGHT_SHAPES = {
-            {3, 5, 4099}, {1, 1, 5000}, {7, 33, 2048}, {32, 9, 2352}, {64, 18, 25088},
+            {3, 5, 4099}, {1, 1, 5000}, {7, 33, 2048}, {32, 9, 2352}, {64, 18, 25088}, {37, 15, 3001},
     };
 
     /** Shapes (rows, cols) for element-wise, row-wise and column-wise kernels. */
@@ -188,7 +190,9 @@ public final class KernelCrossCheck implements AutoCloseable {
         }
         for (int[] s : SPLIT_WEIGHT_SHAPES) {
             long cost = (long) s[0] * s[1] * s[2];
-            out.add(new Case(SPLIT_WEIGHTS, cost, () -> denseBackwardWeights(SPLIT_WEIGHTS, s[0], s[1], s[2])));
+            // The OpenCL backend sums a long dW in slices, by its narrow kernel when dW has few columns.
+            String kernel = device instanceof OpenClBackend o ? o.weightsKernel(s[0], s[1], s[2]) : SPLIT_WEIGHTS;
+            out.add(new Case(kernel, cost, () -> denseBackwardWeights(kernel, s[0], s[1], s[2])));
         }
         for (int[] s : MATRIX_SHAPES) {
             int r = s[0], c = s[1];

@@ -124,7 +124,8 @@ public final class OpenClBackend implements Backend {
         ClObjectCounts.created(ClObjectCounts.Kind.QUEUE);
         try {
             addKernels(gemm.file(), PRODUCTS);
-            addKernels("gemm.cl", "transpose", "dense_backward_weights_split", "sum_slices", "dense_forward_narrow");
+            addKernels("gemm.cl", "transpose", "dense_backward_weights_split", "sum_slices", "dense_forward_narrow",
+                    "dense_backward_weights_narrow");
             if (gemm instanceof GemmConfig.Tiled t) {
                 checkTiledKernels(t);
             }
@@ -466,6 +467,16 @@ public final class OpenClBackend implements Backend {
         int[] mnk = Shapes.matmul(dz, true, x, false, dw);
         Shapes.checkBias(dz, db);
         int m = mnk[0], n = mnk[1], k = mnk[2];
+        if (weightsKernel(m, n, k).equals(NARROW_WEIGHTS)) {
+            // Slices for parallelism alone: each reads its rows once, with no block of dW to share them.
+            int slices = Math.min(MAX_SLICES, k / MIN_SLICE_ROWS);
+            int per = m * n + m;
+            Tensor partials = sliceScratch((long) slices * per);
+            enqueue("dense_backward_weights_narrow", new long[]{ceilDiv(m, 16), slices}, null, m, n, k, slices, dz,
+                    x, partials);
+            launch("sum_slices", new long[]{per}, per, m * n, slices, partials, dw, db);
+            return;
+        }
         int slices = weightSlices(m, n, k);
         if (slices == 1) {
             launchProduct("dense_backward_weights", m, n, m, n, k, dz, x, dw, db);
@@ -477,6 +488,19 @@ public final class OpenClBackend implements Backend {
         enqueue("dense_backward_weights_split", new long[]{ceilDiv(n, block.colsPerItem()),
                 ceilDiv(m, block.rowsPerItem()), slices}, null, m, n, k, slices, dz, x, partials);
         launch("sum_slices", new long[]{per}, per, m * n, slices, partials, dw, db);
+    }
+
+    static final String NARROW_WEIGHTS = "dense_backward_weights_narrow+sum_slices";
+
+    /**
+     * The kernels {@link #denseBackwardWeights} runs for dW of m × n over k rows (the cross-check names its
+     * cases by them): one product, a product summed in slices of k, or for n below 16 its narrow form.
+     */
+    public String weightsKernel(int m, int n, int k) {
+        if (gemm instanceof GemmConfig.RegisterBlock && n < NARROW_K && k >= MIN_SPLIT_ROWS) {
+            return NARROW_WEIGHTS;
+        }
+        return weightSlices(m, n, k) == 1 ? "dense_backward_weights" : "dense_backward_weights_split+sum_slices";
     }
 
     /** Partials of split weight gradients ({@link #sliceScratch}); null until a product needs one. */
