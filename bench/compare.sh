@@ -13,6 +13,8 @@
 #   bench/compare.sh --workload cnn           # the reference CNN (Adam): clprop bench --workload cnn against
 #                                             # bench/torch_cnn.py; no matrix-multiply peers (c), (d)
 #   bench/compare.sh --workload cnn --samples 12800   # both trainers on 100 batches of 128 per epoch
+#   bench/compare.sh --workload cnn --torch-setting "threads=2 openblas=1 mkldnn=off coretype=unset aten=default"
+#                                             # cnn: the setting an earlier search printed, without searching
 #
 # Options: --workload mlp|cnn (default mlp); --rounds N; --batches B[,B…] (the headline batch, which also
 # sets the matrix shapes, is 128 if listed, else the first); --epochs E (timed epochs of both trainers,
@@ -29,13 +31,14 @@ bench="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$bench/.." && pwd)"
 py=/usr/bin/python3
 
-workload=mlp; rounds=3; batches=128; epochs=""; skip_search=0; out=""; samples=""
+workload=mlp; rounds=3; batches=128; epochs=""; skip_search=0; out=""; samples=""; given_setting=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --batches) batches="$2"; shift 2 ;;
     --epochs) epochs="$2"; shift 2 ;;
     --skip-search) skip_search=1; shift ;;
+    --torch-setting) given_setting="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --workload) workload="$2"; shift 2 ;;
     --samples) samples="$2"; shift 2 ;;
@@ -105,14 +108,18 @@ if [ "$workload" = cnn ]; then
   if [ "$skip_search" = 1 ]; then
     tthreads=2; oblas=1; source_note="--skip-search default"
   else
-    log "searching PyTorch's CNN setting (bench/find_torch_setting.sh --workload cnn: 16 settings x 3 passes, about 15 minutes)"
-    setting="$("$bench/find_torch_setting.sh" --workload cnn --batch 128 --json "$dir/torch-setting.json")"
+    if [ -n "$given_setting" ]; then
+      setting="$given_setting"
+    else
+      log "searching PyTorch's CNN setting (bench/find_torch_setting.sh --workload cnn: 16 settings x 3 passes, about 15 minutes)"
+      setting="$("$bench/find_torch_setting.sh" --workload cnn --batch 128 --json "$dir/torch-setting.json")"
+    fi
     tthreads="$(sed -n 's/^threads=\([0-9]*\) .*/\1/p' <<< "$setting")"
     oblas="$(sed -n 's/.* openblas=\([0-9]*\) .*/\1/p' <<< "$setting")"
     mkldnn="$(sed -n 's/.* mkldnn=\([a-z]*\) .*/\1/p' <<< "$setting")"
     coretype="$(sed -n 's/.* coretype=\([a-z]*\) .*/\1/p' <<< "$setting")"
     aten="$(sed -n 's/.* aten=\([a-z0-9]*\)$/\1/p' <<< "$setting")"
-    source_note="fastest of bench/find_torch_setting.sh --workload cnn"
+    source_note="fastest of bench/find_torch_setting.sh --workload cnn${given_setting:+ (given by --torch-setting)}"
   fi
 elif [ "$skip_search" = 1 ]; then
   tthreads=1; oblas=2; source_note="--skip-search default"
