@@ -9,7 +9,7 @@
 # driver, and runs on the first pass only. Measured on 2 cores, Mesa 22.3.6, an empty shader cache
 # (surefire's times; about 4 min for the whole pass with Maven's start):
 #   ClDevicesTest            3 s  the device query on a strict driver (rusticl refuses JOCL's constant)
-#   KernelCrossCheckTest    15 s  every kernel against its CPU twin, 900 cases
+#   KernelCrossCheckTest    15 s  every kernel against its CPU twin, 919 cases
 #   TrainingCrossCheckTest  97 s  whole steps, device vs host: 12 activation × loss, 12 with dropout, 4 optimizers
 #   CnnTrainingCrossCheckTest  an epoch of a small CNN, device vs host: 2 losses, dropout, Adam, momentum
 #   LearningTest            88 s  XOR (sigmoid + MSE), a Fashion-MNIST subset, the same with dropout
