@@ -19,9 +19,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -248,12 +246,8 @@ public final class ClpropFile {
                 throw new UserError(file + ": " + size + " bytes, too large to be a clprop " + what + " file");
             }
             bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new UserError(file + ": file not found", e);
-        } catch (AccessDeniedException e) {
-            throw new UserError(file + ": permission denied", e);
         } catch (IOException e) {
-            throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw UserError.cannotRead(file, e);
         }
         return parse(file, bytes, expectedMagic, versions, what);
     }

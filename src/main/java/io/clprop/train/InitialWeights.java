@@ -15,9 +15,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
@@ -108,12 +106,8 @@ public final class InitialWeights {
                 throw new UserError(file + ": empty file, expected a clprop model or a safetensors file");
             }
             return start;
-        } catch (NoSuchFileException e) {
-            throw new UserError(file + ": file not found", e);
-        } catch (AccessDeniedException e) {
-            throw new UserError(file + ": permission denied", e);
         } catch (IOException e) {
-            throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw UserError.cannotRead(file, e);
         }
     }
 

@@ -1,5 +1,9 @@
 package io.clprop.util;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -31,6 +35,20 @@ public class UserError extends RuntimeException {
         super(Wording.plain(details.isEmpty() ? message : message + "\n    " + String.join("\n    ", details)));
         this.headline = message;
         this.details = List.copyOf(details);
+    }
+
+    /**
+     * The one-line error for a file that could not be read: not found, permission denied, or the I/O error's
+     * own message.
+     */
+    public static UserError cannotRead(Path file, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return new UserError(file + ": file not found", e);
+        }
+        if (e instanceof AccessDeniedException) {
+            return new UserError(file + ": permission denied", e);
+        }
+        return new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
     }
 
     /**

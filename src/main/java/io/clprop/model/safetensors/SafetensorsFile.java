@@ -14,9 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -126,12 +124,8 @@ public final class SafetensorsFile {
                         + " bytes clprop reads from a safetensors file");
             }
             bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new UserError(file + ": file not found", e);
-        } catch (AccessDeniedException e) {
-            throw new UserError(file + ": permission denied", e);
         } catch (IOException e) {
-            throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
+            throw UserError.cannotRead(file, e);
         }
         return parse(file, bytes);
     }
