@@ -50,7 +50,7 @@ __kernel void maxpool_forward(const int rows, const int H, const int W, const in
 
 // maxpool_forward for 2 × 2 windows with stride 2 and no padding, the common pool: the same maxima, indices
 // and ties (each later pixel of a window, row-major, must be strictly greater), from vector loads of the two
-// image rows (8, then 4 windows at a time: .even and .odd are a window's left and right columns) and no
+// image rows (8, then 4 windows at a time: the even and odd columns are a window's left and right) and no
 // bounds checks, since every window lies inside the image. The driver's own vectorisation of
 // maxpool_forward runs its per-pixel branches lane by lane; here the lanes are explicit, about 3–6 times
 // faster on PoCL for the reference CNN's pools. One work-item per output row (b, c, oh). Global size:
@@ -69,20 +69,26 @@ __kernel void maxpool_forward_2x2(const int rows, const int H, const int W, cons
     __global float* o = out + offO + r * OW;
     __global int* at = idx + offI + r * OW;
     int ow = 0;
+    // A window's left and right columns picked out of the loaded rows by shuffle() (not the .even/.odd
+    // swizzles, which Oclgrind 21.10's uninitialised-value check reads as uninitialised, bin/sanitize).
+    const uint8 even8 = (uint8)(0, 2, 4, 6, 8, 10, 12, 14);
+    const uint4 even4 = (uint4)(0, 2, 4, 6);
     const int8 left8 = (int8)(0, 2, 4, 6, 8, 10, 12, 14);
     for (; ow + 8 <= OW; ow += 8) {
         const float16 up = vload16(0, x + 2 * ow), down = vload16(0, x + W + 2 * ow);
+        const float8 upLeft = shuffle(up, even8), upRight = shuffle(up, even8 + 1);
+        const float8 downLeft = shuffle(down, even8), downRight = shuffle(down, even8 + 1);
         const int8 left = left8 + (top + 2 * ow);
-        float8 m = up.even;
+        float8 m = upLeft;
         int8 best = left;
-        int8 c = up.odd > m;
-        m = select(m, up.odd, c);
+        int8 c = upRight > m;
+        m = select(m, upRight, c);
         best = select(best, left + 1, c);
-        c = down.even > m;
-        m = select(m, down.even, c);
+        c = downLeft > m;
+        m = select(m, downLeft, c);
         best = select(best, left + W, c);
-        c = down.odd > m;
-        m = select(m, down.odd, c);
+        c = downRight > m;
+        m = select(m, downRight, c);
         best = select(best, left + W + 1, c);
         vstore8(m, 0, o + ow);
         vstore8(best, 0, at + ow);
@@ -90,17 +96,19 @@ __kernel void maxpool_forward_2x2(const int rows, const int H, const int W, cons
     const int4 left4 = (int4)(0, 2, 4, 6);
     for (; ow + 4 <= OW; ow += 4) {
         const float8 up = vload8(0, x + 2 * ow), down = vload8(0, x + W + 2 * ow);
+        const float4 upLeft = shuffle(up, even4), upRight = shuffle(up, even4 + 1);
+        const float4 downLeft = shuffle(down, even4), downRight = shuffle(down, even4 + 1);
         const int4 left = left4 + (top + 2 * ow);
-        float4 m = up.even;
+        float4 m = upLeft;
         int4 best = left;
-        int4 c = up.odd > m;
-        m = select(m, up.odd, c);
+        int4 c = upRight > m;
+        m = select(m, upRight, c);
         best = select(best, left + 1, c);
-        c = down.even > m;
-        m = select(m, down.even, c);
+        c = downLeft > m;
+        m = select(m, downLeft, c);
         best = select(best, left + W, c);
-        c = down.odd > m;
-        m = select(m, down.odd, c);
+        c = downRight > m;
+        m = select(m, downRight, c);
         best = select(best, left + W + 1, c);
         vstore4(m, 0, o + ow);
         vstore4(best, 0, at + ow);
