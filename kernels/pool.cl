@@ -69,50 +69,34 @@ __kernel void maxpool_forward_2x2(const int rows, const int H, const int W, cons
     __global float* o = out + offO + r * OW;
     __global int* at = idx + offI + r * OW;
     int ow = 0;
-    // A window's left and right columns picked out of the loaded rows by shuffle() (not the .even/.odd
-    // swizzles, which Oclgrind 21.10's uninitialised-value check reads as uninitialised, bin/sanitize).
-    const uint8 even8 = (uint8)(0, 2, 4, 6, 8, 10, 12, 14);
-    const uint4 even4 = (uint4)(0, 2, 4, 6);
-    const int8 left8 = (int8)(0, 2, 4, 6, 8, 10, 12, 14);
-    for (; ow + 8 <= OW; ow += 8) {
-        const float16 up = vload16(0, x + 2 * ow), down = vload16(0, x + W + 2 * ow);
-        const float8 upLeft = shuffle(up, even8), upRight = shuffle(up, even8 + 1);
-        const float8 downLeft = shuffle(down, even8), downRight = shuffle(down, even8 + 1);
-        const int8 left = left8 + (top + 2 * ow);
-        float8 m = upLeft;
-        int8 best = left;
-        int8 c = upRight > m;
-        m = select(m, upRight, c);
-        best = select(best, left + 1, c);
-        c = downLeft > m;
-        m = select(m, downLeft, c);
-        best = select(best, left + W, c);
-        c = downRight > m;
-        m = select(m, downRight, c);
-        best = select(best, left + W + 1, c);
-        vstore8(m, 0, o + ow);
-        vstore8(best, 0, at + ow);
+    // N windows at a time from vector loads of 2N pixels of each row; a window's left and right columns
+    // picked out by shuffle() (not the .even/.odd swizzles, which Oclgrind 21.10's uninitialised-value
+    // check reads as uninitialised, bin/sanitize). The four pixels in row-major order, each later one
+    // taking the window only if strictly greater.
+#define MAXPOOL_2X2_VECTORS(N, N2, EVEN)                                                             \
+    for (; ow + N <= OW; ow += N) {                                                                  \
+        const float##N2 up = vload##N2(0, x + 2 * ow), down = vload##N2(0, x + W + 2 * ow);        \
+        const uint##N even = EVEN;                                                                   \
+        const float##N upRight = shuffle(up, even + 1), downLeft = shuffle(down, even);            \
+        const float##N downRight = shuffle(down, even + 1);                                          \
+        const int##N left = convert_int##N(even) + (top + 2 * ow);                                   \
+        float##N m = shuffle(up, even);                                                              \
+        int##N best = left;                                                                          \
+        int##N c = upRight > m;                                                                      \
+        m = select(m, upRight, c);                                                                   \
+        best = select(best, left + 1, c);                                                            \
+        c = downLeft > m;                                                                            \
+        m = select(m, downLeft, c);                                                                  \
+        best = select(best, left + W, c);                                                            \
+        c = downRight > m;                                                                           \
+        m = select(m, downRight, c);                                                                 \
+        best = select(best, left + W + 1, c);                                                        \
+        vstore##N(m, 0, o + ow);                                                                     \
+        vstore##N(best, 0, at + ow);                                                                 \
     }
-    const int4 left4 = (int4)(0, 2, 4, 6);
-    for (; ow + 4 <= OW; ow += 4) {
-        const float8 up = vload8(0, x + 2 * ow), down = vload8(0, x + W + 2 * ow);
-        const float4 upLeft = shuffle(up, even4), upRight = shuffle(up, even4 + 1);
-        const float4 downLeft = shuffle(down, even4), downRight = shuffle(down, even4 + 1);
-        const int4 left = left4 + (top + 2 * ow);
-        float4 m = upLeft;
-        int4 best = left;
-        int4 c = upRight > m;
-        m = select(m, upRight, c);
-        best = select(best, left + 1, c);
-        c = downLeft > m;
-        m = select(m, downLeft, c);
-        best = select(best, left + W, c);
-        c = downRight > m;
-        m = select(m, downRight, c);
-        best = select(best, left + W + 1, c);
-        vstore4(m, 0, o + ow);
-        vstore4(best, 0, at + ow);
-    }
+    MAXPOOL_2X2_VECTORS(8, 16, ((uint8)(0, 2, 4, 6, 8, 10, 12, 14)))
+    MAXPOOL_2X2_VECTORS(4, 8, ((uint4)(0, 2, 4, 6)))
+#undef MAXPOOL_2X2_VECTORS
     for (; ow < OW; ow++) {
         const int w = 2 * ow;
         float m = x[w];
@@ -227,29 +211,23 @@ __kernel void maxpool_backward_2x2(const int rows, const int H, const int W, con
     const __global int* chosen = idx + offI + plane * OH * OW + oh * OW;
     const int row = h * W;   // this row's first pixel in its channel
     int ow = 0;
-    // Each window's value twice over (its two columns), and which column each lane is.
-    const uint16 twice16 = (uint16)(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
-    const int16 side16 = (int16)(0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1);
-    const int8 left8 = (int8)(0, 2, 4, 6, 8, 10, 12, 14);
-    for (; ow + 8 <= OW; ow += 8) {
-        const int8 column = vload8(0, chosen + ow) - (left8 + (row + 2 * ow));   // 0 or 1 if on this row
-        float16 grad = shuffle(vload8(0, g + ow), twice16);
-        if (f != ACT_IDENTITY) {
-            grad *= act_derivative_float16(f, vload16(0, a + 2 * ow));
-        }
-        vstore16(select((float16)(0.0f), grad, shuffle(column, twice16) == side16), 0, out + 2 * ow);
+    // N windows at a time: each window's gradient twice over (TWICE: its two columns), kept in the lane
+    // of the column its argmax is in (SIDE: which column each lane is), times f′ of a vector of the row.
+#define MAXPOOL_2X2_BACKWARD_VECTORS(N, N2, TWICE, SIDE, LEFT)                                      \
+    for (; ow + N <= OW; ow += N) {                                                                  \
+        const int##N column = vload##N(0, chosen + ow) - (LEFT + (row + 2 * ow)); /* 0, 1: here */  \
+        float##N2 grad = shuffle(vload##N(0, g + ow), TWICE);                                       \
+        if (f != ACT_IDENTITY) {                                                                     \
+            grad *= act_derivative_float##N2(f, vload##N2(0, a + 2 * ow));                           \
+        }                                                                                            \
+        vstore##N2(select((float##N2)(0.0f), grad, shuffle(column, TWICE) == SIDE), 0, out + 2 * ow); \
     }
-    const uint8 twice8 = (uint8)(0, 0, 1, 1, 2, 2, 3, 3);
-    const int8 side8 = (int8)(0, 1, 0, 1, 0, 1, 0, 1);
-    const int4 left4 = (int4)(0, 2, 4, 6);
-    for (; ow + 4 <= OW; ow += 4) {
-        const int4 column = vload4(0, chosen + ow) - (left4 + (row + 2 * ow));
-        float8 grad = shuffle(vload4(0, g + ow), twice8);
-        if (f != ACT_IDENTITY) {
-            grad *= act_derivative_float8(f, vload8(0, a + 2 * ow));
-        }
-        vstore8(select((float8)(0.0f), grad, shuffle(column, twice8) == side8), 0, out + 2 * ow);
-    }
+    MAXPOOL_2X2_BACKWARD_VECTORS(8, 16, ((uint16)(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7)),
+                                 ((int16)(0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1)),
+                                 ((int8)(0, 2, 4, 6, 8, 10, 12, 14)))
+    MAXPOOL_2X2_BACKWARD_VECTORS(4, 8, ((uint8)(0, 0, 1, 1, 2, 2, 3, 3)), ((int8)(0, 1, 0, 1, 0, 1, 0, 1)),
+                                 ((int4)(0, 2, 4, 6)))
+#undef MAXPOOL_2X2_BACKWARD_VECTORS
     for (; ow < OW; ow++) {
         const int w = 2 * ow, column = chosen[ow] - (row + w);
         float grad = g[ow];
