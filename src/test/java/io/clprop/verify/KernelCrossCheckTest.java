@@ -82,6 +82,66 @@ class KernelCrossCheckTest {
         assertEquals(Set.of(), declared, "kernels with no cross-check");
     }
 
+    /** The shapes each named kernel was compared on (the comparison's shape, an index check's suffix cut). */
+    private static Map<String, List<String>> shapesByKernel() {
+        Map<String, List<String>> shapes = new TreeMap<>();
+        for (Comparison r : results) {
+            assertTrue(r.passed(), r.row());
+            shapes.computeIfAbsent(r.what(), k -> new ArrayList<>()).add(r.where().replace(" argmax", ""));
+        }
+        return shapes;
+    }
+
+    /**
+     * dense_forward_narrow takes the forward products whose K is below 16 (a first convolution's 3×3
+     * windows over one channel), dense_forward the rest: each compared with the CPU twin, with every
+     * activation, on every product shape of its side (K = 1, 2, 3, 5, 7, 9, 13; N of 1, 3, 7, 31, 32, 257,
+     * 1000, cut by the 16-wide column vector or not).
+     */
+    @Test
+    void denseForwardNarrowIsCheckedOnEveryProductWithAShortK() {
+        Map<String, List<String>> shapes = shapesByKernel();
+        for (Activation f : Activation.values()) {
+            List<String> narrow = new ArrayList<>(), wide = new ArrayList<>();
+            for (int[] s : KernelCrossCheck.MATMUL_SHAPES) {
+                (s[2] < OpenClBackend.NARROW_K ? narrow : wide).add(s[0] + "x" + s[1] + "x" + s[2]);
+            }
+            assertTrue(narrow.contains("67x32x9") && narrow.size() >= 9, "narrow shapes: " + narrow);
+            assertEquals(narrow, shapes.get("dense_forward_narrow[" + f.specName() + "]"), f.specName());
+            assertEquals(wide, shapes.get("dense_forward[" + f.specName() + "]"), f.specName());
+        }
+    }
+
+    /**
+     * A long weight gradient with fewer than 16 columns (the first convolution's C_out × 9) runs
+     * dense_backward_weights_narrow, then sum_slices; a wider one the split register block: each compared
+     * with the CPU twin on its own shapes, the narrow one on 3 × 5 (a block of rows cut short), 1 × 1,
+     * 32 × 9 (the reference CNN's first convolution over 3 images) and 37 × 15 (its widest dW, two blocks
+     * of rows and a third cut short).
+     */
+    @Test
+    void theNarrowWeightGradientIsCheckedOnItsOwnShapes() {
+        Map<String, List<String>> shapes = shapesByKernel();
+        assertEquals(List.of("3x5x4099", "1x1x5000", "32x9x2352", "37x15x3001"),
+                shapes.get("dense_backward_weights_narrow+sum_slices"));
+        assertEquals(List.of("7x33x2048", "64x18x25088"), shapes.get(KernelCrossCheck.SPLIT_WEIGHTS));
+    }
+
+    /**
+     * maxpool_forward_2x2 takes the 2×2 stride-2 unpadded pools, maxpool_forward the rest: each compared with
+     * the CPU twin (maxima and argmax indices, on tie-heavy inputs) on its own geometries, the 2×2 one on
+     * 28×28 images (its 8-wide, 4-wide and scalar steps), 4×4, 5×5 and 7×9 (a row and a column left over).
+     */
+    @Test
+    void maxPoolForward2x2IsCheckedOnTheTwoByTwoPools() {
+        Map<String, List<String>> shapes = shapesByKernel();
+        assertEquals(List.of("1x1x4x4 k2s2p0", "3x1x5x5 k2s2p0", "1x3x7x9 k2s2p0", "1x7x28x28 k2s2p0",
+                "3x32x28x28 k2s2p0"), shapes.get("maxpool_forward_2x2"));
+        List<String> generic = shapes.get("maxpool_forward");
+        assertEquals(KernelCrossCheck.POOL_SHAPES.length - 5, generic.size(), "generic: " + generic);
+        assertTrue(generic.stream().noneMatch(w -> w.endsWith(" k2s2p0")), "generic: " + generic);
+    }
+
     /**
      * The max-pool backward has three OpenCL kernels: maxpool_backward_2x2 for 2×2 stride-2 unpadded
      * windows, maxpool_backward_disjoint for other windows that neither overlap nor are padded, the gather
