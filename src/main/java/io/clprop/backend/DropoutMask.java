@@ -21,8 +21,32 @@ package io.clprop.backend;
  * @param step      the training step's number, its low 32 bits (masks would repeat after 2³² steps)
  * @param threshold the unsigned 32-bit threshold round((1−P)·2³²), at most 2³²−1
  * @param scale     1/(1−P) as a float, the inverted-dropout factor of kept units
+ * @param firstRow  the batch row that the first row of the tensor it is applied to is: a device that trains
+ *                  on rows r₀… of a batch split across devices draws for its row r the mask of batch row
+ *                  r₀ + r (index {@code (r₀ + r)·cols + c}), so the split batch is dropped as the whole one is
  */
-public record DropoutMask(int seed, int step, int threshold, float scale) {
+public record DropoutMask(int seed, int step, int threshold, float scale, int firstRow) {
+
+    public DropoutMask {
+        if (firstRow < 0) {
+            throw new IllegalArgumentException("firstRow " + firstRow + " < 0");
+        }
+    }
+
+    /** The mask of a whole batch (its first row is the batch's first). */
+    public DropoutMask(int seed, int step, int threshold, float scale) {
+        this(seed, step, threshold, scale, 0);
+    }
+
+    /** The same step's mask for a share of the batch that starts at batch row {@code row}. */
+    public DropoutMask fromRow(int row) {
+        return new DropoutMask(seed, step, threshold, scale, row);
+    }
+
+    /** The index the hash takes for element {@code i} (row-major) of a tensor of {@code cols} columns. */
+    public int indexOf(int i, int cols) {
+        return firstRow * cols + i;
+    }
 
     /** The golden-ratio constant, so that seed 0 does not start the chain at lowbias32's fixed point 0. */
     static final int SEED_OFFSET = 0x9E3779B9;

@@ -746,7 +746,9 @@ public final class KernelCrossCheck implements AutoCloseable {
         for (int i = 0; i < a.length; i++) {
             a[i] = a[i] == 0 ? 0.5f : a[i];
         }
-        io.clprop.backend.DropoutMask mask = new io.clprop.nn.Dropout(p, rng.nextLong()).mask(rng.nextInt());
+        // Every other case a share of a split batch (its first row at a random batch row, see DropoutMask).
+        io.clprop.backend.DropoutMask mask = new io.clprop.nn.Dropout(p, rng.nextLong()).mask(rng.nextInt())
+                .fromRow(rng.nextBoolean() ? 0 : rng.nextInt(1000));
         int layer = rng.nextInt(4);
         Pair A = pair(a, rows, cols), O = backward ? A : alloc(rows, cols);
         if (backward) {
@@ -765,7 +767,8 @@ public final class KernelCrossCheck implements AutoCloseable {
             }
             bound[i] = Math.max(Math.abs(h[i]), Float.MIN_NORMAL);
         }
-        String shape = rows + "x" + cols + " layer " + layer + " step " + Integer.toUnsignedString(mask.step());
+        String shape = rows + "x" + cols + " layer " + layer + " step " + Integer.toUnsignedString(mask.step())
+                + (mask.firstRow() > 0 ? " from row " + mask.firstRow() : "");
         if (mismatches > 0) {
             return done(Comparison.exact(name, shape + " (" + mismatches + " mask elements differ)", mismatches));
         }

@@ -349,20 +349,22 @@ public final class CpuBackend implements Backend {
     @Override
     public void dropout(Tensor a, Tensor out, DropoutMask mask, int layer) {
         Shapes.checkSame(a, out);
-        applyMask(f(a), a.offset(), f(out), out.offset(), a.size(), mask, layer);
+        applyMask(f(a), a.offset(), f(out), out.offset(), a.size(), a.cols(), mask, layer);
     }
 
     @Override
     public void dropoutBackward(Tensor dOut, DropoutMask mask, int layer, Tensor dA) {
         Shapes.checkSame(dOut, dA);
-        applyMask(f(dOut), dOut.offset(), f(dA), dA.offset(), dOut.size(), mask, layer);
+        applyMask(f(dOut), dOut.offset(), f(dA), dA.offset(), dOut.size(), dOut.cols(), mask, layer);
     }
 
-    private void applyMask(double[] src, int srcOff, double[] dst, int dstOff, int n, DropoutMask mask, int layer) {
+    private void applyMask(double[] src, int srcOff, double[] dst, int dstOff, int n, int cols, DropoutMask mask,
+                           int layer) {
         int key = mask.key(layer);
         double scale = mask.scale();
+        int first = mask.indexOf(0, cols);
         for (int i = 0; i < n; i++) {
-            dst[dstOff + i] = mask.keepUnderKey(key, i) ? round(src[srcOff + i] * scale) : 0;
+            dst[dstOff + i] = mask.keepUnderKey(key, first + i) ? round(src[srcOff + i] * scale) : 0;
         }
     }
 

@@ -618,14 +618,14 @@ public final class OpenClBackend implements Backend {
     public void dropout(Tensor a, Tensor out, DropoutMask mask, int layer) {
         Shapes.checkSame(a, out);
         launch("dropout_forward", new long[]{a.size()}, a.size(), mask.seed(), mask.step(), layer, mask.threshold(),
-                mask.scale(), a, out);
+                mask.scale(), mask.indexOf(0, a.cols()), a, out);
     }
 
     @Override
     public void dropoutBackward(Tensor dOut, DropoutMask mask, int layer, Tensor dA) {
         Shapes.checkSame(dOut, dA);
         launch("dropout_backward", new long[]{dOut.size()}, dOut.size(), mask.seed(), mask.step(), layer,
-                mask.threshold(), mask.scale(), dOut, dA);
+                mask.threshold(), mask.scale(), mask.indexOf(0, dOut.cols()), dOut, dA);
     }
 
     // ---- convolution and pooling ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import static io.clprop.backend.TestTensors.matrix;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * Copies, gathers, argmax and dropout on the CPU twin against values stated by hand (dropout against
@@ -76,6 +77,26 @@ class CpuDataKnownValuesTest {
         }
         // The case must exercise both branches (with P = ½, 16 elements all on one side has odds 2⁻¹⁵).
         assertTrue(kept > 0 && kept < a.length, kept + " of 16 kept");
+    }
+
+    @Test
+    void aShareOfASplitBatchDrawsTheWholeBatchsMaskForItsRows() {
+        // Rows 3..6 of a 7 × 5 batch, given as their own 4 × 5 tensor with the mask from row 3: the same values
+        // as the whole batch's rows 3..6 (the split that several devices train on, see DropoutMask.firstRow).
+        float[] a = new float[35];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = i + 1;
+        }
+        Tensor whole = cpu.allocate(7, 5);
+        cpu.dropout(matrix(cpu, 7, 5, a), whole, HALF, LAYER);
+        Tensor share = cpu.allocate(4, 5);
+        cpu.dropout(matrix(cpu, 4, 5, java.util.Arrays.copyOfRange(a, 15, 35)), share, HALF.fromRow(3), LAYER);
+        float[] w = cpu.read(whole);
+        assertArrayEquals(java.util.Arrays.copyOfRange(w, 15, 35), cpu.read(share), 0f);
+        // and not the mask of the batch's first rows (which the share would draw without its first row)
+        Tensor unshifted = cpu.allocate(4, 5);
+        cpu.dropout(matrix(cpu, 4, 5, java.util.Arrays.copyOfRange(a, 15, 35)), unshifted, HALF, LAYER);
+        assertFalse(java.util.Arrays.equals(cpu.read(share), cpu.read(unshifted)));
     }
 
     @Test
