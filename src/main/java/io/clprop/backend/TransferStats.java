@@ -25,6 +25,15 @@ public final class TransferStats {
         return s;
     }
 
+    /** This and {@code other} added up (the traffic of several devices). */
+    public TransferStats plus(TransferStats other) {
+        TransferStats s = new TransferStats();
+        s.hostToDeviceBytes = hostToDeviceBytes + other.hostToDeviceBytes;
+        s.deviceToHostBytes = deviceToHostBytes + other.deviceToHostBytes;
+        s.blockingWaits = blockingWaits + other.blockingWaits;
+        return s;
+    }
+
     /** This minus an earlier snapshot. */
     public TransferStats since(TransferStats earlier) {
         TransferStats s = new TransferStats();

@@ -57,10 +57,29 @@ final class Batches implements AutoCloseable {
         backend.writeInt(deviceOrder, order);
     }
 
+    /**
+     * The order of another replica's {@link #shuffle} (a device training on a share of the same batches),
+     * uploaded (one write) for the epoch.
+     */
+    void useOrder(int[] shuffled) {
+        System.arraycopy(shuffled, 0, order, 0, order.length);
+        backend.writeInt(deviceOrder, order);
+    }
+
     /** Gathers step {@code step}'s rows of the training set into the batch buffers, on the device. */
     Batch gather(int step) {
-        int start = step * batchSize;
-        int rows = rows(step);
+        return gather(step, 0, rows(step));
+    }
+
+    /**
+     * Gathers rows {@code first} to {@code first + rows} of step {@code step}'s batch (one device's share of
+     * it, see {@link BatchSplit}) into the first rows of the batch buffers.
+     */
+    Batch gather(int step, int first, int rows) {
+        if (first < 0 || rows < 1 || first + rows > rows(step)) {
+            throw new IllegalArgumentException("rows " + first + "+" + rows + " of a step of " + rows(step));
+        }
+        int start = step * batchSize + first;
         Tensor bx = x.firstRows(rows);
         Tensor bl = labels.firstRows(rows);
         backend.gatherRows(train.features, deviceOrder, start, bx);

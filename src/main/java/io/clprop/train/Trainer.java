@@ -1,6 +1,7 @@
 package io.clprop.train;
 
 import io.clprop.backend.Backend;
+import io.clprop.backend.GradientSum;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.TransferStats;
 import io.clprop.data.Dataset;
@@ -32,9 +33,22 @@ import static io.clprop.util.Wording.setting;
  * is what the device-vs-host training check relies on. With a validation split and a patience, training
  * stops when the validation loss has not improved for that many epochs and the best epoch's weights (kept
  * on the device) are restored ({@link EarlyStopping}).
+ *
+ * <p>On several devices (synchronous data parallelism) each holds a {@link Replica}: the same weights and
+ * the whole training set. Each step's batch is cut by a {@link BatchSplit}; every device gathers its rows,
+ * runs forward and backward on them (its dropout mask the whole batch's for those rows), the gradients are
+ * replaced by their weighted sum — the mean over the whole batch ({@link GradientSum}) — and every device
+ * applies the same update. Evaluation, early stopping and checkpoints use the first device's replica, which
+ * is why a checkpoint does not depend on the number of devices.
  */
 public final class Trainer implements AutoCloseable {
+    /** The first device's; evaluation, early stopping and checkpoints use it. */
     private final Backend backend;
+    /** One per device, the first device's first; the fields below that name no device are that replica's. */
+    private final List<Replica> replicas;
+    private final BatchSplit batchSplit;
+    /** Null on one device. */
+    private final GradientSum gradientSum;
     private final TrainConfig config;
     private final NetworkSpec spec;
     private final Network network;
@@ -86,7 +100,23 @@ public final class Trainer implements AutoCloseable {
      * @throws InvalidSetting if the batch is larger than the training set left by the validation split
      */
     public Trainer(Backend backend, TrainConfig config, Dataset trainData, Dataset testData) {
+        this(List.of(backend), BatchSplit.even(1), config, trainData, testData);
+    }
+
+    /**
+     * A trainer on several devices (see the class comment); {@code devices.get(0)} is the one that evaluates
+     * and whose weights are read. One device is the plain trainer.
+     *
+     * @param batchSplit how each batch is shared among the devices, one share per device
+     */
+    public Trainer(List<? extends Backend> devices, BatchSplit batchSplit, TrainConfig config, Dataset trainData,
+                   Dataset testData) {
+        if (devices.isEmpty() || batchSplit.devices() != devices.size()) {
+            throw new IllegalArgumentException(devices.size() + " devices, a batch split for " + batchSplit.devices());
+        }
+        Backend backend = devices.get(0);
         this.backend = backend;
+        this.batchSplit = batchSplit;
         this.config = config;
         ValidationSplit split = ValidationSplit.of(trainData, config.validation(), config.seed());
         trainData = split.train();
@@ -113,21 +143,42 @@ public final class Trainer implements AutoCloseable {
         int evalRows = Math.max(evalSize(testData), evalSize(split.validation()));
         int maxRows = Math.max(config.batchSize(), evalRows);
         // Before any allocation: a device too small fails with the sizes, not half-way.
+        // The first device's plan covers the others' (they hold no validation or test set).
         MemoryPlan plan = MemoryPlan.forTrainer(spec, config, trainData, split.validation(), testData, maxRows);
-        backend.memoryLimits().ifPresent(plan::check);
+        for (Backend b : devices) {
+            b.memoryLimits().ifPresent(plan::check);
+        }
         this.dropout = config.dropout() > 0 ? new Dropout(config.dropout(), config.seed()) : null;
-        this.network = new Network(backend, spec, maxRows, dropout == null ? 0 : config.batchSize());
-        this.optimizer = config.optimizer().create(backend, network.parameterBuffer().size());
-        this.train = new DeviceDataset(backend, trainData, mse);
+        int dropoutRows = dropout == null ? 0 : config.batchSize();
+        List<Replica> made = new ArrayList<>();
+        try {
+            for (int r = 0; r < devices.size(); r++) {
+                made.add(new Replica(devices.get(r), spec, config, trainData, r == 0 ? maxRows : config.batchSize(),
+                        dropoutRows, mse));
+            }
+        } catch (RuntimeException e) {
+            made.forEach(Replica::close);
+            throw e;
+        }
+        this.replicas = List.copyOf(made);
+        Replica first = replicas.get(0);
+        this.network = first.network;
+        this.optimizer = first.optimizer;
+        this.train = first.train;
+        this.batches = first.batches;
+        this.stepLosses = first.stepLosses;
+        this.gradientSum = devices.size() == 1 ? null : GradientSum.over(devices,
+                replicas.stream().map(r -> r.network.gradientBuffer()).toList());
         this.validation = split.validation() == null ? null : new DeviceDataset(backend, split.validation(), mse);
         this.test = testData == null ? null : new DeviceDataset(backend, testData, mse);
-        this.batches = new Batches(backend, train, config.batchSize());
-        this.stepLosses = new StepLosses(backend, batches.steps());
         this.validationEval = validation == null ? null : new Evaluator(backend, network, validation);
         this.testEval = test == null ? null : new Evaluator(backend, network, test);
         this.earlyStopping = new EarlyStopping(backend, network.parameterBuffer(), config.patience());
         this.trainData = trainData;
-        network.setParameters(given != null ? given : config.init().parameters(spec, rng));
+        float[] initial = given != null ? given : config.init().parameters(spec, rng);
+        for (Replica r : replicas) {
+            r.network.setParameters(initial);
+        }
         // Replays every checkEvery-th step on the CPU path (needs the host copy of the training data); it takes
         // the device's weights before each step it checks, so it starts from the given weights as the device does.
         this.shadow = config.checkEvery() > 0
@@ -148,6 +199,26 @@ public final class Trainer implements AutoCloseable {
 
     public Network network() {
         return network;
+    }
+
+    /** How many devices train (1: the plain trainer). */
+    public int devices() {
+        return replicas.size();
+    }
+
+    /** Device {@code r}'s copy of the weights, read back (every device holds the same ones). */
+    public float[] weightsOnDevice(int r) {
+        return replicas.get(r).network.parameters();
+    }
+
+    /** How each batch is shared among the devices. */
+    public BatchSplit batchSplit() {
+        return batchSplit;
+    }
+
+    /** How the gradients of several devices are combined, and what one combination moves; empty on one device. */
+    public java.util.Optional<GradientSum> gradientSum() {
+        return java.util.Optional.ofNullable(gradientSum);
     }
 
     public NetworkSpec spec() {
@@ -266,13 +337,16 @@ public final class Trainer implements AutoCloseable {
         history.add(m);
         if (val != null) {
             earlyStopping.record(epochsDone, val.loss());
+            if (earlyStopping.stopped()) {
+                copyWeightsToOtherDevices();
+            }
         }
         return m;
     }
 
     /** Runs the first {@code n} steps of a new epoch's order without reading anything back (start-up timing). */
     public void trainSteps(int n) {
-        batches.shuffle(rng);
+        shuffle();
         for (int s = 0; s < Math.min(n, batches.steps()); s++) {
             step(s);
         }
@@ -283,9 +357,9 @@ public final class Trainer implements AutoCloseable {
      * read alone every divergenceCheckEvery steps, so a diverged run stops within that many steps.
      */
     private double runEpochSteps(TrainingProgress progress) {
-        batches.shuffle(rng);
+        shuffle();
         int steps = batches.steps();
-        TransferStats beforeSteps = backend.transfers().snapshot();
+        TransferStats beforeSteps = transfers();
         progress.startEpoch(epochsDone + 1, steps);
         for (int s = 0; s < steps; s++) {
             step(s);
@@ -298,14 +372,74 @@ public final class Trainer implements AutoCloseable {
                 }
             }
         }
-        lastStepTransfers = backend.transfers().since(beforeSteps);
-        stepLosses.flagNonFinite(steps, network.parameterBuffer());
-        StepLosses.Read losses = stepLosses.read();
+        lastStepTransfers = transfers().since(beforeSteps);
+        StepLosses.Read losses = readLosses(steps);
         if (losses.diverged()) {
             throw diverged(steps, losses.losses());
         }
         progress.endEpoch();
         return batches.meanOverSamples(losses.losses());
+    }
+
+    /** A new batch order from the generator, uploaded to every device. */
+    private void shuffle() {
+        batches.shuffle(rng);
+        if (replicas.size() > 1) {
+            int[] order = batches.order();
+            for (Replica r : replicas.subList(1, replicas.size())) {
+                r.batches.useOrder(order);
+            }
+        }
+    }
+
+    /** The traffic of every device together. */
+    private TransferStats transfers() {
+        TransferStats all = new TransferStats();
+        for (Replica r : replicas) {
+            all = all.plus(r.backend.transfers());
+        }
+        return all;
+    }
+
+    /**
+     * The epoch's losses, one read per device: on several devices each step's loss is the weighted sum of
+     * the devices' losses over their shares (the mean over the whole batch), and the flag is raised if any
+     * device's is.
+     */
+    private StepLosses.Read readLosses(int steps) {
+        if (replicas.size() == 1) {
+            stepLosses.flagNonFinite(steps, network.parameterBuffer());
+            return stepLosses.read();
+        }
+        float[][] perDevice = new float[replicas.size()][];
+        boolean diverged = false;
+        for (int r = 0; r < replicas.size(); r++) {
+            Replica rep = replicas.get(r);
+            rep.stepLosses.flagNonFinite(steps, rep.network.parameterBuffer());
+            StepLosses.Read read = rep.stepLosses.read();
+            perDevice[r] = read.losses();
+            diverged |= read.diverged();
+        }
+        float[] combined = new float[steps];
+        for (int s = 0; s < steps; s++) {
+            float[] w = weights(batches.rows(s));
+            double sum = 0;
+            for (int r = 0; r < w.length; r++) {
+                sum += w[r] == 0 ? 0 : (double) w[r] * perDevice[r][s];
+            }
+            combined[s] = (float) sum;
+        }
+        return new StepLosses.Read(combined, diverged);
+    }
+
+    /** Each device's weight in a step of {@code rows} rows: its rows over the batch's (0: it sits the step out). */
+    private float[] weights(int rows) {
+        int[] first = batchSplit.first(rows);
+        float[] w = new float[replicas.size()];
+        for (int r = 0; r < w.length; r++) {
+            w[r] = (float) (first[r + 1] - first[r]) / rows;
+        }
+        return w;
     }
 
     /**
@@ -327,22 +461,58 @@ public final class Trainer implements AutoCloseable {
 
     /** One step: gather the batch, forward, loss, backward, update; every checkEvery-th replayed on the CPU. */
     private void step(int index) {
-        Batches.Batch batch = batches.gather(index);
         boolean check = shadow != null && globalStep % config.checkEvery() == 0;
         float[] before = check ? network.parameters() : null;
         List<float[]> stateBefore = check ? readState() : null;
         // The mask is a function of the global step (carried by checkpoints), so a resumed run and the shadow
         // check's CPU replay draw the same one.
         DropoutMask mask = dropout == null ? null : dropout.mask(globalStep);
-        network.computeGradients(batch.x(), batch.labels(), batch.targets(), stepLosses.buffer(), index, mask);
+        if (replicas.size() == 1) {
+            Batches.Batch batch = batches.gather(index);
+            network.computeGradients(batch.x(), batch.labels(), batch.targets(), stepLosses.buffer(), index, mask);
+        } else {
+            computeSharedGradients(index, mask);
+        }
         lastRate = (float) config.schedule().rate(config.learningRate(), epochsDone, index, stepsPerEpoch(),
                 config.epochs());
-        optimizer.step(network, lastRate);
+        for (Replica r : replicas) {
+            r.optimizer.step(r.network, lastRate);
+        }
         if (check) {
             shadow.check(epochsDone + 1, globalStep, batches.samples(index), mask, before,
                     stateBefore, optimizer.steps() - 1, lastRate, network.gradients(), network.parameters());
         }
         globalStep++;
+    }
+
+    /**
+     * Every device's share of step {@code index}: enqueued on each device in turn (they run together), then
+     * the gradients summed into the whole batch's mean on every device.
+     */
+    private void computeSharedGradients(int index, DropoutMask mask) {
+        int rows = batches.rows(index);
+        int[] first = batchSplit.first(rows);
+        for (int r = 0; r < replicas.size(); r++) {
+            int n = first[r + 1] - first[r];
+            if (n == 0) {
+                continue;
+            }
+            Replica rep = replicas.get(r);
+            Batches.Batch share = rep.batches.gather(index, first[r], n);
+            rep.network.computeGradients(share.x(), share.labels(), share.targets(), rep.stepLosses.buffer(), index,
+                    mask == null ? null : mask.fromRow(first[r]));
+        }
+        gradientSum.sum(weights(rows));
+    }
+
+    /** Puts the first device's weights on the others (after early stopping restored the best ones there). */
+    private void copyWeightsToOtherDevices() {
+        if (replicas.size() > 1) {
+            float[] w = network.parameters();
+            for (Replica r : replicas.subList(1, replicas.size())) {
+                r.network.setParameters(w);
+            }
+        }
     }
 
     private List<float[]> readState() {
@@ -387,13 +557,15 @@ public final class Trainer implements AutoCloseable {
 
     /** Writes a checked state to the device and takes its counters, generator and history. */
     private void continueFrom(TrainerState s) {
-        network.setParameters(s.parameters());
-        for (int i = 0; i < s.optimizerState().size(); i++) {
-            backend.write(optimizer.state().get(i), s.optimizerState().get(i));
+        for (Replica r : replicas) {
+            r.network.setParameters(s.parameters());
+            for (int i = 0; i < s.optimizerState().size(); i++) {
+                r.backend.write(r.optimizer.state().get(i), s.optimizerState().get(i));
+            }
+            r.optimizer.setSteps(s.optimizerSteps());
+            r.batches.restore(s.order());
         }
-        optimizer.setSteps(s.optimizerSteps());
         rng = RngState.read(s.rngState());
-        batches.restore(s.order());
         earlyStopping.restore(s.bestParameters(), s.bestValidationLoss(), s.bestEpoch(), s.epochsSinceBest());
         epochsDone = s.epochsDone();
         globalStep = s.globalStep();
@@ -406,9 +578,10 @@ public final class Trainer implements AutoCloseable {
         if (shadow != null) {
             shadow.close();
         }
-        optimizer.close();
-        network.close();
-        train.close();
+        if (gradientSum != null) {
+            gradientSum.close();
+        }
+        replicas.forEach(Replica::close);
         if (validation != null) {
             validation.close();
         }
@@ -422,7 +595,5 @@ public final class Trainer implements AutoCloseable {
             testEval.close();
         }
         earlyStopping.close();
-        batches.close();
-        stepLosses.close();
     }
 }

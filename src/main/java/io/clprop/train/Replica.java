@@ -1,0 +1,70 @@
+package io.clprop.train;
+
+import io.clprop.backend.Backend;
+import io.clprop.data.Dataset;
+import io.clprop.nn.Network;
+import io.clprop.nn.NetworkSpec;
+import io.clprop.nn.optim.Optimizer;
+
+/**
+ * One device's copy of a training run: the network and optimizer state, the whole training set (resident,
+ * uploaded once, so any share of any batch can be gathered there), the batch buffers and the epoch's losses.
+ * A run on one device has one replica; data-parallel training has one per device, all holding the same
+ * weights, each computing the gradients of its share of every batch ({@link BatchSplit}).
+ */
+final class Replica implements AutoCloseable {
+    final Backend backend;
+    final Network network;
+    final Optimizer optimizer;
+    final DeviceDataset train;
+    final Batches batches;
+    final StepLosses stepLosses;
+
+    /**
+     * @param maxRows     the rows the network's buffers hold (the batch, or more where evaluation shares them)
+     * @param dropoutRows rows of the dropped-output buffers (0: no dropout)
+     */
+    Replica(Backend backend, NetworkSpec spec, TrainConfig config, Dataset trainData, int maxRows, int dropoutRows,
+            boolean mse) {
+        this.backend = backend;
+        Network net = null;
+        Optimizer opt = null;
+        DeviceDataset data = null;
+        Batches b = null;
+        try {
+            net = new Network(backend, spec, maxRows, dropoutRows);
+            opt = config.optimizer().create(backend, net.parameterBuffer().size());
+            data = new DeviceDataset(backend, trainData, mse);
+            b = new Batches(backend, data, config.batchSize());
+            this.stepLosses = new StepLosses(backend, b.steps());
+        } catch (RuntimeException e) {
+            closeAll(b, data, opt, net);
+            throw e;
+        }
+        this.network = net;
+        this.optimizer = opt;
+        this.train = data;
+        this.batches = b;
+    }
+
+    private static void closeAll(AutoCloseable... parts) {
+        for (AutoCloseable p : parts) {
+            if (p != null) {
+                try {
+                    p.close();
+                } catch (Exception ignored) {
+                    // already failing: the first error is the one reported
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        optimizer.close();
+        network.close();
+        train.close();
+        batches.close();
+        stepLosses.close();
+    }
+}
