@@ -40,3 +40,15 @@ __kernel void nonfinite_flag(const int n,
         flag[offF + index] = 1.0f;
     }
 }
+
+// Y = a·X + b·Y element-wise; b = 0 writes a·X without reading Y (which may hold anything, NaN included).
+// The steps of data-parallel training's gradient sum: X may be another device's buffer in the same context.
+// Global size: n.
+__kernel void axpby(const int n, const float a, const __global float* X, const int offX,
+                    const float b, __global float* Y, const int offY) {
+    const int i = get_global_id(0);
+    if (i < n) {
+        const float ax = a * X[offX + i];
+        Y[offY + i] = b == 0.0f ? ax : ax + b * Y[offY + i];
+    }
+}

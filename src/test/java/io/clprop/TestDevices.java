@@ -64,6 +64,30 @@ public final class TestDevices {
         }
     }
 
+    /**
+     * Backends for data-parallel tests, all with the default gemm kernels: the devices CLPROP_TEST_DEVICES
+     * names (device numbers, e.g. "0,1": bin/test sets it where a machine shows two, as PoCL does with
+     * POCL_DEVICES="pthread pthread"), devices of one platform in one context; unset, {@code count} backends on
+     * the test device, which share its context, so the device-to-device sum is exercised on any machine.
+     */
+    public static java.util.List<OpenClBackend> openClDevices(int count) {
+        String list = System.getenv("CLPROP_TEST_DEVICES");
+        if (list == null || list.isBlank()) {
+            java.util.List<OpenClBackend> out = new java.util.ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                out.add(openCl());
+            }
+            return out;
+        }
+        java.util.List<ClDevice> devices = io.clprop.backend.Backends.clDevices("opencl:" + list);
+        java.util.List<OpenClBackend> out = new java.util.ArrayList<>();
+        for (ClDevice d : devices) {
+            out.add(new OpenClBackend(d, GemmConfig.DEFAULT, java.util.Map.of(),
+                    devices.stream().filter(o -> o.platform().equals(d.platform())).toList()));
+        }
+        return out;
+    }
+
     /** The Fashion-MNIST package's folder, or a skip (a failure in CI) if it is not installed. */
     public static MnistFolder.TrainTest fashionMnist() {
         if (!Files.isDirectory(MnistFolder.DEFAULT_DIR)) {

@@ -240,6 +240,13 @@ public interface Backend extends AutoCloseable {
     void adamUpdate(Tensor params, Tensor grads, Tensor m, Tensor s, float lr, float beta1, float beta2,
                     float epsilon, float weightDecay, float c1, float c2);
 
+    /**
+     * {@code y = a·x + b·y} element-wise (BLAS's axpby), with {@code b = 0} meaning y is not read (it may hold
+     * anything, NaN included): the steps of data-parallel training's gradient sum ({@link GradientSum}).
+     * x may be on another device of the same OpenCL context. (OpenCL: axpby in reduce.cl.)
+     */
+    void axpby(float a, Tensor x, float b, Tensor y);
+
     /** {@code dst = src} (same size), on the device: e.g. keeping the best weights for early stopping. */
     void copy(Tensor src, Tensor dst);
 

@@ -1,5 +1,8 @@
 package io.clprop.backend;
 
+import io.clprop.backend.opencl.OpenClBackend;
+import io.clprop.backend.opencl.SharedContextGradientSum;
+
 import java.util.List;
 
 /**
@@ -27,7 +30,7 @@ public interface GradientSum extends AutoCloseable {
 
     /**
      * The sum for these devices' buffers ({@code grads.get(r)} on {@code backends.get(r)}, all the same size):
-     * through the host.
+     * device to device when every backend is an OpenCL device of one context, else through the host.
      */
     static GradientSum over(List<? extends Backend> backends, List<Tensor> grads) {
         if (backends.size() != grads.size() || backends.isEmpty()) {
@@ -38,6 +41,10 @@ public interface GradientSum extends AutoCloseable {
                 throw new IllegalArgumentException("gradient buffers of " + grads.get(0).size() + " and " + g.size()
                         + " elements");
             }
+        }
+        if (SharedContextGradientSum.applies(backends)) {
+            List<OpenClBackend> cl = backends.stream().map(b -> (OpenClBackend) b).toList();
+            return new SharedContextGradientSum(cl, grads);
         }
         return new HostGradientSum(backends, grads);
     }

@@ -214,6 +214,8 @@ public final class KernelCrossCheck implements AutoCloseable {
             out.add(new Case("momentum_update[nesterov]", cost, () -> momentumUpdate(r * c, true)));
             out.add(new Case("adam_update", cost, () -> adamUpdate(r * c)));
             out.add(new Case("copy", cost, () -> copy(r * c)));
+            out.add(new Case("axpby", cost, () -> axpby(r * c, false)));
+            out.add(new Case("axpby[b=0]", cost, () -> axpby(r * c, true)));
             out.add(new Case("nonfinite_flag", cost, () -> nonfiniteFlag(r * c)));
             out.add(new Case("gather_rows", cost, () -> gatherRows(r, c, r + 5)));
             out.add(new Case("gather_rows[int]", cost, () -> gatherRowsInt(r * c, r * c + 3)));
@@ -603,6 +605,27 @@ public final class KernelCrossCheck implements AutoCloseable {
             bound[i] = Math.abs(p[i]) + lr * (Math.abs(g[i]) + wd * Math.abs(p[i]));
         }
         return done(compare("sgd_update", "n=" + n, P, bound, 6 * U));
+    }
+
+    /**
+     * y = a·x + b·y with a device's share weight for a (rows/batch: 0.4375) and b = 1 as the gradient sum uses
+     * them, or b = 0 over a y of NaN, which must then not be read. One product and one sum: 3u of |a·x| + |b·y|
+     * (2u if the device contracts them to a fused multiply-add).
+     */
+    public Comparison axpby(int n, boolean overwrite) {
+        float[] x = uniform(n, 1), y = uniform(n, 1);
+        float a = 0.4375f, b = overwrite ? 0 : 1;
+        if (overwrite) {
+            java.util.Arrays.fill(y, Float.NaN);
+        }
+        Pair X = pair(x, 1, n), Y = pair(y, 1, n);
+        device.axpby(a, X.device(), b, Y.device());
+        host.axpby(a, X.host(), b, Y.host());
+        double[] bound = new double[n];
+        for (int i = 0; i < n; i++) {
+            bound[i] = Math.max(Math.abs(a * x[i]) + (overwrite ? 0 : Math.abs(y[i])), Float.MIN_NORMAL);
+        }
+        return done(compare(overwrite ? "axpby[b=0]" : "axpby", "n=" + n, Y, bound, 3 * U));
     }
 
     /** Velocity and parameters after two steps (so the velocity carried in is non-zero), worse of the two. */

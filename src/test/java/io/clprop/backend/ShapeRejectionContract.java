@@ -427,6 +427,12 @@ public abstract class ShapeRejectionContract {
     // ---- optimizer ------------------------------------------------------------------------------------
 
     @Test
+    void axpbyRejectsAnXOfAnotherSize() {
+        Tensor y = floats(1, 4);
+        assertRejectedUnchanged(() -> backend.axpby(0.5f, floats(1, 3), 1, y), y);
+    }
+
+    @Test
     void sgdUpdateRejectsAGradientOfAnotherSize() {
         Tensor params = floats(1, 4);
         assertRejectedUnchanged(() -> backend.sgdUpdate(params, floats(1, 3), 0.1f, 0), params);

@@ -622,6 +622,16 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void axpby(float a, Tensor x, float b, Tensor y) {
+        Shapes.checkSameSize(x, y);
+        double[] X = f(x), Y = f(y);
+        for (int k = 0; k < y.size(); k++) {
+            double ax = (double) a * X[x.offset() + k];
+            Y[y.offset() + k] = round(b == 0 ? ax : ax + (double) b * Y[y.offset() + k]);
+        }
+    }
+
+    @Override
     public void momentumUpdate(Tensor params, Tensor grads, Tensor velocity, float lr, float momentum,
                                float weightDecay, boolean nesterov) {
         Shapes.checkSameSize(params, grads, velocity);

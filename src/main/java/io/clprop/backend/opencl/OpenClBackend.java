@@ -79,8 +79,19 @@ public final class OpenClBackend implements Backend {
      *                          {@link #mergeOptions}). For experiments and for proving that verification
      *                          catches a wrongly built kernel.
      */
-    @SuppressWarnings("deprecation")
     public OpenClBackend(ClDevice device, GemmConfig gemm, Map<String, String> extraBuildOptions) {
+        this(device, gemm, extraBuildOptions, List.of(device));
+    }
+
+    /**
+     * As {@link #OpenClBackend(ClDevice, GemmConfig, Map)} in one context with the devices {@code sharing}
+     * (this one among them, all of its platform): backends opened on each of them with the same list can
+     * read each other's buffers, which data-parallel training's gradient sum does without the host
+     * ({@link SharedContextGradientSum}).
+     */
+    @SuppressWarnings("deprecation")
+    public OpenClBackend(ClDevice device, GemmConfig gemm, Map<String, String> extraBuildOptions,
+                         List<ClDevice> sharing) {
         this.device = device;
         this.gemm = gemm;
         this.buildOptions = new LinkedHashMap<>();
@@ -117,7 +128,7 @@ public final class OpenClBackend implements Backend {
             }
             buildOptions.merge(e.getKey(), e.getValue(), OpenClBackend::mergeOptions);
         }
-        this.programs = ProgramCache.forDevice(device);
+        this.programs = ProgramCache.forDevice(device, sharing);
         // clCreateCommandQueue is deprecated in 2.0 but is the one call every 1.2+ driver has. Profiling is
         // enabled on the queue (timestamps are only taken for launches that ask for an event).
         this.queue = clCreateCommandQueue(programs.context(), device.device(), CL_QUEUE_PROFILING_ENABLE, null);
@@ -130,7 +141,7 @@ public final class OpenClBackend implements Backend {
                 checkTiledKernels(t);
             }
             addKernels("activation.cl", "bias_add", "activate", "activation_backward");
-            addKernels("reduce.cl", "bias_grad", "mean_into", "nonfinite_flag");
+            addKernels("reduce.cl", "bias_grad", "mean_into", "nonfinite_flag", "axpby");
             addKernels("loss.cl", "mse_loss", "softmax_ce", "softmax_rows");
             addKernels("optimizer.cl", "sgd_update", "momentum_update", "adam_update");
             addKernels("data.cl", "gather_rows", "argmax_rows");
@@ -257,6 +268,21 @@ public final class OpenClBackend implements Backend {
 
     public ClDevice device() {
         return device;
+    }
+
+    /** True when this backend and {@code other} are in one context (their buffers are each other's to read). */
+    public boolean sharesContextWith(OpenClBackend other) {
+        return programs.context() == other.programs.context();
+    }
+
+    /** The in-order queue every operation of this backend is enqueued on (for {@link SharedContextGradientSum}). */
+    cl_command_queue queue() {
+        return queue;
+    }
+
+    /** The buffer behind one of this backend's live tensors (for {@link SharedContextGradientSum}). */
+    cl_mem buffer(Tensor t) {
+        return mem(t);
     }
 
     public GemmConfig gemmConfig() {
@@ -740,6 +766,38 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void axpby(float a, Tensor x, float b, Tensor y) {
+        Shapes.checkSameSize(x, y);
+        launch("axpby", new long[]{y.size()}, y.size(), a, x, b, y);
+    }
+
+    /**
+     * {@link #axpby} with x a tensor of {@code owner}, another backend of this context (checked): the gradient
+     * sum reads each device's gradients where they are. The caller orders it after owner's writes to x.
+     */
+    void axpbyFrom(float a, OpenClBackend owner, Tensor x, float b, Tensor y) {
+        if (!sharesContextWith(owner)) {
+            throw new IllegalArgumentException(owner.description() + " is not in the context of " + description());
+        }
+        Shapes.checkSameSize(x, y);
+        launch("axpby", new long[]{y.size()}, y.size(), a, new OtherDevicesTensor(owner.buffer(x), x.offset()), b, y);
+    }
+
+    /** {@link #copy} from a tensor of {@code owner}, another backend of this context (checked). */
+    void copyFrom(OpenClBackend owner, Tensor src, Tensor dst, int waits, cl_event[] waitFor) {
+        if (!sharesContextWith(owner)) {
+            throw new IllegalArgumentException(owner.description() + " is not in the context of " + description());
+        }
+        Shapes.checkSameSize(src, dst);
+        clEnqueueCopyBuffer(queue, owner.buffer(src), mem(dst), 4L * src.offset(), 4L * dst.offset(),
+                4L * src.size(), waits, waits == 0 ? null : waitFor, null);
+    }
+
+    /** A kernel argument in another backend's buffer of this context: its buffer and element offset. */
+    private record OtherDevicesTensor(cl_mem buffer, int offset) {
+    }
+
+    @Override
     public void copy(Tensor src, Tensor dst) {
         Shapes.checkSameSize(src, dst);
         if (src.size() > 0) {
@@ -787,6 +845,9 @@ public final class OpenClBackend implements Backend {
         for (Object arg : args) {
             if (arg instanceof Tensor t) {
                 clSetKernelArg(k, i++, Sizeof.cl_mem, Pointer.to(mem(t)));
+                clSetKernelArg(k, i++, Sizeof.cl_int, Pointer.to(new int[]{t.offset()}));
+            } else if (arg instanceof OtherDevicesTensor t) {
+                clSetKernelArg(k, i++, Sizeof.cl_mem, Pointer.to(t.buffer()));
                 clSetKernelArg(k, i++, Sizeof.cl_int, Pointer.to(new int[]{t.offset()}));
             } else if (arg instanceof Integer v) {
                 clSetKernelArg(k, i++, Sizeof.cl_int, Pointer.to(new int[]{v}));

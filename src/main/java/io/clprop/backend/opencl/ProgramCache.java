@@ -19,27 +19,55 @@ import java.util.Map;
 import static org.jocl.CL.*;
 
 /**
- * One OpenCL context per device and each program built once per JVM, shared by every backend opened on that
- * device. PoCL compiles kernels with LLVM, which costs seconds per program on 2 cores, so backends that come
+ * One OpenCL context per device (or per set of devices of one platform that train together, see
+ * {@link #forDevice(ClDevice, List)}) and each program built once per JVM for each device, shared by every
+ * backend opened on that device in that context. PoCL compiles kernels with LLVM, which costs seconds per program on 2 cores, so backends that come
  * and go (tests, a soak of trainers) must not rebuild. The context and programs live until the JVM ends;
  * everything a backend creates per use (queue, kernels, buffers) it releases in close(). Across JVMs, PoCL's
  * own binary cache (POCL_CACHE_DIR) makes the first build fast.
  */
 public final class ProgramCache {
-    private static final Map<Integer, ProgramCache> PER_DEVICE = new HashMap<>();
+    /** By the device numbers of the context's devices. */
+    private static final Map<List<Integer>, cl_context> CONTEXTS = new HashMap<>();
+    /** By the context's device numbers and the device's. */
+    private static final Map<List<Object>, ProgramCache> PER_DEVICE = new HashMap<>();
 
     private final ClDevice device;
     private final cl_context context;
     private final Map<String, cl_program> programs = new HashMap<>();
 
-    private ProgramCache(ClDevice device) {
+    private ProgramCache(ClDevice device, cl_context context) {
         this.device = device;
-        this.context = clCreateContext(null, 1, new cl_device_id[]{device.device()}, null, null, null);
-        ClObjectCounts.created(ClObjectCounts.Kind.CONTEXT);
+        this.context = context;
     }
 
-    public static synchronized ProgramCache forDevice(ClDevice device) {
-        return PER_DEVICE.computeIfAbsent(device.index(), i -> new ProgramCache(device));
+    /** The device's own context (holding it alone). */
+    public static ProgramCache forDevice(ClDevice device) {
+        return forDevice(device, List.of(device));
+    }
+
+    /**
+     * The device in one context with {@code sharing} (which holds it; all of one platform): buffers of every
+     * backend in that context can be read by each device's kernels and copied between them without the host.
+     */
+    public static synchronized ProgramCache forDevice(ClDevice device, List<ClDevice> sharing) {
+        List<Integer> indices = sharing.stream().map(ClDevice::index).toList();
+        if (!indices.contains(device.index())) {
+            throw new IllegalArgumentException(device.summary() + " is not among " + indices);
+        }
+        for (ClDevice d : sharing) {
+            if (!d.platform().equals(device.platform())) {
+                throw new IllegalArgumentException("a context holds devices of one platform: " + d.summary() + " and "
+                        + device.summary());
+            }
+        }
+        cl_context context = CONTEXTS.computeIfAbsent(indices, k -> {
+            cl_device_id[] ids = sharing.stream().map(ClDevice::device).toArray(cl_device_id[]::new);
+            cl_context c = clCreateContext(null, ids.length, ids, null, null, null);
+            ClObjectCounts.created(ClObjectCounts.Kind.CONTEXT);
+            return c;
+        });
+        return PER_DEVICE.computeIfAbsent(List.of(indices, device.index()), k -> new ProgramCache(device, context));
     }
 
     public cl_context context() {
