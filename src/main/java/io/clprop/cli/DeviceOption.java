@@ -15,8 +15,8 @@ import java.util.Map;
  */
 final class DeviceOption {
     @Option(names = "--device", paramLabel = "DEVICE", description = "opencl (the first device), opencl:N (see "
-            + "`clprop devices`) or, for the commands that run on it, cpu: the pure-Java path "
-            + "(default: ${DEFAULT-VALUE}).")
+            + "`clprop devices`) or, for the commands that run on it, cpu: the pure-Java path; train, bench and "
+            + "verify also take several, opencl:N,M,… or opencl:all (default: ${DEFAULT-VALUE}).")
     String device = "opencl";
 
     boolean isCpu() {
@@ -31,6 +31,15 @@ final class DeviceOption {
     /** An OpenCL device with these kernels ({@code gemm} null: the tuned or default ones) and extra build options. */
     OpenClBackend openCl(GemmConfig gemm, Map<String, String> extraBuildOptions) {
         return Backends.openCl(device, gemm, extraBuildOptions);
+    }
+
+    boolean namesSeveral() {
+        return Backends.namesSeveral(device);
+    }
+
+    /** Every device named (one, several, or the CPU path), each with its tuned or default kernels. */
+    OpenDevices openAll(Map<String, String> extraBuildOptions) {
+        return new OpenDevices(Backends.openAll(device, extraBuildOptions));
     }
 
     ClDevice clDevice() {

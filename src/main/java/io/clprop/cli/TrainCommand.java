@@ -14,6 +14,7 @@ import io.clprop.nn.LossKind;
 import io.clprop.nn.optim.OptimizerConfig;
 import com.google.gson.JsonObject;
 import io.clprop.model.ModelFile;
+import io.clprop.train.BatchSplit;
 import io.clprop.train.EpochMetrics;
 import io.clprop.train.InitialWeights;
 import io.clprop.train.Provenance;
@@ -136,6 +137,12 @@ final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     DeviceOption device = new DeviceOption();
 
+    @Option(names = "--split", paramLabel = "even|speed|A:B:…", description = "With several devices, how each "
+            + "batch is shared among them: even, speed (in proportion to each device's samples per second, timed "
+            + "alone on a few batches before training) or given proportions, one per device, e.g. 3:1 "
+            + "(default: even).")
+    String split;
+
     @Option(names = "--metrics-json", paramLabel = "FILE", description = "Write per-epoch metrics as JSON.")
     Path metricsJson;
 
@@ -233,14 +240,36 @@ final class TrainCommand implements Callable<Integer> {
         if (plot != null && config.epochs() == 0) {
             throw new UserError("--plot: --epochs 0 trains no epoch to plot");
         }
+        if (split != null && !device.namesSeveral()) {
+            throw new UserError("--split shares each batch among several devices; --device " + device.device
+                    + " names one");
+        }
         DataOptions.TrainingData td = data.loadTraining(trainLimit, testLimit, givenModel);
         Dataset train = td.train(), test = td.test();
         Map<String, String> extra = buildOptions.parseFor(device);
-        try (Backend backend = device.isCpu() ? device.open() : device.openCl(null, extra);
-             Trainer trainer = newTrainer(backend, config, train, test);
+        try (OpenDevices devices = device.openAll(extra);
+             Trainer trainer = newTrainer(devices.all(), batchSplit(devices.count()), config, train, test);
              TrainingProgress bar = Boolean.TRUE.equals(progress) ? new TerminalProgress(System.err)
                      : ConsoleProgress.forConsole(progress == null)) {
-            out.println("device  " + backend.description());
+            Backend backend = devices.first();
+            if (devices.count() == 1) {
+                out.println("device  " + backend.description());
+            } else {
+                for (int i = 0; i < devices.count(); i++) {
+                    out.println("device  " + (i + 1) + " of " + devices.count() + ": " + devices.all().get(i).description());
+                }
+                if ("speed".equals(split)) {
+                    double[] speeds = trainer.balanceBySpeed(SPEED_BATCHES);
+                    StringBuilder sb = new StringBuilder();
+                    for (double s : speeds) {
+                        sb.append(sb.length() == 0 ? "" : ", ").append(String.format("%,.0f", s));
+                    }
+                    out.println("speed   alone on " + SPEED_BATCHES + " batches: " + sb + " samples/s");
+                }
+                out.println("split   each batch shared " + trainer.batchSplit() + "; gradients summed "
+                        + trainer.gradientSum().orElseThrow().route() + ", "
+                        + trainer.gradientSum().orElseThrow().bytesPerSum() + " bytes a step");
+            }
             out.println("network " + trainer.spec().describe() + ", " + trainer.spec().parameterCount() + " parameters");
             out.println("data    " + td.source() + ": " + trainer.trainSize() + " train, "
                     + (trainer.validationSize() > 0 ? trainer.validationSize() + " validation, " : "")
@@ -282,15 +311,15 @@ final class TrainCommand implements Callable<Integer> {
             }
             out.printf("test accuracy %.4f%n", finalAccuracy);
             if (metricsJson != null) {
-                MetricsJson.write(metricsJson, config, backend.description(), epochsRun, finalAccuracy);
+                MetricsJson.write(metricsJson, config, devices.description(), epochsRun, finalAccuracy);
                 out.println("metrics written to " + metricsJson);
             }
             if (plot != null) {
-                LearningCurvePlot.write(plot, epochsRun, trainer.spec().describe() + " on " + backend.description());
+                LearningCurvePlot.write(plot, epochsRun, trainer.spec().describe() + " on " + devices.description());
                 out.println("plot written to " + plot);
             }
             if (save != null) {
-                JsonObject trained = Provenance.of(config, epochsRun.size(), finalAccuracy, backend.description());
+                JsonObject trained = Provenance.of(config, epochsRun.size(), finalAccuracy, devices.description());
                 new ModelFile(trainer.spec(), trainer.network().parameters(), td.standardizer(), td.classNames(),
                         td.featureNames(), td.fill(), trained).write(save);
                 out.println("model written to " + save);
@@ -303,11 +332,40 @@ final class TrainCommand implements Callable<Integer> {
      * The trainer, with what its constructor rejects in the data (a split that leaves nothing, a batch larger
      * than the training set) as bad input.
      */
-    private static Trainer newTrainer(Backend backend, TrainConfig config, Dataset train, Dataset test) {
+    private static Trainer newTrainer(List<Backend> devices, BatchSplit split, TrainConfig config, Dataset train,
+                                      Dataset test) {
         try {
-            return new Trainer(backend, config, train, test);
+            return new Trainer(devices, split, config, train, test);
         } catch (IllegalArgumentException e) {
             throw UserError.of(e);
         }
+    }
+
+    /** Batches timed per device for --split speed (after one untimed). */
+    static final int SPEED_BATCHES = 5;
+
+    /** The --split value as shares for {@code devices} devices (speed: even until measured). */
+    private BatchSplit batchSplit(int devices) {
+        if (split == null || split.equals("even") || split.equals("speed")) {
+            return BatchSplit.even(devices);
+        }
+        String[] parts = split.split(":", -1);
+        if (parts.length != devices) {
+            throw new UserError("--split " + split + ": " + parts.length + " proportions for " + devices + " devices "
+                    + "(expected even, speed or one number per device, e.g. 3:1)");
+        }
+        double[] shares = new double[devices];
+        for (int i = 0; i < devices; i++) {
+            try {
+                shares[i] = Double.parseDouble(parts[i].trim());
+            } catch (NumberFormatException e) {
+                shares[i] = Double.NaN;
+            }
+            if (!(shares[i] > 0) || !Double.isFinite(shares[i])) {
+                throw new UserError("--split " + split + ": \"" + parts[i] + "\" is not a positive number (expected "
+                        + "even, speed or one proportion per device, e.g. 3:1)");
+            }
+        }
+        return BatchSplit.proportional(shares);
     }
 }

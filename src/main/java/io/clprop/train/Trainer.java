@@ -46,7 +46,8 @@ public final class Trainer implements AutoCloseable {
     private final Backend backend;
     /** One per device, the first device's first; the fields below that name no device are that replica's. */
     private final List<Replica> replicas;
-    private final BatchSplit batchSplit;
+    /** Replaced by {@link #balanceBySpeed}, so not final. */
+    private BatchSplit batchSplit;
     /** Null on one device. */
     private final GradientSum gradientSum;
     private final TrainConfig config;
@@ -209,6 +210,38 @@ public final class Trainer implements AutoCloseable {
     /** Device {@code r}'s copy of the weights, read back (every device holds the same ones). */
     public float[] weightsOnDevice(int r) {
         return replicas.get(r).network.parameters();
+    }
+
+    /**
+     * For devices of unequal speed: times each device alone on {@code timed} full batches (after one untimed
+     * pass, so kernels are built and caches warm), then shares every later batch in proportion to the samples
+     * per second measured, which are returned. Only the shares change: the timed passes write nothing but the
+     * gradients and a loss slot, which the first step overwrites. The shares change rounding, not the
+     * mathematics: the run stays within the training cross-check's tolerance of an even split, but is no longer
+     * bit-reproducible, since timings differ between runs.
+     */
+    public double[] balanceBySpeed(int timed) {
+        if (timed < 1) {
+            throw new IllegalArgumentException("timed batches must be at least 1, got " + timed);
+        }
+        int rows = batches.rows(0);
+        double[] speed = new double[replicas.size()];
+        for (int r = 0; r < speed.length; r++) {
+            Replica rep = replicas.get(r);
+            long t0 = 0;
+            for (int i = 0; i <= timed; i++) {
+                if (i == 1) {
+                    rep.backend.finish();
+                    t0 = System.nanoTime();
+                }
+                Batches.Batch b = rep.batches.gather(0, 0, rows);
+                rep.network.computeGradients(b.x(), b.labels(), b.targets(), rep.stepLosses.buffer(), 0, null);
+            }
+            rep.backend.finish();
+            speed[r] = (double) rows * timed / ((System.nanoTime() - t0) / 1e9);
+        }
+        batchSplit = BatchSplit.proportional(speed);
+        return speed;
     }
 
     /** How each batch is shared among the devices. */
