@@ -66,8 +66,9 @@ public final class TestDevices {
 
     /**
      * Backends for data-parallel tests, all with the default gemm kernels: the devices CLPROP_TEST_DEVICES
-     * names (device numbers, e.g. "0,1": bin/test sets it where a machine shows two, as PoCL does with
-     * POCL_DEVICES="pthread pthread"), devices of one platform in one context; unset, {@code count} backends on
+     * names (device numbers, e.g. "0,1": bin/test's multi-device pass sets it, with two PoCL devices from
+     * POCL_DEVICES="pthread pthread", then PoCL and rusticl, and CLPROP_TEST_DEVICES_PLATFORMS the number of
+     * platforms they must span), devices of one platform in one context; unset, {@code count} backends on
      * the test device, which share its context, so the device-to-device sum is exercised on any machine.
      */
     public static java.util.List<OpenClBackend> openClDevices(int count) {
@@ -80,6 +81,14 @@ public final class TestDevices {
             return out;
         }
         java.util.List<ClDevice> devices = io.clprop.backend.Backends.clDevices("opencl:" + list);
+        // bin/test's multi-device pass says how many platforms its set-up has, so a machine that showed it
+        // another set-up (one platform where two were wanted) fails instead of testing the other route.
+        String platforms = System.getenv("CLPROP_TEST_DEVICES_PLATFORMS");
+        long distinct = devices.stream().map(ClDevice::platformName).distinct().count();
+        if (platforms != null && Long.parseLong(platforms.trim()) != distinct) {
+            Assertions.fail("CLPROP_TEST_DEVICES=" + list + " should span " + platforms + " platforms; they span "
+                    + distinct + ": " + devices.stream().map(ClDevice::summary).toList());
+        }
         java.util.List<OpenClBackend> out = new java.util.ArrayList<>();
         for (ClDevice d : devices) {
             out.add(new OpenClBackend(d, GemmConfig.DEFAULT, java.util.Map.of(),

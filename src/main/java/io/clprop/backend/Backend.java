@@ -242,7 +242,7 @@ public interface Backend extends AutoCloseable {
 
     /**
      * {@code y = a·x + b·y} element-wise (BLAS's axpby), with {@code b = 0} meaning y is not read (it may hold
-     * anything, NaN included): the steps of data-parallel training's gradient sum ({@link GradientSum}).
+     * anything, NaN included): the steps of data-parallel training's gradient sum ({@link ReplicaExchange}).
      * x may be on another device of the same OpenCL context. (OpenCL: axpby in reduce.cl.)
      */
     void axpby(float a, Tensor x, float b, Tensor y);

@@ -85,7 +85,7 @@ public final class Backends {
     /**
      * A backend for each device the spec names ({@code cpu}: the CPU path alone), each with its tuned or
      * default matrix-multiply kernels. Devices of one platform share one context, so their gradients are
-     * summed device to device ({@link GradientSum}); devices of different platforms meet through the host.
+     * summed and their weights sent device to device ({@link ReplicaExchange}); devices of different platforms meet through the host.
      * If one fails to open, those already open are closed.
      */
     public static List<Backend> openAll(String spec, Map<String, String> extraBuildOptions) {

@@ -4,7 +4,7 @@ package io.clprop.backend;
  * Counts of host↔device traffic and blocking waits, kept by the one place in each backend that enqueues
  * transfers and waits. This is how "nothing leaves the device per step" is tested rather than asserted.
  * Device-to-device bytes are those another device of the same context sends this one (data-parallel
- * training's gradient sum), counted on the receiving device.
+ * training's exchange of gradients and weights), counted on the receiving device.
  */
 public final class TransferStats {
     private long hostToDeviceBytes;

@@ -266,9 +266,9 @@ final class TrainCommand implements Callable<Integer> {
                     }
                     out.println("speed   alone on " + SPEED_BATCHES + " batches: " + sb + " samples/s");
                 }
-                out.println("split   each batch shared " + trainer.batchSplit() + "; gradients summed "
-                        + trainer.gradientSum().orElseThrow().route() + ", "
-                        + trainer.gradientSum().orElseThrow().bytesPerSum() + " bytes a step");
+                out.println("split   each batch shared " + trainer.batchSplit() + "; gradients and weights "
+                        + trainer.exchange().orElseThrow().route() + ", "
+                        + trainer.exchange().orElseThrow().bytesPerStep() + " bytes a step");
             }
             out.println("network " + trainer.spec().describe() + ", " + trainer.spec().parameterCount() + " parameters");
             out.println("data    " + td.source() + ": " + trainer.trainSize() + " train, "

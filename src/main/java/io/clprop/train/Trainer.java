@@ -1,7 +1,7 @@
 package io.clprop.train;
 
 import io.clprop.backend.Backend;
-import io.clprop.backend.GradientSum;
+import io.clprop.backend.ReplicaExchange;
 import io.clprop.backend.Tensor;
 import io.clprop.backend.TransferStats;
 import io.clprop.data.Dataset;
@@ -36,10 +36,11 @@ import static io.clprop.util.Wording.setting;
  *
  * <p>On several devices (synchronous data parallelism) each holds a {@link Replica}: the same weights and
  * the whole training set. Each step's batch is cut by a {@link BatchSplit}; every device gathers its rows,
- * runs forward and backward on them (its dropout mask the whole batch's for those rows), the gradients are
- * replaced by their weighted sum — the mean over the whole batch ({@link GradientSum}) — and every device
- * applies the same update. Evaluation, early stopping and checkpoints use the first device's replica, which
- * is why a checkpoint does not depend on the number of devices.
+ * runs forward and backward on them (its dropout mask the whole batch's for those rows), their weighted sum —
+ * the mean over the whole batch — goes to the first device, which applies the update and sends the new
+ * weights to the others ({@link ReplicaExchange}, which says why), so every device holds the same bits.
+ * Evaluation, early stopping, the optimizer state and checkpoints are the first device's, which is why a
+ * checkpoint does not depend on the number of devices.
  */
 public final class Trainer implements AutoCloseable {
     /** The first device's; evaluation, early stopping and checkpoints use it. */
@@ -49,7 +50,7 @@ public final class Trainer implements AutoCloseable {
     /** Replaced by {@link #balanceBySpeed}, so not final. */
     private BatchSplit batchSplit;
     /** Null on one device. */
-    private final GradientSum gradientSum;
+    private final ReplicaExchange exchange;
     private final TrainConfig config;
     private final NetworkSpec spec;
     private final Network network;
@@ -155,7 +156,7 @@ public final class Trainer implements AutoCloseable {
         try {
             for (int r = 0; r < devices.size(); r++) {
                 made.add(new Replica(devices.get(r), spec, config, trainData, r == 0 ? maxRows : config.batchSize(),
-                        dropoutRows, mse));
+                        dropoutRows, mse, r == 0));
             }
         } catch (RuntimeException e) {
             made.forEach(Replica::close);
@@ -168,8 +169,9 @@ public final class Trainer implements AutoCloseable {
         this.train = first.train;
         this.batches = first.batches;
         this.stepLosses = first.stepLosses;
-        this.gradientSum = devices.size() == 1 ? null : GradientSum.over(devices,
-                replicas.stream().map(r -> r.network.gradientBuffer()).toList());
+        this.exchange = devices.size() == 1 ? null : ReplicaExchange.over(devices,
+                replicas.stream().map(r -> r.network.gradientBuffer()).toList(),
+                replicas.stream().map(r -> r.network.parameterBuffer()).toList());
         this.validation = split.validation() == null ? null : new DeviceDataset(backend, split.validation(), mse);
         this.test = testData == null ? null : new DeviceDataset(backend, testData, mse);
         this.validationEval = validation == null ? null : new Evaluator(backend, network, validation);
@@ -249,9 +251,9 @@ public final class Trainer implements AutoCloseable {
         return batchSplit;
     }
 
-    /** How the gradients of several devices are combined, and what one combination moves; empty on one device. */
-    public java.util.Optional<GradientSum> gradientSum() {
-        return java.util.Optional.ofNullable(gradientSum);
+    /** How several devices exchange gradients and weights, and what a step moves; empty on one device. */
+    public java.util.Optional<ReplicaExchange> exchange() {
+        return java.util.Optional.ofNullable(exchange);
     }
 
     public NetworkSpec spec() {
@@ -508,8 +510,9 @@ public final class Trainer implements AutoCloseable {
         }
         lastRate = (float) config.schedule().rate(config.learningRate(), epochsDone, index, stepsPerEpoch(),
                 config.epochs());
-        for (Replica r : replicas) {
-            r.optimizer.step(r.network, lastRate);
+        optimizer.step(network, lastRate);
+        if (exchange != null) {
+            exchange.broadcastParameters();
         }
         if (check) {
             shadow.check(epochsDone + 1, globalStep, batches.samples(index), mask, before,
@@ -520,7 +523,7 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * Every device's share of step {@code index}: enqueued on each device in turn (they run together), then
-     * the gradients summed into the whole batch's mean on every device.
+     * the gradients summed into the whole batch's mean on the first device.
      */
     private void computeSharedGradients(int index, DropoutMask mask) {
         int rows = batches.rows(index);
@@ -535,16 +538,13 @@ public final class Trainer implements AutoCloseable {
             rep.network.computeGradients(share.x(), share.labels(), share.targets(), rep.stepLosses.buffer(), index,
                     mask == null ? null : mask.fromRow(first[r]));
         }
-        gradientSum.sum(weights(rows));
+        exchange.sumGradients(weights(rows));
     }
 
     /** Puts the first device's weights on the others (after early stopping restored the best ones there). */
     private void copyWeightsToOtherDevices() {
-        if (replicas.size() > 1) {
-            float[] w = network.parameters();
-            for (Replica r : replicas.subList(1, replicas.size())) {
-                r.network.setParameters(w);
-            }
+        if (exchange != null) {
+            exchange.broadcastParameters();
         }
     }
 
@@ -592,12 +592,12 @@ public final class Trainer implements AutoCloseable {
     private void continueFrom(TrainerState s) {
         for (Replica r : replicas) {
             r.network.setParameters(s.parameters());
-            for (int i = 0; i < s.optimizerState().size(); i++) {
-                r.backend.write(r.optimizer.state().get(i), s.optimizerState().get(i));
-            }
-            r.optimizer.setSteps(s.optimizerSteps());
             r.batches.restore(s.order());
         }
+        for (int i = 0; i < s.optimizerState().size(); i++) {
+            backend.write(optimizer.state().get(i), s.optimizerState().get(i));
+        }
+        optimizer.setSteps(s.optimizerSteps());
         rng = RngState.read(s.rngState());
         earlyStopping.restore(s.bestParameters(), s.bestValidationLoss(), s.bestEpoch(), s.epochsSinceBest());
         epochsDone = s.epochsDone();
@@ -611,8 +611,8 @@ public final class Trainer implements AutoCloseable {
         if (shadow != null) {
             shadow.close();
         }
-        if (gradientSum != null) {
-            gradientSum.close();
+        if (exchange != null) {
+            exchange.close();
         }
         replicas.forEach(Replica::close);
         if (validation != null) {

@@ -86,8 +86,8 @@ public final class OpenClBackend implements Backend {
     /**
      * As {@link #OpenClBackend(ClDevice, GemmConfig, Map)} in one context with the devices {@code sharing}
      * (this one among them, all of its platform): backends opened on each of them with the same list can
-     * read each other's buffers, which data-parallel training's gradient sum does without the host
-     * ({@link SharedContextGradientSum}).
+     * read each other's buffers, which data-parallel training's exchange of gradients and weights does without the host
+     * ({@link SharedContextReplicaExchange}).
      */
     @SuppressWarnings("deprecation")
     public OpenClBackend(ClDevice device, GemmConfig gemm, Map<String, String> extraBuildOptions,
@@ -275,12 +275,12 @@ public final class OpenClBackend implements Backend {
         return programs.context() == other.programs.context();
     }
 
-    /** The in-order queue every operation of this backend is enqueued on (for {@link SharedContextGradientSum}). */
+    /** The in-order queue every operation of this backend is enqueued on (for {@link SharedContextReplicaExchange}). */
     cl_command_queue queue() {
         return queue;
     }
 
-    /** The buffer behind one of this backend's live tensors (for {@link SharedContextGradientSum}). */
+    /** The buffer behind one of this backend's live tensors (for {@link SharedContextReplicaExchange}). */
     cl_mem buffer(Tensor t) {
         return mem(t);
     }

@@ -1,7 +1,7 @@
 package io.clprop.backend.opencl;
 
 import io.clprop.backend.Backend;
-import io.clprop.backend.GradientSum;
+import io.clprop.backend.ReplicaExchange;
 import io.clprop.backend.Tensor;
 import org.jocl.cl_event;
 
@@ -13,25 +13,32 @@ import static org.jocl.CL.clEnqueueMarkerWithWaitList;
 import static org.jocl.CL.clReleaseEvent;
 
 /**
- * {@link GradientSum} for OpenCL devices of one context, without the host: the first device waits (an event
- * per device, no host wait) for the others' backward passes, sums every device's gradients into its own buffer
- * with {@code axpby} reading them where they are (device order, so the same sum every run), and each other
- * device copies the sum back once the first has it; the first device waits for those copies before its next
- * step can overwrite its buffer. Nothing is enqueued as a blocking call, so the host goes on enqueueing the
- * update. The driver moves the buffers between the devices: 2·(N−1)·P·4 bytes for N devices and P
- * parameters, counted on the receiving devices ({@code TransferStats#fromOtherDevice}).
+ * {@link ReplicaExchange} for OpenCL devices of one context, without the host: every step is enqueued with
+ * events between the devices' queues (markers and barriers), nothing the host waits for, so it goes on
+ * enqueueing while the devices work.
+ * <ul>
+ *   <li>The sum: the first device waits for the others' backward passes and sums every device's gradient
+ *   into its own buffer with {@code axpby}, reading each where it is (device order: the same sum every run);
+ *   each other device waits for that before its next backward pass overwrites its buffer.</li>
+ *   <li>The broadcast: each other device waits for the first device's update and copies its parameters; the
+ *   first waits for those copies before its next update overwrites them.</li>
+ * </ul>
+ * The driver moves the buffers between the devices: 2·(N−1)·P·4 bytes a step for N devices and P parameters,
+ * counted on the receiving devices ({@code TransferStats#fromOtherDevice}).
  */
-public final class SharedContextGradientSum implements GradientSum {
+public final class SharedContextReplicaExchange implements ReplicaExchange {
     private final List<OpenClBackend> devices;
     private final List<Tensor> grads;
+    private final List<Tensor> params;
     private final long bytesPerBuffer;
 
-    public SharedContextGradientSum(List<OpenClBackend> devices, List<Tensor> grads) {
+    public SharedContextReplicaExchange(List<OpenClBackend> devices, List<Tensor> grads, List<Tensor> params) {
         if (!applies(devices)) {
             throw new IllegalArgumentException("the devices do not share one context");
         }
         this.devices = List.copyOf(devices);
         this.grads = List.copyOf(grads);
+        this.params = List.copyOf(params);
         this.bytesPerBuffer = 4L * grads.get(0).size();
     }
 
@@ -49,14 +56,13 @@ public final class SharedContextGradientSum implements GradientSum {
     }
 
     @Override
-    public void sum(float[] weights) {
+    public void sumGradients(float[] weights) {
         if (weights.length != devices.size()) {
             throw new IllegalArgumentException(weights.length + " weights for " + devices.size() + " devices");
         }
         OpenClBackend root = devices.get(0);
         Tensor sum = grads.get(0);
         List<cl_event> events = new ArrayList<>();
-        // 1. The first device waits for the others' gradients.
         List<cl_event> ready = new ArrayList<>();
         for (int r = 1; r < devices.size(); r++) {
             if (weights[r] != 0) {
@@ -64,7 +70,7 @@ public final class SharedContextGradientSum implements GradientSum {
             }
         }
         barrier(root, ready);
-        // 2. Σ w_r·g_r into the first device's buffer, in device order; the first term overwrites (b = 0).
+        // Σ w_r·g_r in device order; the first term overwrites (b = 0), so a device that sat out adds nothing.
         boolean started = false;
         for (int r = 0; r < devices.size(); r++) {
             if (weights[r] == 0) {
@@ -78,21 +84,27 @@ public final class SharedContextGradientSum implements GradientSum {
             }
             started = true;
         }
-        // 3. Every other device takes the sum once it is there; the first waits for those copies.
         cl_event summed = marker(root, events);
+        for (int r = 1; r < devices.size(); r++) {
+            barrier(devices.get(r), List.of(summed));
+        }
+        release(events);
+    }
+
+    @Override
+    public void broadcastParameters() {
+        OpenClBackend root = devices.get(0);
+        List<cl_event> events = new ArrayList<>();
+        cl_event updated = marker(root, events);
         List<cl_event> copied = new ArrayList<>();
         for (int r = 1; r < devices.size(); r++) {
             OpenClBackend d = devices.get(r);
-            d.copyFrom(root, sum, grads.get(r), 1, new cl_event[]{summed});
+            d.copyFrom(root, params.get(0), params.get(r), 1, new cl_event[]{updated});
             d.transfers().fromOtherDevice(bytesPerBuffer);
             copied.add(marker(d, events));
         }
         barrier(root, copied);
-        // The queues hold what they wait on; the host's references can go.
-        for (cl_event e : events) {
-            clReleaseEvent(e);
-            ClObjectCounts.released(ClObjectCounts.Kind.EVENT);
-        }
+        release(events);
     }
 
     private static cl_event marker(OpenClBackend d, List<cl_event> events) {
@@ -109,8 +121,16 @@ public final class SharedContextGradientSum implements GradientSum {
         }
     }
 
+    /** The queues hold what they wait on; the host's references can go. */
+    private static void release(List<cl_event> events) {
+        for (cl_event e : events) {
+            clReleaseEvent(e);
+            ClObjectCounts.released(ClObjectCounts.Kind.EVENT);
+        }
+    }
+
     @Override
-    public long bytesPerSum() {
+    public long bytesPerStep() {
         return 2L * (devices.size() - 1) * bytesPerBuffer;
     }
 

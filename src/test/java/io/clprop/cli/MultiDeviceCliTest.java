@@ -1,0 +1,115 @@
+package io.clprop.cli;
+
+import io.clprop.SyntheticData;
+import io.clprop.data.Dataset;
+import io.clprop.model.ModelFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static io.clprop.cli.CliTest.run;
+import static io.clprop.cli.ModelCommandsTest.failsCleanly;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * `train --device opencl:N,M`: the refusals on every pass; the training runs where a machine shows two
+ * devices, which bin/test's multi-device pass sets up (two PoCL devices in one context, then PoCL and rusticl)
+ * and names in CLPROP_TEST_DEVICES. A run on two devices gives the model of a run on one within the training
+ * cross-check's tolerance, its checkpoint resumes on one device, --split speed and the shadow check work.
+ */
+class MultiDeviceCliTest {
+    @TempDir
+    static Path dir;
+    static Path idx;
+
+    @BeforeAll
+    static void data() throws IOException {
+        Dataset blobs = SyntheticData.blobs(700, 12, 10, 0.08, 31);
+        byte[] pixels = new byte[blobs.features().length];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) Math.round(255 * Math.min(1, Math.max(0, blobs.features()[i])));
+        }
+        idx = Files.createDirectories(dir.resolve("idx"));
+        ModelCommandsTest.writeIdx(idx, "train", Arrays.copyOf(pixels, 600 * 12), Arrays.copyOf(blobs.labels(), 600));
+        ModelCommandsTest.writeIdx(idx, "t10k", Arrays.copyOfRange(pixels, 600 * 12, pixels.length),
+                Arrays.copyOfRange(blobs.labels(), 600, 700));
+    }
+
+    private static String devices() {
+        return "opencl:" + System.getenv("CLPROP_TEST_DEVICES");
+    }
+
+    private static String[] train(String device, String... more) {
+        String[] base = {"train", "--data", idx.toString(), "--hidden", "17,9", "--batch", "33",
+                "--device", device, "--no-progress"};
+        String[] all = Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        boolean epochs = Arrays.asList(more).contains("--epochs");
+        if (!epochs) {
+            all = Arrays.copyOf(all, all.length + 2);
+            all[all.length - 2] = "--epochs";
+            all[all.length - 1] = "2";
+        }
+        return all;
+    }
+
+    @Test
+    void badDeviceListsAndSplitsAreRefusedOnOneLine(@TempDir Path out) throws IOException {
+        failsCleanly(out, train("opencl:0,0"), "opencl:0 is named twice");
+        failsCleanly(out, train("opencl:0,"), "\"\" is not a device number");
+        failsCleanly(out, train("opencl:0", "--split", "3:1"), "--split shares each batch among several devices");
+        Path model = out.resolve("m.clprop");
+        CliTest.Result saved = run(train("cpu", "--epochs", "1", "--save", model.toString()));
+        assertEquals(0, saved.status(), saved.err());
+        failsCleanly(out, new String[]{"eval", "--device", "opencl:0,1", "--model", model.toString(),
+                "--data", idx.toString()}, "this command runs on one device");
+    }
+
+    @Test
+    @EnabledIfEnvironmentVariable(named = "CLPROP_TEST_DEVICES", matches = "\\d+,\\d+")
+    void twoDevicesTrainTheModelOfOneAndTheirCheckpointResumesOnOne(@TempDir Path out) throws IOException {
+        Path one = out.resolve("one.clprop"), two = out.resolve("two.clprop"), resumed = out.resolve("resumed.clprop");
+        CliTest.Result r1 = run(train("opencl:0", "--save", one.toString()));
+        assertEquals(0, r1.status(), r1.err());
+        Path ckpt = out.resolve("run.ckpt");
+        CliTest.Result r2 = run(train(devices(), "--save", two.toString(), "--checkpoint", ckpt.toString(),
+                "--epochs", "1"));
+        assertEquals(0, r2.status(), r2.err());
+        assertTrue(r2.out().contains("device  2 of 2: "), r2.out());
+        assertTrue(r2.out().contains("split   each batch shared 0.500 : 0.500; gradients and weights "), r2.out());
+        CliTest.Result r3 = run(train("opencl:0", "--resume", ckpt.toString(), "--save", resumed.toString()));
+        assertEquals(0, r3.status(), r3.err());
+        assertTrue(r3.out().contains("resumed " + ckpt + " after epoch 1"), r3.out());
+        float[] w1 = ModelFile.read(one).parameters(), w3 = ModelFile.read(resumed).parameters();
+        double maxDiff = 0, maxW = 0;
+        for (int i = 0; i < w1.length; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs(w1[i] - w3[i]));
+            maxW = Math.max(maxW, Math.abs(w1[i]));
+        }
+        System.out.printf("cli: 1 epoch on %s then 1 on opencl:0 vs 2 on opencl:0: max |Δw| %.3e of max |w| %.3f%n",
+                devices(), maxDiff, maxW);
+        assertTrue(maxDiff <= 1e-4 * maxW, maxDiff + " > 1e-4 · " + maxW);
+        ModelFile m = ModelFile.read(two);
+        assertEquals(w1.length, m.parameters().length);
+    }
+
+    @Test
+    @EnabledIfEnvironmentVariable(named = "CLPROP_TEST_DEVICES", matches = "\\d+,\\d+")
+    void splitBySpeedAndTheShadowCheckRunOnTwoDevices() {
+        CliTest.Result r = run(train(devices(), "--split", "speed", "--check-every", "5"));
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("speed   alone on 5 batches: "), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("epoch   2") && l.contains("check")), r.out());
+        CliTest.Result given = run(train(devices(), "--split", "2:1"));
+        assertEquals(0, given.status(), given.err());
+        assertTrue(given.out().contains("split   each batch shared 0.667 : 0.333"), given.out());
+    }
+}
