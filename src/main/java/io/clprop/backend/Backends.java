@@ -114,7 +114,7 @@ public final class Backends {
         }
         if (namesSeveral(s)) {
             throw new UserError(setting("device") + " " + spec + ": this command runs on one device; name one, "
-                    + "opencl:N (several train together only with train and bench)");
+                    + "opencl:N (train, bench and verify take several)");
         }
         if (s.startsWith("opencl:")) {
             try {

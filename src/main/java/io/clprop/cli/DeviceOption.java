@@ -42,6 +42,11 @@ final class DeviceOption {
         return new OpenDevices(Backends.openAll(device, extraBuildOptions));
     }
 
+    /** The OpenCL devices named: one, or each of a list. */
+    java.util.List<ClDevice> clDevices() {
+        return Backends.clDevices(device);
+    }
+
     ClDevice clDevice() {
         return Backends.clDevice(device);
     }

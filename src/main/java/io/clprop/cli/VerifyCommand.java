@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
 
 /**
  * `clprop verify`: every kernel on the device against its CPU twin over the shape suite, and a whole
- * training step per activation × loss pair; a table, a summary line, exit 0 only if everything passes.
+ * training step per activation × loss pair; a table, a summary line, exit 0 only if everything passes. With
+ * several devices (opencl:N,M,…, opencl:all) each in turn, then a line for all of them.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Check every kernel on an OpenCL device against the CPU path (exit 0 only if all pass).")
@@ -62,41 +63,70 @@ final class VerifyCommand implements Callable<Integer> {
         }
         json.checkWritable();
         Map<String, String> extra = buildOptions.parse();
-        List<Comparison> results = new ArrayList<>();
-        try (OpenClBackend backend = device.openCl(gemm.config, extra)) {
-            ClDevice d = backend.device();
-            out.println("device   " + d.summary());
-            out.println("platform " + d.platformName() + " (" + d.platformVersion() + ")");
-            for (Map.Entry<String, String> e : backend.buildOptions().entrySet()) {
-                out.println("options  " + e.getKey() + ": " + e.getValue());
+        List<ClDevice> devices = device.clDevices();
+        long failed = 0, passed = 0;
+        JsonArray perDevice = new JsonArray();
+        for (int i = 0; i < devices.size(); i++) {
+            if (devices.size() > 1) {
+                out.println((i == 0 ? "" : System.lineSeparator()) + "== device " + (i + 1) + " of " + devices.size());
             }
-            out.printf("%-22s %-16s %10s %10s %10s  %s%n", "kernel", "shape", "max_abs", "max_rel", "tol", "result");
-            try (KernelCrossCheck check = new KernelCrossCheck(backend, seed)) {
-                List<KernelCrossCheck.Case> suite = new ArrayList<>(check.suite());
-                suite.removeIf(c -> skip.contains(c.kernel().replaceAll("[\\[(].*", "")));
-                if (cases != null) {
-                    suite = KernelCrossCheck.select(suite, cases);
-                }
-                for (KernelCrossCheck.Case c : suite) {
-                    Comparison r = c.run().get();
-                    results.add(r);
-                    out.println(r.row());
-                }
+            try (OpenClBackend backend = io.clprop.backend.Backends.openCl("opencl:" + devices.get(i).index(),
+                    gemm.config, extra)) {
+                List<Comparison> results = verifyOn(backend, out);
+                long f = results.stream().filter(r -> !r.passed()).count();
+                failed += f;
+                passed += results.size() - f;
+                perDevice.add(toJson(backend, results, results.size() - f, f));
             }
-            if (!skip.contains("train_step")) {
-                for (Comparison r : StepCrossCheck.allPairs(backend, seed)) {
-                    results.add(r);
-                    out.println(r.row());
-                }
-            }
-            long failed = results.stream().filter(r -> !r.passed()).count();
-            long passed = results.size() - failed;
-            out.println(passed + " passed, " + failed + " failed");
-            if (json.wanted()) {
-                json.write(toJson(backend, results, passed, failed));
-            }
-            return failed == 0 ? 0 : Main.EXIT_CHECK_FAILED;
         }
+        if (devices.size() > 1) {
+            out.println(passed + " passed, " + failed + " failed on " + devices.size() + " devices");
+        }
+        if (json.wanted()) {
+            if (devices.size() == 1) {
+                json.write(perDevice.get(0).getAsJsonObject());
+            } else {
+                JsonObject root = new JsonObject();
+                root.add("devices", perDevice);
+                root.addProperty("passed", passed);
+                root.addProperty("failed", failed);
+                json.write(root);
+            }
+        }
+        return failed == 0 ? 0 : Main.EXIT_CHECK_FAILED;
+    }
+
+    /** Every case on one device: the device lines, the table and its summary line. */
+    private List<Comparison> verifyOn(OpenClBackend backend, PrintWriter out) {
+        List<Comparison> results = new ArrayList<>();
+        ClDevice d = backend.device();
+        out.println("device   " + d.summary());
+        out.println("platform " + d.platformName() + " (" + d.platformVersion() + ")");
+        for (Map.Entry<String, String> e : backend.buildOptions().entrySet()) {
+            out.println("options  " + e.getKey() + ": " + e.getValue());
+        }
+        out.printf("%-22s %-16s %10s %10s %10s  %s%n", "kernel", "shape", "max_abs", "max_rel", "tol", "result");
+        try (KernelCrossCheck check = new KernelCrossCheck(backend, seed)) {
+            List<KernelCrossCheck.Case> suite = new ArrayList<>(check.suite());
+            suite.removeIf(c -> skip.contains(c.kernel().replaceAll("[\\[(].*", "")));
+            if (cases != null) {
+                suite = KernelCrossCheck.select(suite, cases);
+            }
+            for (KernelCrossCheck.Case c : suite) {
+                Comparison r = c.run().get();
+                results.add(r);
+                out.println(r.row());
+            }
+        }
+        if (!skip.contains("train_step")) {
+            for (Comparison r : StepCrossCheck.allPairs(backend, seed)) {
+                results.add(r);
+                out.println(r.row());
+            }
+        }
+        long failed = results.stream().filter(r -> !r.passed()).count();
+        out.println((results.size() - failed) + " passed, " + failed + " failed");
+        return results;
     }
 
     private static JsonObject toJson(OpenClBackend backend, List<Comparison> results, long passed, long failed) {

@@ -112,4 +112,18 @@ class MultiDeviceCliTest {
         assertEquals(0, given.status(), given.err());
         assertTrue(given.out().contains("split   each batch shared 0.667 : 0.333"), given.out());
     }
+
+    @Test
+    @EnabledIfEnvironmentVariable(named = "CLPROP_TEST_DEVICES", matches = "\\d+,\\d+")
+    void verifyChecksEachDeviceOfAList(@TempDir Path out) throws IOException {
+        Path json = out.resolve("verify.json");
+        CliTest.Result r = run("verify", "--device", devices(), "--cases", "40", "--skip", "train_step", "--json",
+                json.toString());
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("== device 2 of 2"), r.out());
+        assertTrue(r.out().contains("80 passed, 0 failed on 2 devices"), r.out());
+        com.google.gson.JsonObject root = com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        assertEquals(2, root.getAsJsonArray("devices").size());
+        assertEquals(80, root.get("passed").getAsInt());
+    }
 }
