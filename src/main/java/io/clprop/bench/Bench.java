@@ -27,7 +27,15 @@ public final class Bench {
 
     /** The reference workload at one batch size. */
     public record Workload(int batch, int steps, double samplesPerSec, double stepMs, double h2dBytesPerStep,
-                           double d2hBytesPerStep, double syncsPerStep, double[] epochSamplesPerSec) {
+                           double d2hBytesPerStep, double syncsPerStep, double[] epochSamplesPerSec,
+                           double d2dBytesPerStep) {
+    }
+
+    /**
+     * Data-parallel training's exchange alone, per step: the gradients summed into the first device and its
+     * weights sent back, for {@code parameters} floats.
+     */
+    public record Exchange(int devices, String route, int parameters, long bytesPerStep, double msPerStep) {
     }
 
     /** One matrix product: c (m×n) = op(a)·op(b) with inner dimension k, in the form training uses it. */
@@ -44,26 +52,72 @@ public final class Bench {
      *                  its batch size and epoch count are set here
      */
     public static Workload workload(Backend backend, Dataset train, TrainConfig reference, int batch, int epochs) {
+        return workload(List.of(backend), train, reference, batch, epochs);
+    }
+
+    /** {@link #workload(Backend, Dataset, TrainConfig, int, int)} on several devices (each batch split evenly). */
+    public static Workload workload(List<? extends Backend> devices, Dataset train, TrainConfig reference, int batch,
+                                    int epochs) {
         TrainConfig config = reference.withBatchSize(batch).withEpochs(epochs + 1);
-        try (Trainer t = new Trainer(backend, config, train, null)) {
+        try (Trainer t = new Trainer(devices, io.clprop.train.BatchSplit.even(devices.size()), config, train, null)) {
             t.trainEpoch();
             double[] sps = new double[epochs];
             TransferStats steps = new TransferStats();
             for (int e = 0; e < epochs; e++) {
                 EpochMetrics m = t.trainEpoch();
                 sps[e] = m.samplesPerSec();
-                TransferStats s = t.lastEpochStepTransfers();
-                steps.hostToDevice(s.hostToDeviceBytes());
-                steps.deviceToHost(s.deviceToHostBytes());
-                for (long i = 0; i < s.blockingWaits(); i++) {
-                    steps.blockingWait();
-                }
+                steps = steps.plus(t.lastEpochStepTransfers());
             }
             double median = median(sps);
             int n = t.stepsPerEpoch() * epochs;
             return new Workload(batch, t.stepsPerEpoch(), median, 1000.0 * train.size() / median / t.stepsPerEpoch(),
                     (double) steps.hostToDeviceBytes() / n, (double) steps.deviceToHostBytes() / n,
-                    (double) steps.blockingWaits() / n, sps);
+                    (double) steps.blockingWaits() / n, sps, (double) steps.deviceToDeviceBytes() / n);
+        }
+    }
+
+    /**
+     * The exchange of {@code parameters} floats among {@code devices} as training runs it each step (sum of
+     * the gradients into the first device, its weights to the others), timed alone: the devices are idle
+     * otherwise, so this is what the exchange adds to a step where nothing overlaps it. Median of 5 trials of
+     * {@code reps} steps, each trial ended by waiting for every device.
+     */
+    public static Exchange exchange(List<? extends Backend> devices, int parameters, int reps) {
+        List<Tensor> grads = new ArrayList<>(), params = new ArrayList<>();
+        Well19937c rng = new Well19937c(2);
+        try {
+            for (Backend d : devices) {
+                Tensor g = d.allocate(1, parameters), p = d.allocate(1, parameters);
+                grads.add(g);
+                params.add(p);
+                d.write(g, random(parameters, rng));
+                d.write(p, random(parameters, rng));
+            }
+            float[] weights = new float[devices.size()];
+            java.util.Arrays.fill(weights, 1f / devices.size());
+            try (io.clprop.backend.ReplicaExchange x = io.clprop.backend.ReplicaExchange.over(devices, grads, params)) {
+                Runnable step = () -> {
+                    x.sumGradients(weights);
+                    x.broadcastParameters();
+                };
+                step.run();
+                devices.forEach(Backend::finish);
+                double[] ms = new double[5];
+                for (int t = 0; t < ms.length; t++) {
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < reps; i++) {
+                        step.run();
+                    }
+                    devices.forEach(Backend::finish);
+                    ms[t] = (System.nanoTime() - t0) / 1e6 / reps;
+                }
+                return new Exchange(devices.size(), x.route(), parameters, x.bytesPerStep(), median(ms));
+            }
+        } finally {
+            for (int r = 0; r < grads.size(); r++) {
+                devices.get(r).free(grads.get(r));
+                devices.get(r).free(params.get(r));
+            }
         }
     }
 

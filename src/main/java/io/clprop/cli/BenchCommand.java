@@ -106,6 +106,17 @@ final class BenchCommand implements Callable<Integer> {
         }
         double loadMs = (System.nanoTime() - t0) / 1e6;
         JsonObject root = new JsonObject();
+        if (device.namesSeveral()) {
+            if (gemm.config != null) {
+                throw new UserError("--gemm-config chooses one device's kernels; with several devices each uses its "
+                        + "tuned or default ones");
+            }
+            severalDevices(out, train, reference, kind, root);
+            if (json.wanted()) {
+                json.write(root);
+            }
+            return 0;
+        }
         long t1 = System.nanoTime();
         try (Backend backend = open()) {
             double openMs = (System.nanoTime() - t1) / 1e6;
@@ -199,6 +210,68 @@ final class BenchCommand implements Callable<Integer> {
             json.write(root);
         }
         return 0;
+    }
+
+    /** Exchange steps timed per trial in {@link Bench#exchange}. */
+    static final int EXCHANGE_REPS = 20;
+
+    /**
+     * With several devices: each batch size on the first device alone and on all of them, in the same run,
+     * with the bytes a step moves; then the exchange of the network's gradients and weights timed alone.
+     */
+    private void severalDevices(PrintWriter out, Dataset train, TrainConfig reference, BenchWorkload kind,
+                                JsonObject root) {
+        try (OpenDevices devices = device.openAll(Map.of())) {
+            int n = devices.count();
+            JsonArray names = new JsonArray();
+            for (int i = 0; i < n; i++) {
+                out.println("device   " + (i + 1) + " of " + n + ": " + devices.all().get(i).description());
+                names.add(devices.all().get(i).description());
+            }
+            root.add("devices", names);
+            root.addProperty("workload", kind.specName());
+            root.addProperty("train_samples", train.size());
+            JsonArray workloads = new JsonArray();
+            for (int b : batches) {
+                if (b > train.size()) {
+                    throw new UserError("--batches: " + b + " is larger than the training set");
+                }
+                Bench.Workload one = Bench.workload(devices.first(), train, reference, b, epochs);
+                Bench.Workload all = Bench.workload(devices.all(), train, reference, b, epochs);
+                out.printf("train    batch %4d: 1 device %,9.0f samples/s %.3f ms/step; %d devices %,9.0f samples/s "
+                                + "%.3f ms/step (%.2f×); per step on %d: between devices %.0f B, h2d %.0f B, d2h %.0f B%n",
+                        b, one.samplesPerSec(), one.stepMs(), n, all.samplesPerSec(), all.stepMs(),
+                        all.samplesPerSec() / one.samplesPerSec(), n, all.d2dBytesPerStep(), all.h2dBytesPerStep(),
+                        all.d2hBytesPerStep());
+                JsonObject o = new JsonObject();
+                o.addProperty("batch", b);
+                o.add("one_device", toJson(one));
+                o.add("all_devices", toJson(all));
+                workloads.add(o);
+            }
+            root.add("workloads", workloads);
+            int parameters = Math.toIntExact(Trainer.specFor(reference, train).parameterCount());
+            Bench.Exchange x = Bench.exchange(devices.all(), parameters, EXCHANGE_REPS);
+            out.printf("exchange %d devices, %s: %.3f ms a step alone, %,d bytes (%,d parameters: gradients summed "
+                    + "into the first, its weights sent back)%n", n, x.route(), x.msPerStep(), x.bytesPerStep(),
+                    x.parameters());
+            JsonObject e = new JsonObject();
+            e.addProperty("route", x.route());
+            e.addProperty("parameters", x.parameters());
+            e.addProperty("bytes_per_step", x.bytesPerStep());
+            e.addProperty("ms_per_step", x.msPerStep());
+            root.add("exchange", e);
+        }
+    }
+
+    private static JsonObject toJson(Bench.Workload w) {
+        JsonObject o = new JsonObject();
+        o.addProperty("samples_per_sec", w.samplesPerSec());
+        o.addProperty("step_ms", w.stepMs());
+        o.addProperty("between_devices_bytes_per_step", w.d2dBytesPerStep());
+        o.addProperty("h2d_bytes_per_step", w.h2dBytesPerStep());
+        o.addProperty("d2h_bytes_per_step", w.d2hBytesPerStep());
+        return o;
     }
 
     private Backend open() {

@@ -122,11 +122,7 @@ public final class Trainer implements AutoCloseable {
         this.config = config;
         ValidationSplit split = ValidationSplit.of(trainData, config.validation(), config.seed());
         trainData = split.train();
-        this.spec = config.layers() != null
-                ? config.layers().toSpec(trainData.featureCount(), trainData.imageShape(), trainData.numClasses(),
-                        config.loss())
-                : NetworkSpec.mlp(trainData.featureCount(), config.hidden(), config.activations(),
-                        trainData.numClasses(), config.loss());
+        this.spec = specFor(config, trainData);
         if (config.batchSize() > trainData.size()) {
             String left = trainData.size() + " samples" + (config.validation() > 0 ? " after the validation split" : "");
             throw new InvalidSetting(setting("batchSize") + " " + config.batchSize() + " is larger than the training set ("
@@ -186,6 +182,14 @@ public final class Trainer implements AutoCloseable {
         // the device's weights before each step it checks, so it starts from the given weights as the device does.
         this.shadow = config.checkEvery() > 0
                 ? new ShadowCheck(spec, trainData, config.batchSize(), config.optimizer(), dropout != null) : null;
+    }
+
+    /** The network a config describes for this data: its layer list, or its MLP widths and activations. */
+    public static NetworkSpec specFor(TrainConfig config, Dataset data) {
+        return config.layers() != null
+                ? config.layers().toSpec(data.featureCount(), data.imageShape(), data.numClasses(), config.loss())
+                : NetworkSpec.mlp(data.featureCount(), config.hidden(), config.activations(), data.numClasses(),
+                        config.loss());
     }
 
     private static int evalSize(Dataset d) {

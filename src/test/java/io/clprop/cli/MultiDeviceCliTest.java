@@ -126,4 +126,28 @@ class MultiDeviceCliTest {
         assertEquals(2, root.getAsJsonArray("devices").size());
         assertEquals(80, root.get("passed").getAsInt());
     }
+
+    @Test
+    @EnabledIfEnvironmentVariable(named = "CLPROP_TEST_DEVICES", matches = "\\d+,\\d+")
+    void benchComparesOneDeviceWithAllAndTimesTheExchange(@TempDir Path out) throws IOException {
+        io.clprop.data.IdxFiles.writeMnistFolder(out, false, 300, 20, 28, 28);
+        Path json = out.resolve("bench.json");
+        CliTest.Result r = run("bench", "--device", devices(), "--data", out.toString(), "--batches", "64", "--epochs",
+                "1", "--json", json.toString());
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.out().contains("2 devices"), r.out());
+        com.google.gson.JsonObject root = com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+        com.google.gson.JsonObject x = root.getAsJsonObject("exchange");
+        long p = 784L * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10;
+        assertEquals(p, x.get("parameters").getAsLong());
+        // One context: 2·(N−1)·P·4 between the devices; two platforms, through the host: (2N+1)·P·4.
+        long expected = x.get("route").getAsString().startsWith("device to device") ? 2 * p * 4 : 5 * p * 4;
+        assertEquals(expected, x.get("bytes_per_step").getAsLong());
+        assertTrue(x.get("ms_per_step").getAsDouble() > 0);
+        com.google.gson.JsonObject all = root.getAsJsonArray("workloads").get(0).getAsJsonObject()
+                .getAsJsonObject("all_devices");
+        double moved = all.get("between_devices_bytes_per_step").getAsDouble() + all.get("h2d_bytes_per_step").getAsDouble()
+                + all.get("d2h_bytes_per_step").getAsDouble();
+        assertTrue(moved >= expected, moved + " bytes a step, the exchange alone moves " + expected);
+    }
 }
