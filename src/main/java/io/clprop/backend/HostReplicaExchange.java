@@ -30,6 +30,9 @@ public final class HostReplicaExchange implements ReplicaExchange {
         if (weights.length != grads.size()) {
             throw new IllegalArgumentException(weights.length + " weights for " + grads.size() + " devices");
         }
+        if (ReplicaExchange.firstHasAll(weights)) {
+            return;
+        }
         Arrays.fill(acc, 0);
         for (int r = 0; r < grads.size(); r++) {
             if (weights[r] == 0) {
@@ -48,11 +51,19 @@ public final class HostReplicaExchange implements ReplicaExchange {
     }
 
     @Override
-    public void broadcastParameters() {
-        float[] w = backends.get(0).read(params.get(0));
+    public void broadcastParameters(boolean[] to) {
+        float[] w = null;
         for (int r = 1; r < backends.size(); r++) {
-            backends.get(r).write(params.get(r), w);
+            if (to[r]) {
+                w = w == null ? backends.get(0).read(params.get(0)) : w;
+                backends.get(r).write(params.get(r), w);
+            }
         }
+    }
+
+    @Override
+    public int devices() {
+        return backends.size();
     }
 
     @Override

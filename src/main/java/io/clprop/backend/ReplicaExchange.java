@@ -22,12 +22,40 @@ public interface ReplicaExchange extends AutoCloseable {
 
     /**
      * The weighted sum into the first device's gradient buffer; a device with weight 0 (no rows this step)
-     * adds nothing, whatever its buffer holds. Enqueued where the devices allow it, so it may return before done.
+     * adds nothing, whatever its buffer holds. When the first device has weight 1 and the others 0 (it had
+     * every row) its buffer is the sum already and nothing moves. Enqueued where the devices allow it, so it
+     * may return before done.
      */
     void sumGradients(float[] weights);
 
     /** The first device's parameters copied to every other device's (after its update). */
-    void broadcastParameters();
+    default void broadcastParameters() {
+        boolean[] all = new boolean[devices()];
+        java.util.Arrays.fill(all, true);
+        broadcastParameters(all);
+    }
+
+    /**
+     * The first device's parameters copied to the other devices {@code to} marks (entry 0 is ignored): those
+     * that compute; one that sits every step out needs them only when the run is read or ends.
+     */
+    void broadcastParameters(boolean[] to);
+
+    /** How many devices exchange. */
+    int devices();
+
+    /** True when weights {@code w} give the first device every row: its gradient is the sum as it is. */
+    static boolean firstHasAll(float[] w) {
+        if (w[0] != 1) {
+            return false;
+        }
+        for (int r = 1; r < w.length; r++) {
+            if (w[r] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /** What one step's {@link #sumGradients} and {@link #broadcastParameters} move, in bytes. */
     long bytesPerStep();

@@ -259,12 +259,14 @@ final class TrainCommand implements Callable<Integer> {
                     out.println("device  " + (i + 1) + " of " + devices.count() + ": " + devices.all().get(i).description());
                 }
                 if ("speed".equals(split)) {
-                    double[] speeds = trainer.balanceBySpeed(SPEED_BATCHES);
-                    StringBuilder sb = new StringBuilder();
-                    for (double s : speeds) {
-                        sb.append(sb.length() == 0 ? "" : ", ").append(String.format("%,.0f", s));
+                    List<Trainer.StepCost> costs = trainer.balanceBySpeed(SPEED_BATCHES);
+                    double[] shares = trainer.batchSplit().shares();
+                    for (int i = 0; i < costs.size(); i++) {
+                        out.printf("speed   device %d alone: %.3f ms a step + %.2f µs a row%s%n", i + 1,
+                                costs.get(i).fixedMs(), 1000 * costs.get(i).msPerRow(), shares[i] == 0
+                                        ? "; too slow to help (its fixed cost exceeds a step on the others): it gets no "
+                                        + "rows, and training would be faster without it in --device" : "");
                     }
-                    out.println("speed   alone on " + SPEED_BATCHES + " batches: " + sb + " samples/s");
                 }
                 out.println("split   each batch shared " + trainer.batchSplit() + "; gradients and weights "
                         + trainer.exchange().orElseThrow().route() + ", "
@@ -341,7 +343,7 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Batches timed per device for --split speed (after one untimed). */
+    /** Passes timed per device and pass size for --split speed (after one untimed). */
     static final int SPEED_BATCHES = 5;
 
     /** The --split value as shares for {@code devices} devices (speed: even until measured). */

@@ -49,6 +49,8 @@ public final class Trainer implements AutoCloseable {
     private final List<Replica> replicas;
     /** Replaced by {@link #balanceBySpeed}, so not final. */
     private BatchSplit batchSplit;
+    /** Which devices have a share of the batches (the others are sent the weights at epoch ends only). */
+    private boolean[] computing;
     /** Null on one device. */
     private final ReplicaExchange exchange;
     private final TrainConfig config;
@@ -118,7 +120,7 @@ public final class Trainer implements AutoCloseable {
         }
         Backend backend = devices.get(0);
         this.backend = backend;
-        this.batchSplit = batchSplit;
+        useSplit(batchSplit);
         this.config = config;
         ValidationSplit split = ValidationSplit.of(trainData, config.validation(), config.seed());
         trainData = split.train();
@@ -218,36 +220,65 @@ public final class Trainer implements AutoCloseable {
         return replicas.get(r).network.parameters();
     }
 
+    /** One device's measured cost of a step's forward and backward pass: fixed, plus per row. */
+    public record StepCost(double fixedMs, double msPerRow) {
+    }
+
     /**
-     * For devices of unequal speed: times each device alone on {@code timed} full batches (after one untimed
-     * pass, so kernels are built and caches warm), then shares every later batch in proportion to the samples
-     * per second measured, which are returned. Only the shares change: the timed passes write nothing but the
-     * gradients and a loss slot, which the first step overwrites. The shares change rounding, not the
-     * mathematics: the run stays within the training cross-check's tolerance of an even split, but is no longer
-     * bit-reproducible, since timings differ between runs.
+     * For devices of unequal speed: times each device alone on {@code timed} passes of the full batch and of
+     * an eighth of it (after one untimed pass, so kernels are built and caches warm), fits each a cost of
+     * fixed + per-row time, and shares every later batch so that all devices finish it together
+     * ({@link BatchSplit#forCosts}); a device too slow to help gets no rows. Returns the fitted costs. Only
+     * the shares change: the timed passes write nothing but the gradients and a loss slot, which the first
+     * step overwrites. The shares change rounding, not the mathematics: the run stays within the training
+     * cross-check's tolerance of an even split, but is not bit-reproducible, since timings differ between runs.
      */
-    public double[] balanceBySpeed(int timed) {
+    public List<StepCost> balanceBySpeed(int timed) {
         if (timed < 1) {
-            throw new IllegalArgumentException("timed batches must be at least 1, got " + timed);
+            throw new IllegalArgumentException("timed passes must be at least 1, got " + timed);
         }
-        int rows = batches.rows(0);
-        double[] speed = new double[replicas.size()];
-        for (int r = 0; r < speed.length; r++) {
+        int rows = batches.rows(0), small = Math.max(1, rows / 8);
+        List<StepCost> costs = new ArrayList<>();
+        double[] fixed = new double[replicas.size()], perRow = new double[replicas.size()];
+        for (int r = 0; r < replicas.size(); r++) {
             Replica rep = replicas.get(r);
-            long t0 = 0;
-            for (int i = 0; i <= timed; i++) {
-                if (i == 1) {
-                    rep.backend.finish();
-                    t0 = System.nanoTime();
-                }
-                Batches.Batch b = rep.batches.gather(0, 0, rows);
-                rep.network.computeGradients(b.x(), b.labels(), b.targets(), rep.stepLosses.buffer(), 0, null);
+            double full = timePasses(rep, rows, timed), part = timePasses(rep, small, timed);
+            // Timing noise can make the small pass look as slow as the full one: then take the full pass's
+            // time as all per-row cost (a split in proportion to speed).
+            double slope = rows > small ? (full - part) / (rows - small) : 0;
+            if (!(slope > 0)) {
+                slope = full / rows;
             }
-            rep.backend.finish();
-            speed[r] = (double) rows * timed / ((System.nanoTime() - t0) / 1e9);
+            perRow[r] = slope;
+            fixed[r] = Math.max(0, full - slope * rows);
+            costs.add(new StepCost(fixed[r], perRow[r]));
         }
-        batchSplit = BatchSplit.proportional(speed);
-        return speed;
+        useSplit(BatchSplit.forCosts(fixed, perRow, rows));
+        return costs;
+    }
+
+    private void useSplit(BatchSplit split) {
+        this.batchSplit = split;
+        double[] shares = split.shares();
+        this.computing = new boolean[shares.length];
+        for (int r = 0; r < shares.length; r++) {
+            computing[r] = shares[r] > 0;
+        }
+    }
+
+    /** Milliseconds a pass of {@code rows} rows takes on {@code rep} alone, the mean over {@code timed} (one untimed first). */
+    private static double timePasses(Replica rep, int rows, int timed) {
+        long t0 = 0;
+        for (int i = 0; i <= timed; i++) {
+            if (i == 1) {
+                rep.backend.finish();
+                t0 = System.nanoTime();
+            }
+            Batches.Batch b = rep.batches.gather(0, 0, rows);
+            rep.network.computeGradients(b.x(), b.labels(), b.targets(), rep.stepLosses.buffer(), 0, null);
+        }
+        rep.backend.finish();
+        return (System.nanoTime() - t0) / 1e6 / timed;
     }
 
     /** How each batch is shared among the devices. */
@@ -412,6 +443,7 @@ public final class Trainer implements AutoCloseable {
             }
         }
         lastStepTransfers = transfers().since(beforeSteps);
+        sendWeightsToIdleDevices();
         StepLosses.Read losses = readLosses(steps);
         if (losses.diverged()) {
             throw diverged(steps, losses.losses());
@@ -516,7 +548,7 @@ public final class Trainer implements AutoCloseable {
                 config.epochs());
         optimizer.step(network, lastRate);
         if (exchange != null) {
-            exchange.broadcastParameters();
+            exchange.broadcastParameters(computing);
         }
         if (check) {
             shadow.check(epochsDone + 1, globalStep, batches.samples(index), mask, before,
@@ -543,6 +575,22 @@ public final class Trainer implements AutoCloseable {
                     mask == null ? null : mask.fromRow(first[r]));
         }
         exchange.sumGradients(weights(rows));
+    }
+
+    /** At an epoch's end: the weights to the devices that sit every step out, so that every device holds them. */
+    private void sendWeightsToIdleDevices() {
+        if (exchange == null) {
+            return;
+        }
+        boolean[] idle = new boolean[computing.length];
+        boolean any = false;
+        for (int r = 1; r < idle.length; r++) {
+            idle[r] = !computing[r];
+            any |= idle[r];
+        }
+        if (any) {
+            exchange.broadcastParameters(idle);
+        }
     }
 
     /** Puts the first device's weights on the others (after early stopping restored the best ones there). */

@@ -106,7 +106,7 @@ class MultiDeviceCliTest {
     void splitBySpeedAndTheShadowCheckRunOnTwoDevices() {
         CliTest.Result r = run(train(devices(), "--split", "speed", "--check-every", "5"));
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().contains("speed   alone on 5 batches: "), r.out());
+        assertTrue(r.out().contains("speed   device 2 alone: "), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("epoch   2") && l.contains("check")), r.out());
         CliTest.Result given = run(train(devices(), "--split", "2:1"));
         assertEquals(0, given.status(), given.err());

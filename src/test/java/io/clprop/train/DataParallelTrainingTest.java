@@ -19,7 +19,6 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -119,7 +118,39 @@ class DataParallelTrainingTest {
             two.forEach(Backend::close);
         }
         assertClose("shares 3 : 1", one, uneven);
-        assertThrows(IllegalArgumentException.class, () -> BatchSplit.proportional(1, 0));
+    }
+
+    @Test
+    void aDeviceWithNoShareSitsOutEveryStepAndTheRunIsTheOneDevicesExactly() {
+        // Shares 1 : 0, as --split speed gives a device too slow to help: the second device never computes;
+        // the sum is 1·g of the first, exact, so the weights are the one-device run's bit for bit.
+        float[] one = train(List.of(new CpuBackend()), MLP, BLOBS);
+        List<Backend> two = List.of(new CpuBackend(), new CpuBackend());
+        BatchSplit s = BatchSplit.forCosts(new double[]{1, 60}, new double[]{0.01, 0.001}, MLP.batchSize());
+        try (Trainer t = new Trainer(two, s, MLP, BLOBS, null)) {
+            t.fit(m -> { });
+            assertArrayEquals(one, t.network().parameters());
+            assertArrayEquals(one, t.weightsOnDevice(1), "the idle device still receives the weights");
+        } finally {
+            two.forEach(Backend::close);
+        }
+    }
+
+    @Test
+    void balancingBySpeedKeepsTheRunWithinTolerance() {
+        List<Backend> two = List.of(new CpuBackend(), new CpuBackend());
+        try (Trainer t = new Trainer(two, BatchSplit.even(2), MLP, BLOBS, null)) {
+            List<Trainer.StepCost> costs = t.balanceBySpeed(2);
+            assertEquals(2, costs.size());
+            for (Trainer.StepCost c : costs) {
+                assertTrue(c.fixedMs() >= 0 && c.msPerRow() > 0, c.toString());
+            }
+            assertEquals(1, t.batchSplit().shares()[0] + t.batchSplit().shares()[1], 1e-12);
+            t.fit(m -> { });
+            assertClose("balanced by speed", train(List.of(new CpuBackend()), MLP, BLOBS), t.network().parameters());
+        } finally {
+            two.forEach(Backend::close);
+        }
     }
 
     static float[] train(List<Backend> devices, TrainConfig config, Dataset data) {

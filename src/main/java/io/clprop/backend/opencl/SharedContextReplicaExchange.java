@@ -60,6 +60,9 @@ public final class SharedContextReplicaExchange implements ReplicaExchange {
         if (weights.length != devices.size()) {
             throw new IllegalArgumentException(weights.length + " weights for " + devices.size() + " devices");
         }
+        if (ReplicaExchange.firstHasAll(weights)) {
+            return;
+        }
         OpenClBackend root = devices.get(0);
         Tensor sum = grads.get(0);
         List<cl_event> events = new ArrayList<>();
@@ -92,12 +95,15 @@ public final class SharedContextReplicaExchange implements ReplicaExchange {
     }
 
     @Override
-    public void broadcastParameters() {
+    public void broadcastParameters(boolean[] to) {
         OpenClBackend root = devices.get(0);
         List<cl_event> events = new ArrayList<>();
         cl_event updated = marker(root, events);
         List<cl_event> copied = new ArrayList<>();
         for (int r = 1; r < devices.size(); r++) {
+            if (!to[r]) {
+                continue;
+            }
             OpenClBackend d = devices.get(r);
             d.copyFrom(root, params.get(0), params.get(r), 1, new cl_event[]{updated});
             d.transfers().fromOtherDevice(bytesPerBuffer);
@@ -127,6 +133,11 @@ public final class SharedContextReplicaExchange implements ReplicaExchange {
             clReleaseEvent(e);
             ClObjectCounts.released(ClObjectCounts.Kind.EVENT);
         }
+    }
+
+    @Override
+    public int devices() {
+        return devices.size();
     }
 
     @Override
