@@ -46,10 +46,7 @@ class CnnCliTest {
     static void dataAndModels() throws IOException {
         // 10 classes of 8×8 "images" with pixel values in [0, 1]: a CNN learns them in a few epochs.
         Dataset blobs = SyntheticData.blobs(TRAIN_N + TEST_N, 64, 10, 0.1, 31);
-        byte[] pixels = new byte[blobs.features().length];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (byte) Math.round(255 * Math.min(1, Math.max(0, blobs.features()[i])));
-        }
+        byte[] pixels = ModelCommandsTest.pixelBytes(blobs);
         idx = Files.createDirectories(data.resolve("idx"));
         writeIdx(idx, 8, 8, pixels, blobs.labels());
         testLabels = Arrays.copyOfRange(blobs.labels(), TRAIN_N, TRAIN_N + TEST_N);

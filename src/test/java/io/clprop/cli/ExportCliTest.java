@@ -75,14 +75,7 @@ class ExportCliTest {
 
         // IDX images of 3×4 pixels, 10 classes, and a convolutional network on them.
         Dataset blobs = SyntheticData.blobs(500, 12, 10, 0.08, 62);
-        byte[] pixels = new byte[blobs.features().length];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (byte) Math.round(255 * Math.min(1, Math.max(0, blobs.features()[i])));
-        }
-        idxDir = Files.createDirectories(dir.resolve("idx"));
-        ModelCommandsTest.writeIdx(idxDir, "train", Arrays.copyOf(pixels, 400 * 12), Arrays.copyOf(blobs.labels(), 400));
-        ModelCommandsTest.writeIdx(idxDir, "t10k", Arrays.copyOfRange(pixels, 400 * 12, pixels.length),
-                Arrays.copyOfRange(blobs.labels(), 400, 500));
+        idxDir = ModelCommandsTest.writeIdxFolder(dir.resolve("idx"), blobs, 400);
         idxModel = dir.resolve("idx.clprop");
         r = run("train", "--device", "cpu", "--data", idxDir.toString(), "--layers",
                 "conv:4:3:pad1,relu,maxpool:2,flatten,dense:10", "--epochs", "2", "--batch", "20", "--lr", "0.3",

@@ -300,14 +300,7 @@ class FeatureNamesCliTest {
 
         // An IDX-trained model: no names, and eval and predict on IDX data as before.
         Dataset blobs = SyntheticData.blobs(400, 12, 10, 0.08, 22);
-        byte[] pixels = new byte[blobs.features().length];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (byte) Math.round(255 * Math.min(1, Math.max(0, blobs.features()[i])));
-        }
-        Path idx = Files.createDirectories(out.resolve("idx"));
-        ModelCommandsTest.writeIdx(idx, "train", Arrays.copyOf(pixels, 300 * 12), Arrays.copyOf(blobs.labels(), 300));
-        ModelCommandsTest.writeIdx(idx, "t10k", Arrays.copyOfRange(pixels, 300 * 12, pixels.length),
-                Arrays.copyOfRange(blobs.labels(), 300, 400));
+        Path idx = ModelCommandsTest.writeIdxFolder(out.resolve("idx"), blobs, 300);
         Path im = out.resolve("idx.clprop");
         CliTest.Result it = run("train", "--device", "cpu", "--data", idx.toString(), "--hidden", "8", "--epochs", "1",
                 "--batch", "25", "--save", im.toString());

@@ -50,14 +50,7 @@ class InitFromCliTest {
     static void dataAndModels() throws IOException {
         // 10 classes of 3×4 "images" (pixels in [0, 1]).
         Dataset blobs = SyntheticData.blobs(TRAIN_N + TEST_N, 12, 10, 0.08, 31);
-        byte[] pixels = new byte[blobs.features().length];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (byte) Math.round(255 * Math.min(1, Math.max(0, blobs.features()[i])));
-        }
-        idxDir = Files.createDirectories(data.resolve("idx"));
-        ModelCommandsTest.writeIdx(idxDir, "train", Arrays.copyOf(pixels, TRAIN_N * 12), Arrays.copyOf(blobs.labels(), TRAIN_N));
-        ModelCommandsTest.writeIdx(idxDir, "t10k", Arrays.copyOfRange(pixels, TRAIN_N * 12, pixels.length),
-                Arrays.copyOfRange(blobs.labels(), TRAIN_N, TRAIN_N + TEST_N));
+        idxDir = ModelCommandsTest.writeIdxFolder(data.resolve("idx"), blobs, TRAIN_N);
         images = idxDir.resolve("t10k-images-idx3-ubyte");
         mlp = data.resolve("mlp.clprop");
         train("--hidden", "8", "--activation", "tanh", "--epochs", "2", "--save", mlp.toString());

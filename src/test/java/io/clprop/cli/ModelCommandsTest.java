@@ -81,14 +81,7 @@ class ModelCommandsTest {
 
         // An IDX folder: 10 classes of 3×4 "images" with pixel values in [0, 1].
         Dataset blobs = SyntheticData.blobs(TRAIN_N + TEST_N, 12, 10, 0.08, 22);
-        byte[] pixels = new byte[blobs.features().length];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (byte) Math.round(255 * Math.min(1, Math.max(0, blobs.features()[i])));
-        }
-        idxDir = Files.createDirectories(data.resolve("idx"));
-        writeIdx(idxDir, "train", Arrays.copyOf(pixels, TRAIN_N * 12), Arrays.copyOf(blobs.labels(), TRAIN_N));
-        writeIdx(idxDir, "t10k", Arrays.copyOfRange(pixels, TRAIN_N * 12, pixels.length),
-                Arrays.copyOfRange(blobs.labels(), TRAIN_N, TRAIN_N + TEST_N));
+        idxDir = writeIdxFolder(data.resolve("idx"), blobs, TRAIN_N);
         MnistFolder.TrainTest tt = MnistFolder.load(idxDir);
         idxModel = data.resolve("idx.clprop");
         idxAccuracy = trainAndSave(tt.train(), tt.test(), null, List.of(), LossKind.SOFTMAX_CE, idxModel);
@@ -119,6 +112,29 @@ class ModelCommandsTest {
             sb.append('\n');
         }
         return Files.writeString(data.resolve(name), sb);
+    }
+
+    /** The samples' features, clamped to [0, 1], as IDX pixel bytes (value · 255, rounded). */
+    static byte[] pixelBytes(Dataset samples) {
+        float[] f = samples.features();
+        byte[] pixels = new byte[f.length];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) Math.round(255 * Math.min(1, Math.max(0, f[i])));
+        }
+        return pixels;
+    }
+
+    /**
+     * An MNIST-layout folder of 3×4 images from samples of 12 features: the first {@code trainN} as the
+     * training files, the rest as the test files; returns the folder.
+     */
+    static Path writeIdxFolder(Path folder, Dataset samples, int trainN) throws IOException {
+        byte[] pixels = pixelBytes(samples);
+        Files.createDirectories(folder);
+        writeIdx(folder, "train", Arrays.copyOf(pixels, trainN * 12), Arrays.copyOf(samples.labels(), trainN));
+        writeIdx(folder, "t10k", Arrays.copyOfRange(pixels, trainN * 12, pixels.length),
+                Arrays.copyOfRange(samples.labels(), trainN, samples.size()));
+        return folder;
     }
 
     static void writeIdx(Path dir, String prefix, byte[] pixels, int[] labels) throws IOException {

@@ -33,14 +33,7 @@ class MultiDeviceCliTest {
     @BeforeAll
     static void data() throws IOException {
         Dataset blobs = SyntheticData.blobs(700, 12, 10, 0.08, 31);
-        byte[] pixels = new byte[blobs.features().length];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (byte) Math.round(255 * Math.min(1, Math.max(0, blobs.features()[i])));
-        }
-        idx = Files.createDirectories(dir.resolve("idx"));
-        ModelCommandsTest.writeIdx(idx, "train", Arrays.copyOf(pixels, 600 * 12), Arrays.copyOf(blobs.labels(), 600));
-        ModelCommandsTest.writeIdx(idx, "t10k", Arrays.copyOfRange(pixels, 600 * 12, pixels.length),
-                Arrays.copyOfRange(blobs.labels(), 600, 700));
+        idx = ModelCommandsTest.writeIdxFolder(dir.resolve("idx"), blobs, 600);
     }
 
     private static String devices() {
