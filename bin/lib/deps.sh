@@ -46,7 +46,9 @@ install_packages() { # what-is-missing package...
 
 # JOCL loads the unversioned libOpenCL.so; the ICD loader then needs at least one vendor driver.
 opencl_present() {
-  ldconfig -p 2>/dev/null | grep -q 'libOpenCL\.so ' || return 1
+  # grep reads the whole list (no -q): with pipefail, grep -q exiting at the first match can leave ldconfig
+  # killed by SIGPIPE and the pipeline failing, at random, when the library is there.
+  ldconfig -p 2>/dev/null | grep 'libOpenCL\.so ' >/dev/null || return 1
   [ -n "${OCL_ICD_FILENAMES:-}" ] && return 0
   ls "${OCL_ICD_VENDORS:-/etc/OpenCL/vendors}"/*.icd >/dev/null 2>&1
 }
@@ -67,7 +69,7 @@ RUSTICL_LIBRARY=libRusticlOpenCL.so.1
 RUSTICL_LIBCLC=/usr/lib/clc/spirv64-mesa3d-.spv
 
 rusticl_present() {
-  ldconfig -p 2>/dev/null | grep -q "$RUSTICL_LIBRARY " && [ -f "$RUSTICL_LIBCLC" ]
+  ldconfig -p 2>/dev/null | grep "$RUSTICL_LIBRARY " >/dev/null && [ -f "$RUSTICL_LIBCLC" ]
 }
 
 # Installs rusticl if missing. As root (or in CI, where not being root is then a failure) it installs or
