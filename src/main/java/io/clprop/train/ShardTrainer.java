@@ -1,0 +1,238 @@
+package io.clprop.train;
+
+import io.clprop.backend.Backend;
+import io.clprop.backend.Tensor;
+import io.clprop.data.Dataset;
+import io.clprop.nn.LossKind;
+import io.clprop.nn.Network;
+import io.clprop.nn.NetworkSpec;
+import io.clprop.nn.optim.Optimizer;
+import io.clprop.util.InvalidSetting;
+import org.apache.commons.math3.random.Well19937c;
+import org.apache.commons.math3.util.MathArrays;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static io.clprop.util.Wording.setting;
+
+/**
+ * One shard of a training run spread over processes — a cluster's tasks, each holding part of the data on
+ * its own device — that trains as one process with the same global batch would. Every shard knows the
+ * global sample numbers of its rows and draws the same initial weights and the same global batch order from
+ * the seed as {@link Trainer} does; for each step it takes its rows of the global batch (gathered on the
+ * device, from a per-epoch order uploaded once), computes their mean gradient and loss, and sends them with
+ * its row count through the {@link ShardExchange}. Every shard then sums the messages in shard order, each
+ * weighted by its rows over the batch's, in double (the mean over the whole batch, the same bits on every
+ * shard), writes the sum to its gradient buffer and applies the update: devices of one kind (every task of a
+ * cluster on the CPU path, or on the same GPU model and driver) thus hold the same weights after every step.
+ *
+ * <p>Host traffic per step: the gradient read and the sum written, P floats each (the exchange goes through
+ * the host anyway). Not supported here, refused at construction: a validation split (and so early stopping),
+ * dropout (its mask is drawn per batch row, and a shard's rows are scattered through the batch) and the
+ * shadow check.
+ */
+public final class ShardTrainer implements AutoCloseable {
+    private final Backend backend;
+    private final TrainConfig config;
+    private final NetworkSpec spec;
+    private final ShardExchange exchange;
+    private final Network network;
+    private final Optimizer optimizer;
+    private final DeviceDataset data;
+    private final int globalSize;
+    /** The shard's row of each global sample number, −1 for samples other shards hold. */
+    private final int[] localRow;
+    /** The global batch order, shuffled each epoch as Trainer's is. */
+    private final int[] order;
+    private final Tensor deviceOrder;
+    private final Tensor x;
+    private final Tensor labels;
+    private final Tensor targets;
+    private final Tensor loss;
+    private final float[] received;
+    private Well19937c rng;
+    private int epochsDone;
+    private long steps;
+
+    /**
+     * @param shard      this shard's samples, in the order of {@code globalIds}
+     * @param globalIds  each row's number in the whole training set (distinct, 0 … globalSize − 1)
+     * @param globalSize the samples of all shards together
+     */
+    public ShardTrainer(Backend backend, TrainConfig config, NetworkSpec spec, Dataset shard, int[] globalIds,
+                        int globalSize, ShardExchange exchange) {
+        if (config.validation() > 0 || config.patience() > 0) {
+            throw new InvalidSetting(setting("validation") + " and " + setting("patience")
+                    + " are not supported when training on a cluster (every shard would need the same held-out rows)");
+        }
+        if (config.dropout() > 0) {
+            throw new InvalidSetting(setting("dropout") + " is not supported when training on a cluster yet (a "
+                    + "shard's rows are scattered through each batch, and the mask is drawn per batch row)");
+        }
+        if (config.checkEvery() > 0) {
+            throw new InvalidSetting(setting("checkEvery") + " is not supported when training on a cluster");
+        }
+        if (globalIds.length != shard.size()) {
+            throw new IllegalArgumentException(globalIds.length + " sample numbers for " + shard.size() + " rows");
+        }
+        if (config.batchSize() > globalSize) {
+            throw new InvalidSetting(setting("batchSize") + " " + config.batchSize() + " is larger than the training set ("
+                    + globalSize + " samples)");
+        }
+        this.backend = backend;
+        this.config = config;
+        this.spec = spec;
+        this.exchange = exchange;
+        this.globalSize = globalSize;
+        this.localRow = new int[globalSize];
+        Arrays.fill(localRow, -1);
+        for (int i = 0; i < globalIds.length; i++) {
+            int g = globalIds[i];
+            if (g < 0 || g >= globalSize || localRow[g] >= 0) {
+                throw new IllegalArgumentException("sample number " + g + " out of 0.." + (globalSize - 1) + " or repeated");
+            }
+            localRow[g] = i;
+        }
+        this.order = new int[globalSize];
+        for (int i = 0; i < globalSize; i++) {
+            order[i] = i;
+        }
+        boolean mse = config.loss() == LossKind.MSE;
+        // The same draws from the same generator as Trainer: initial weights, then each epoch's shuffle.
+        this.rng = new Well19937c(config.seed());
+        float[] given = config.initialWeights() != null ? config.initialWeights().parametersFor(spec) : null;
+        int b = config.batchSize();
+        this.network = new Network(backend, spec, b);
+        this.optimizer = config.optimizer().create(backend, network.parameterBuffer().size());
+        this.data = new DeviceDataset(backend, shard, mse);
+        this.deviceOrder = backend.allocateInt(Math.max(1, shard.size()));
+        this.x = backend.allocate(b, shard.featureCount());
+        this.labels = backend.allocateInt(b);
+        this.targets = mse ? backend.allocate(b, shard.numClasses()) : null;
+        this.loss = backend.allocate(1, 1);
+        this.received = new float[network.parameterBuffer().size()];
+        network.setParameters(given != null ? given : config.init().parameters(spec, rng));
+    }
+
+    public int stepsPerEpoch() {
+        return (globalSize + config.batchSize() - 1) / config.batchSize();
+    }
+
+    public int epochsDone() {
+        return epochsDone;
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    public NetworkSpec spec() {
+        return spec;
+    }
+
+    /** One epoch: the global order shuffled, every step's rows of this shard, the sum, the update. */
+    public EpochMetrics trainEpoch() {
+        long t0 = System.nanoTime();
+        MathArrays.shuffle(order, rng);
+        int stepCount = stepsPerEpoch(), batch = config.batchSize();
+        // This shard's rows of each step, in batch order, one after another: one upload for the epoch.
+        int[] local = new int[data.size];
+        int[] first = new int[stepCount + 1];
+        int n = 0;
+        for (int s = 0; s < stepCount; s++) {
+            first[s] = n;
+            for (int i = s * batch; i < Math.min(globalSize, (s + 1) * batch); i++) {
+                int row = localRow[order[i]];
+                if (row >= 0) {
+                    local[n++] = row;
+                }
+            }
+        }
+        first[stepCount] = n;
+        if (n > 0) {
+            backend.writeInt(deviceOrder.firstRows(n), Arrays.copyOf(local, n));
+        }
+        double lossSum = 0;
+        float rate = 0;
+        for (int s = 0; s < stepCount; s++) {
+            int rows = Math.min(batch, globalSize - s * batch), mine = first[s + 1] - first[s];
+            float[] message = new float[received.length + 2];
+            if (mine > 0) {
+                Tensor bx = x.firstRows(mine), bl = labels.firstRows(mine), bt = targets == null ? null : targets.firstRows(mine);
+                backend.gatherRows(data.features, deviceOrder, first[s], bx);
+                backend.gatherRows(data.labels, deviceOrder, first[s], bl);
+                if (bt != null) {
+                    backend.gatherRows(data.targets, deviceOrder, first[s], bt);
+                }
+                network.computeGradients(bx, bl, bt, loss, 0);
+                System.arraycopy(network.gradients(), 0, message, 0, received.length);
+                message[received.length] = backend.read(loss)[0];
+            }
+            message[received.length + 1] = mine;
+            double stepLoss = sum(exchange.allGather(message), rows);
+            lossSum += stepLoss * rows;
+            backend.write(network.gradientBuffer(), received);
+            rate = (float) config.schedule().rate(config.learningRate(), epochsDone, s, stepCount, config.epochs());
+            optimizer.step(network, rate);
+            steps++;
+        }
+        epochsDone++;
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double trainLoss = lossSum / globalSize;
+        if (!Double.isFinite(trainLoss)) {
+            throw new TrainingDiverged(String.format("training diverged in epoch %d: the loss is %s (lower %s)",
+                    epochsDone, trainLoss, setting("learningRate")));
+        }
+        return new EpochMetrics(epochsDone, trainLoss, Double.NaN, Double.NaN, Double.NaN, rate, seconds,
+                globalSize / seconds, 0, null);
+    }
+
+    /**
+     * Σ_t rows_t/rows · g_t over every shard's message, in shard order and in double, into {@link #received};
+     * returns the step's loss summed the same way (the whole batch's mean).
+     */
+    private double sum(List<float[]> messages, int rows) {
+        int p = received.length;
+        double[] acc = new double[p];
+        double lossAcc = 0;
+        int counted = 0;
+        for (float[] m : messages) {
+            if (m.length != p + 2) {
+                throw new IllegalStateException("a shard sent " + m.length + " values, expected " + (p + 2));
+            }
+            int mine = (int) m[p + 1];
+            counted += mine;
+            if (mine == 0) {
+                continue;
+            }
+            double w = (double) mine / rows;
+            for (int i = 0; i < p; i++) {
+                acc[i] += w * m[i];
+            }
+            lossAcc += w * m[p];
+        }
+        if (counted != rows) {
+            throw new IllegalStateException("the shards hold " + counted + " rows of a step of " + rows
+                    + ": their sample numbers do not cover the training set");
+        }
+        for (int i = 0; i < p; i++) {
+            received[i] = (float) acc[i];
+        }
+        return lossAcc;
+    }
+
+    @Override
+    public void close() {
+        optimizer.close();
+        network.close();
+        data.close();
+        backend.free(deviceOrder);
+        backend.free(x);
+        backend.free(labels);
+        if (targets != null) {
+            backend.free(targets);
+        }
+        backend.free(loss);
+    }
+}
