@@ -24,14 +24,18 @@ class PackageLayersTest {
     private static final Path MAIN = Path.of("src/main/java/io/clprop");
 
     /** Floor of each top-level package: util at the bottom, the command line at the top. */
-    private static final Map<String, Integer> FLOORS = Map.of(
-            "util", 0,
-            "data", 1, "backend", 1,      // what the numbers are, and where they live
-            "nn", 2,                      // the network on a backend
-            "model", 3, "verify", 3,      // model files; checks of kernels and gradients
-            "train", 4,                   // the training loop
-            "report", 5, "bench", 5,      // what a run shows and measures
-            "cli", 6);
+    private static final Map<String, Integer> FLOORS = Map.ofEntries(
+            Map.entry("util", 0),
+            Map.entry("data", 1),
+            Map.entry("backend", 1),  // what the numbers are, and where they live
+            Map.entry("nn", 2),  // the network on a backend
+            Map.entry("model", 3),
+            Map.entry("verify", 3),  // model files; checks of kernels and gradients
+            Map.entry("train", 4),  // the training loop
+            Map.entry("report", 5),
+            Map.entry("bench", 5),  // what a run shows and measures
+            Map.entry("spark", 5),  // training on a Spark cluster
+            Map.entry("cli", 6));  // the command line
 
     private static final Pattern USE = Pattern.compile("\\bio\\.clprop\\.([a-z]+)\\b");
     private static final Pattern COMMENT = Pattern.compile("//[^\\n]*|/\\*[\\s\\S]*?\\*/");

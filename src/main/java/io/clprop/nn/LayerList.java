@@ -34,13 +34,13 @@ import static io.clprop.util.Wording.setting;
  * text) and what is wrong, on one line; what is no one item's fault (more parameters than a long holds, an
  * image shape that is not the data's width) names the setting instead.
  */
-public final class LayerList {
+public final class LayerList implements java.io.Serializable {
     /** Longer descriptions are refused before parsing: no real network has thousands of layers. */
     public static final int MAX_LENGTH = 10_000;
     public static final int MAX_ITEMS = 1_000;
 
     /** One layer as written; {@code position} counts the items from 1, {@code text} as written, for messages. */
-    public sealed interface Item permits Conv, MaxPool, Flatten, Dense {
+    public sealed interface Item extends java.io.Serializable permits Conv, MaxPool, Flatten, Dense {
         int position();
 
         String text();

@@ -7,7 +7,7 @@ package io.clprop.train;
  */
 public record EpochMetrics(int epoch, double trainLoss, double validationLoss, double validationAccuracy,
                            double testAccuracy, double learningRate, double seconds, double samplesPerSec,
-                           double evalSeconds, ShadowCheckSummary check) {
+                           double evalSeconds, ShadowCheckSummary check) implements java.io.Serializable {
 
     public boolean hasValidation() {
         return !Double.isNaN(validationLoss);

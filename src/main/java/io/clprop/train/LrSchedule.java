@@ -15,7 +15,7 @@ import static io.clprop.util.Wording.setting;
  *       to zero without restarts, updated every step).</li>
  * </ul>
  */
-public sealed interface LrSchedule {
+public sealed interface LrSchedule extends java.io.Serializable {
 
     /** @param epoch 0-based epoch; {@code step} 0-based step within it; {@code stepsPerEpoch}, {@code epochs}: the run's. */
     double rate(double base, int epoch, int step, int stepsPerEpoch, int epochs);

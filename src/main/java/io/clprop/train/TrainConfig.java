@@ -35,7 +35,7 @@ public record TrainConfig(int[] hidden, List<Activation> activations, LossKind l
                           int batchSize, int epochs, double targetLoss, long seed, Init init,
                           OptimizerConfig optimizer, LrSchedule schedule, double validation, int patience,
                           double dropout, int checkEvery, int divergenceCheckEvery, LayerList layers,
-                          InitialWeights initialWeights) {
+                          InitialWeights initialWeights) implements java.io.Serializable {
 
     public static final int[] DEFAULT_HIDDEN = {256, 128};
     /**

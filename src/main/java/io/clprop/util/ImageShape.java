@@ -8,7 +8,7 @@ import static io.clprop.util.Wording.setting;
  * and IDX image files hold them. A data set of images carries its samples' shape; a convolutional network
  * takes it as its input.
  */
-public record ImageShape(int channels, int height, int width) {
+public record ImageShape(int channels, int height, int width) implements java.io.Serializable {
     /** The largest side or channel count a file or a setting may declare (PyTorch has no such limit; 2^16 is far past any image). */
     public static final int MAX_SIDE = 1 << 16;
 

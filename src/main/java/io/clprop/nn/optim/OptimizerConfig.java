@@ -12,7 +12,8 @@ import static io.clprop.util.Wording.setting;
  * Which update rule and its constants (the learning rate comes per step from the schedule). Defaults are
  * PyTorch's: momentum 0.9, Adam β1 0.9, β2 0.999, ε 1e-8; weight decay 0.
  */
-public record OptimizerConfig(Kind kind, float momentum, float beta1, float beta2, float epsilon, float weightDecay) {
+public record OptimizerConfig(Kind kind, float momentum, float beta1, float beta2, float epsilon, float weightDecay)
+        implements java.io.Serializable {
 
     public enum Kind {
         SGD("sgd"), MOMENTUM("momentum"), NESTEROV("nesterov"), ADAM("adam");

@@ -1,0 +1,115 @@
+package io.clprop.spark;
+
+import io.clprop.SyntheticData;
+import io.clprop.TestDevices;
+import io.clprop.backend.Backend;
+import io.clprop.backend.cpu.CpuBackend;
+import io.clprop.data.Dataset;
+import io.clprop.nn.LayerList;
+import io.clprop.nn.optim.OptimizerConfig;
+import io.clprop.train.TrainConfig;
+import io.clprop.train.Trainer;
+import io.clprop.util.ImageShape;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Training on a real cluster of separate executor JVMs, from the Maven jars alone: Spark's
+ * {@code local-cluster[2,1,1024]} (two workers, one core and 1 GiB each), the settings it needs without a
+ * Spark installation being those measured in the shared facts (Scala version and testing flag for the
+ * executors, the test class path as their class path, loopback addresses). Each test trains one global batch
+ * order on two tasks and compares the weights with one process training the same samples in the same order:
+ * within the training cross-check's tolerance, 1e-4 · max|w| (measured ratios printed).
+ */
+class SparkTrainingTest {
+    static JavaSparkContext sc;
+
+    @BeforeAll
+    static void cluster() {
+        SparkConf conf = new SparkConf().setMaster("local-cluster[2,1,1024]").setAppName("clprop-test")
+                .set("spark.executorEnv.SPARK_SCALA_VERSION", "2.12")
+                .set("spark.executorEnv.SPARK_TESTING", "1")
+                .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+                .set("spark.executor.memory", "768m")
+                .set("spark.driver.host", "127.0.0.1")
+                .set("spark.driver.bindAddress", "127.0.0.1")
+                .set("spark.ui.enabled", "false")
+                // PoCL in the executors needs HotSpot's signal chaining, as the CLI's JVM does.
+                .set("spark.executorEnv.LD_PRELOAD", System.getProperty("java.home") + "/lib/libjsig.so");
+        for (String v : new String[]{"CLPROP_TEST_DEVICE", "OCL_ICD_VENDORS", "POCL_CACHE_DIR", "RUSTICL_ENABLE"}) {
+            String value = System.getenv(v);
+            if (value != null) {
+                conf.set("spark.executorEnv." + v, value);
+            }
+        }
+        sc = new JavaSparkContext(conf);
+        sc.setLogLevel("WARN");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sc != null) {
+            sc.stop();
+        }
+    }
+
+    static JavaRDD<Sample> rdd(Dataset data, int partitions) {
+        List<Sample> samples = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            samples.add(new Sample(data.row(i), data.labels()[i]));
+        }
+        return sc.parallelize(samples, partitions);
+    }
+
+    static float[] oneProcess(TrainConfig config, Dataset data) {
+        try (Backend cpu = new CpuBackend(); Trainer t = new Trainer(cpu, config, data, null)) {
+            t.fit(m -> { });
+            return t.network().parameters();
+        }
+    }
+
+    static void assertClose(String name, float[] reference, float[] actual) {
+        assertEquals(reference.length, actual.length);
+        double maxDiff = 0, maxW = 0;
+        for (int i = 0; i < reference.length; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs(actual[i] - reference[i]));
+            maxW = Math.max(maxW, Math.abs(reference[i]));
+        }
+        System.out.printf("spark %s: max |w_cluster − w_one| = %.3e, max |w| = %.3f, ratio %.3e%n", name, maxDiff,
+                maxW, maxDiff / maxW);
+        assertTrue(maxDiff <= 1e-4 * maxW, name + ": " + maxDiff + " > 1e-4 · " + maxW);
+    }
+
+    @Test
+    void twoExecutorsOnTheCpuPathTrainAsOneProcess() {
+        Dataset data = SyntheticData.blobs(1000, 20, 5, 0.3, 11);
+        TrainConfig config = TrainConfig.builder().hidden(13).learningRate(0.01).batch(40).epochs(2).seed(3)
+                .optimizer(OptimizerConfig.adam()).build();
+        ClpropSpark.Trained t = ClpropSpark.fit(rdd(data, 2), new ClpropSpark.DataShape(20, 5, null), config, "cpu");
+        assertEquals(2, t.history().size());
+        assertClose("mlp on the cpu path", oneProcess(config, data), t.parameters());
+        System.out.println("spark epochs: " + t.history());
+    }
+
+    @Test
+    void twoExecutorsOnOpenClTrainACnnAsOneProcess() {
+        TestDevices.openCl().close(); // the device the executors use must exist here too (a failure in CI)
+        ImageShape shape = new ImageShape(1, 6, 6);
+        Dataset data = SyntheticData.images(480, shape, 3, 0.3, 7);
+        TrainConfig config = TrainConfig.builder().layers(LayerList.parse("conv:3:3:pad1,relu,maxpool:2,flatten,dense:3"))
+                .learningRate(0.1).batch(32).epochs(1).seed(5).build();
+        String device = "opencl:" + System.getenv().getOrDefault("CLPROP_TEST_DEVICE", "0");
+        ClpropSpark.Trained t = ClpropSpark.fit(rdd(data, 2), new ClpropSpark.DataShape(36, 3, shape), config, device);
+        assertClose("cnn on " + device, oneProcess(config, data), t.parameters());
+    }
+}
