@@ -29,7 +29,8 @@ import static io.clprop.util.Wording.setting;
  * Synchronous data-parallel training on a Spark cluster. The samples stay where Spark holds them: each
  * partition becomes one task of a barrier stage (all tasks run together, or are retried together), which
  * uploads its partition once to its device and trains a {@link ShardTrainer} on it; every step the tasks'
- * gradients meet through {@link BarrierTaskContext#allGather} ({@link BarrierExchange}). The global sample
+ * gradients meet over TCP connections the stage sets up once ({@link SocketExchange}, which says why not
+ * through Spark's allGather). The global sample
  * numbers are the RDD's order ({@code zipWithIndex}), so the weights are those of one process training on
  * the samples in that order with the same global batch, up to rounding.
  */
@@ -136,9 +137,9 @@ public final class ClpropSpark {
             int[] globalIds = ids.stream().mapToInt(Long::intValue).toArray();
             List<EpochMetrics> history = new ArrayList<>();
             float[] weights;
-            try (Backend backend = Backends.open(taskDevice(device, context));
-                 ShardTrainer t = new ShardTrainer(backend, config, spec, shard, globalIds, globalSize,
-                         new BarrierExchange(context))) {
+            try (SocketExchange exchange = new SocketExchange(context);
+                 Backend backend = Backends.open(taskDevice(device, context));
+                 ShardTrainer t = new ShardTrainer(backend, config, spec, shard, globalIds, globalSize, exchange)) {
                 while (t.epochsDone() < config.epochs()) {
                     EpochMetrics m = t.trainEpoch();
                     history.add(m);
