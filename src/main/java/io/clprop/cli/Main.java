@@ -53,7 +53,15 @@ public final class Main implements Runnable {
     /** Runs a command line with the given streams and returns the exit status (tests call this directly). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         Main main = new Main();
-        CommandLine cl = new CommandLine(main);
+        return execute(new CommandLine(main), () -> main.debug, args, out, err);
+    }
+
+    /**
+     * Runs {@code cl} (clprop's commands, or a command with a main of its own, as {@link SparkTrain}) with the
+     * exit statuses and one-line errors described above; {@code debug} says whether --debug was given.
+     */
+    static int execute(CommandLine cl, java.util.function.BooleanSupplier debugGiven, String[] args, PrintWriter out,
+                       PrintWriter err) {
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
@@ -63,7 +71,7 @@ public final class Main implements Runnable {
             return EXIT_USAGE;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            boolean debug = main.debug || parseResult.hasMatchedOption("--debug");
+            boolean debug = debugGiven.getAsBoolean() || parseResult.hasMatchedOption("--debug");
             if (debug) {
                 ex.printStackTrace(err);
             }

@@ -42,7 +42,7 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train an MLP or a convolutional network (--layers) by backpropagation (defaults: Fashion-MNIST, 784-256-128-10, ReLU, softmax-CE, "
                 + "SGD lr 0.1, batch 128, 10 epochs, first OpenCL device).")
-final class TrainCommand implements Callable<Integer> {
+class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
@@ -191,34 +191,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        TrainConfig config;
-        try {
-            OptimizerConfig.Kind kind = OptimizerConfig.Kind.parse(optimizer);
-            OptimizerConfig opt = OptimizerConfig.of(kind).withMomentum(momentum).withBetas(beta1, beta2)
-                    .withEpsilon(epsilon).withWeightDecay(weightDecay);
-            float rate = lr != null ? lr : kind.defaultLearningRate();
-            TrainConfig.Builder b = TrainConfig.builder().hidden(hidden).activations(activation);
-            if (layers != null) {
-                for (String mlpOnly : new String[]{"--hidden", "--activation"}) {
-                    if (spec.commandLine().getParseResult().hasMatchedOption(mlpOnly)) {
-                        throw new UserError("--layers describes the whole network; leave out " + mlpOnly);
-                    }
-                }
-                b.layers(LayerList.parse(layers));
-            }
-            if (initFrom != null && spec.commandLine().getParseResult().hasMatchedOption("--init")) {
-                throw new UserError("--init draws the initial weights, --init-from gives them; leave out one");
-            }
-            InitialWeights given = initFrom == null ? null : InitialWeights.read(initFrom);
-            b.initialWeights(given);
-            givenModel = given == null ? null : given.model().orElse(null);
-            config = b.loss(loss).learningRate(rate)
-                    .batch(batch).epochs(epochs).targetLoss(targetLoss).seed(seed).init(Init.parse(init))
-                    .optimizer(opt).schedule(LrSchedule.parse(schedule)).validation(validation).patience(patience)
-                    .dropout(dropout).checkEvery(checkEvery).divergenceCheckEvery(nanCheckEvery).build();
-        } catch (IllegalArgumentException e) {
-            throw UserError.of(e);
-        }
+        TrainConfig config = buildConfig();
         if (metricsJson != null) {
             AtomicFiles.checkWritable(metricsJson, "--metrics-json");
         }
@@ -328,6 +301,37 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The run's settings from the options, checked (a one-line error for any out of range or in conflict). */
+    TrainConfig buildConfig() {
+        try {
+            OptimizerConfig.Kind kind = OptimizerConfig.Kind.parse(optimizer);
+            OptimizerConfig opt = OptimizerConfig.of(kind).withMomentum(momentum).withBetas(beta1, beta2)
+                    .withEpsilon(epsilon).withWeightDecay(weightDecay);
+            float rate = lr != null ? lr : kind.defaultLearningRate();
+            TrainConfig.Builder b = TrainConfig.builder().hidden(hidden).activations(activation);
+            if (layers != null) {
+                for (String mlpOnly : new String[]{"--hidden", "--activation"}) {
+                    if (spec.commandLine().getParseResult().hasMatchedOption(mlpOnly)) {
+                        throw new UserError("--layers describes the whole network; leave out " + mlpOnly);
+                    }
+                }
+                b.layers(LayerList.parse(layers));
+            }
+            if (initFrom != null && spec.commandLine().getParseResult().hasMatchedOption("--init")) {
+                throw new UserError("--init draws the initial weights, --init-from gives them; leave out one");
+            }
+            InitialWeights given = initFrom == null ? null : InitialWeights.read(initFrom);
+            b.initialWeights(given);
+            givenModel = given == null ? null : given.model().orElse(null);
+            return b.loss(loss).learningRate(rate)
+                    .batch(batch).epochs(epochs).targetLoss(targetLoss).seed(seed).init(Init.parse(init))
+                    .optimizer(opt).schedule(LrSchedule.parse(schedule)).validation(validation).patience(patience)
+                    .dropout(dropout).checkEvery(checkEvery).divergenceCheckEvery(nanCheckEvery).build();
+        } catch (IllegalArgumentException e) {
+            throw UserError.of(e);
+        }
     }
 
     /**

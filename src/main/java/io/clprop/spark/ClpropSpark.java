@@ -77,6 +77,7 @@ public final class ClpropSpark {
             throw new InvalidSetting("the training set has " + n + " samples, more than clprop indexes");
         }
         int globalSize = (int) n;
+        ShardTrainer.check(config, globalSize);
         TaskFunction task = new TaskFunction(shape, config, globalSize, device);
         List<TaskResult> out = numbered.rdd().barrier()
                 .mapPartitions(task, false, ClassTag$.MODULE$.apply(TaskResult.class))

@@ -62,23 +62,9 @@ public final class ShardTrainer implements AutoCloseable {
      */
     public ShardTrainer(Backend backend, TrainConfig config, NetworkSpec spec, Dataset shard, int[] globalIds,
                         int globalSize, ShardExchange exchange) {
-        if (config.validation() > 0 || config.patience() > 0) {
-            throw new InvalidSetting(setting("validation") + " and " + setting("patience")
-                    + " are not supported when training on a cluster (every shard would need the same held-out rows)");
-        }
-        if (config.dropout() > 0) {
-            throw new InvalidSetting(setting("dropout") + " is not supported when training on a cluster yet (a "
-                    + "shard's rows are scattered through each batch, and the mask is drawn per batch row)");
-        }
-        if (config.checkEvery() > 0) {
-            throw new InvalidSetting(setting("checkEvery") + " is not supported when training on a cluster");
-        }
+        check(config, globalSize);
         if (globalIds.length != shard.size()) {
             throw new IllegalArgumentException(globalIds.length + " sample numbers for " + shard.size() + " rows");
-        }
-        if (config.batchSize() > globalSize) {
-            throw new InvalidSetting(setting("batchSize") + " " + config.batchSize() + " is larger than the training set ("
-                    + globalSize + " samples)");
         }
         this.backend = backend;
         this.config = config;
@@ -113,6 +99,29 @@ public final class ShardTrainer implements AutoCloseable {
         this.loss = backend.allocate(1, 1);
         this.received = new float[network.parameterBuffer().size()];
         network.setParameters(given != null ? given : config.init().parameters(spec, rng));
+    }
+
+    /**
+     * Refuses, as an InvalidSetting naming the setting, what a shard cannot do (see the class comment) and a
+     * batch larger than the training set: callable where the shards are started (a cluster's driver), before
+     * anything is sent to them.
+     */
+    public static void check(TrainConfig config, int globalSize) {
+        if (config.validation() > 0 || config.patience() > 0) {
+            throw new InvalidSetting(setting("validation") + " and " + setting("patience")
+                    + " are not supported when training on a cluster (every shard would need the same held-out rows)");
+        }
+        if (config.dropout() > 0) {
+            throw new InvalidSetting(setting("dropout") + " is not supported when training on a cluster yet (a "
+                    + "shard's rows are scattered through each batch, and the mask is drawn per batch row)");
+        }
+        if (config.checkEvery() > 0) {
+            throw new InvalidSetting(setting("checkEvery") + " is not supported when training on a cluster");
+        }
+        if (config.batchSize() > globalSize) {
+            throw new InvalidSetting(setting("batchSize") + " " + config.batchSize() + " is larger than the training set ("
+                    + globalSize + " samples)");
+        }
     }
 
     public int stepsPerEpoch() {

@@ -112,4 +112,38 @@ class SparkTrainingTest {
         ClpropSpark.Trained t = ClpropSpark.fit(rdd(data, 2), new ClpropSpark.DataShape(36, 3, shape), config, device);
         assertClose("cnn on " + device, oneProcess(config, data), t.parameters());
     }
+
+    @Test
+    void theSparkSubmitEntryPointTrainsTheModelOfTrain(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        io.clprop.data.IdxFiles.writeMnistFolder(dir, false, 400, 100, 6, 6);
+        java.nio.file.Path one = dir.resolve("one.clprop"), cluster = dir.resolve("cluster.clprop");
+        String[] common = {"--data", dir.toString(), "--hidden", "9", "--batch", "25", "--epochs", "2", "--optimizer",
+                "adam", "--lr", "0.01", "--device", "cpu", "--no-progress"};
+        java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+        int status = io.clprop.cli.Main.run(concat(new String[]{"train"}, common, "--save", one.toString()),
+                new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+        assertEquals(0, status, err.toString());
+        java.io.StringWriter sout = new java.io.StringWriter(), serr = new java.io.StringWriter();
+        status = io.clprop.cli.SparkTrain.run(concat(common, "--partitions", "2", "--save", cluster.toString()),
+                new java.io.PrintWriter(sout, true), new java.io.PrintWriter(serr, true));
+        assertEquals(0, status, sout + " " + serr);
+        assertTrue(sout.toString().contains("2 tasks on --device cpu"), sout.toString());
+        assertTrue(sout.toString().contains("model written to"), sout.toString());
+        assertClose("spark-train vs train", io.clprop.model.ModelFile.read(one).parameters(),
+                io.clprop.model.ModelFile.read(cluster).parameters());
+        java.io.StringWriter bad = new java.io.StringWriter();
+        assertEquals(2, io.clprop.cli.SparkTrain.run(concat(common, "--dropout", "0.2"), new java.io.PrintWriter(
+                new java.io.StringWriter(), true), new java.io.PrintWriter(bad, true)));
+        assertTrue(bad.toString().contains("dropout") && bad.toString().strip().lines().count() == 1, bad.toString());
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    static String[] concat(String[] a, String[] b, String... c) {
+        return concat(concat(a, b), c);
+    }
 }
