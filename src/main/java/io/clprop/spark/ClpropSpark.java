@@ -8,6 +8,7 @@ import io.clprop.train.EpochMetrics;
 import io.clprop.train.ShardTrainer;
 import io.clprop.train.TrainConfig;
 import io.clprop.train.Trainer;
+import io.clprop.train.TrainerState;
 import io.clprop.util.ImageShape;
 import io.clprop.util.InvalidSetting;
 import org.apache.spark.BarrierTaskContext;
@@ -54,8 +55,8 @@ public final class ClpropSpark {
     public record Trained(NetworkSpec spec, float[] parameters, List<EpochMetrics> history) {
     }
 
-    /** What the first task sends back to the driver. */
-    record TaskResult(float[] parameters, List<EpochMetrics> history) implements Serializable {
+    /** What the first task sends back to the driver after an epoch: the run's state and the epoch's metrics. */
+    record TaskResult(TrainerState state, EpochMetrics metrics) implements Serializable {
     }
 
     /**
@@ -67,25 +68,70 @@ public final class ClpropSpark {
      *               {@code TaskContext.resources()})
      */
     public static Trained fit(JavaRDD<Sample> samples, DataShape shape, TrainConfig config, String device) {
+        return fit(samples, shape, config, device, m -> { }, null);
+    }
+
+    /**
+     * Called in each task before it trains an epoch (tests: a fault injected into a chosen task, attempt and
+     * epoch). Null: none.
+     */
+    interface TaskHook extends Serializable {
+        void beforeEpoch(BarrierTaskContext context, int epoch);
+    }
+
+    /**
+     * As {@link #fit(JavaRDD, DataShape, TrainConfig, String)}, telling {@code listener} of each epoch as it
+     * ends. One barrier stage per epoch: the driver keeps the state every epoch ends with (weights, optimizer
+     * state, generator, batch order; {@link TrainerState}) and starts the next stage from it, so a stage that
+     * fails — a task or an executor lost — is retried by Spark from the last epoch's state and the run goes on
+     * exactly as if never interrupted. The partitions are cached for the stages.
+     */
+    static Trained fit(JavaRDD<Sample> samples, DataShape shape, TrainConfig config, String device,
+                       java.util.function.Consumer<EpochMetrics> listener, TaskHook hook) {
         if (config.initialWeights() != null) {
             throw new InvalidSetting(setting("initialWeights") + " is not supported when training on a cluster yet");
         }
         NetworkSpec spec = Trainer.specFor(config, shapeOnly(shape));
-        JavaPairRDD<Sample, Long> numbered = samples.zipWithIndex();
-        long n = numbered.count();
-        if (n > Integer.MAX_VALUE - 8) {
-            throw new InvalidSetting("the training set has " + n + " samples, more than clprop indexes");
+        JavaPairRDD<Sample, Long> numbered = samples.zipWithIndex()
+                .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        try {
+            long n = numbered.count();
+            if (n > Integer.MAX_VALUE - 8) {
+                throw new InvalidSetting("the training set has " + n + " samples, more than clprop indexes");
+            }
+            int globalSize = (int) n;
+            ShardTrainer.check(config, globalSize);
+            TrainerState state = null;
+            List<EpochMetrics> history = new ArrayList<>();
+            while (history.size() < config.epochs()) {
+                TaskFunction task = new TaskFunction(shape, config, globalSize, device, state, hook);
+                // A shuffle after the barrier stage makes it a map stage, which Spark retries whole when a task
+                // or executor is lost; a failed barrier result stage aborts the job instead ("Could not recover
+                // from a failed barrier ResultStage", measured).
+                List<TaskResult> out = numbered.rdd().barrier()
+                        .mapPartitions(task, false, ClassTag$.MODULE$.apply(TaskResult.class))
+                        .toJavaRDD().repartition(1).collect();
+                if (out.size() != 1) {
+                    throw new IllegalStateException(out.size() + " tasks returned the state, expected 1");
+                }
+                state = out.get(0).state();
+                EpochMetrics m = out.get(0).metrics();
+                history.add(m);
+                listener.accept(m);
+                if (m.trainLoss() <= config.targetLoss()) {
+                    break;
+                }
+            }
+            float[] weights = state != null ? state.parameters() : initialWeights(config, spec);
+            return new Trained(spec, weights, List.copyOf(history));
+        } finally {
+            numbered.unpersist(false);
         }
-        int globalSize = (int) n;
-        ShardTrainer.check(config, globalSize);
-        TaskFunction task = new TaskFunction(shape, config, globalSize, device);
-        List<TaskResult> out = numbered.rdd().barrier()
-                .mapPartitions(task, false, ClassTag$.MODULE$.apply(TaskResult.class))
-                .toJavaRDD().collect();
-        if (out.isEmpty()) {
-            throw new IllegalStateException("no task returned the weights");
-        }
-        return new Trained(spec, out.get(0).parameters(), List.copyOf(out.get(0).history()));
+    }
+
+    /** The weights a run of 0 epochs ends with: those drawn from the seed, as every shard draws them. */
+    private static float[] initialWeights(TrainConfig config, NetworkSpec spec) {
+        return config.init().parameters(spec, new org.apache.commons.math3.random.Well19937c(config.seed()));
     }
 
     /** A zero-sample Dataset of the shape, for the network's spec on the driver. */
@@ -108,18 +154,27 @@ public final class ClpropSpark {
     }
 
     /** The barrier stage's work for one partition: its shard, trained; the first partition returns the weights. */
+    /**
+     * The barrier stage's work for one partition and one epoch: its shard on its device, from the state the
+     * last epoch ended with (null: the start), trained an epoch; the first partition returns the new state.
+     */
     static final class TaskFunction extends scala.runtime.AbstractFunction1<scala.collection.Iterator<Tuple2<Sample, Long>>,
             scala.collection.Iterator<TaskResult>> implements Serializable {
         private final DataShape shape;
         private final TrainConfig config;
         private final int globalSize;
         private final String device;
+        private final TrainerState state;
+        private final TaskHook hook;
 
-        TaskFunction(DataShape shape, TrainConfig config, int globalSize, String device) {
+        TaskFunction(DataShape shape, TrainConfig config, int globalSize, String device, TrainerState state,
+                     TaskHook hook) {
             this.shape = shape;
             this.config = config;
             this.globalSize = globalSize;
             this.device = device;
+            this.state = state;
+            this.hook = hook;
         }
 
         @Override
@@ -136,25 +191,22 @@ public final class ClpropSpark {
             Dataset shard = shard(samples);
             NetworkSpec spec = Trainer.specFor(config, shard);
             int[] globalIds = ids.stream().mapToInt(Long::intValue).toArray();
-            List<EpochMetrics> history = new ArrayList<>();
-            float[] weights;
+            TaskResult result;
             try (SocketExchange exchange = new SocketExchange(context);
                  Backend backend = Backends.open(taskDevice(device, context));
                  ShardTrainer t = new ShardTrainer(backend, config, spec, shard, globalIds, globalSize, exchange)) {
-                while (t.epochsDone() < config.epochs()) {
-                    EpochMetrics m = t.trainEpoch();
-                    history.add(m);
-                    if (m.trainLoss() <= config.targetLoss()) {
-                        break;
-                    }
+                if (state != null) {
+                    t.restore(state);
                 }
-                weights = t.network().parameters();
+                if (hook != null) {
+                    hook.beforeEpoch(context, t.epochsDone() + 1);
+                }
+                EpochMetrics m = t.trainEpoch();
+                result = new TaskResult(context.partitionId() == 0 ? t.snapshot() : null, m);
             }
-            List<TaskResult> out = context.partitionId() == 0 ? List.of(new TaskResult(weights, new ArrayList<>(history)))
-                    : List.of();
+            List<TaskResult> out = context.partitionId() == 0 ? List.of(result) : List.of();
             return JavaConverters.asScalaIterator(out.iterator());
         }
-
         private Dataset shard(List<Sample> samples) {
             int d = shape.features();
             float[] x = new float[samples.size() * d];

@@ -124,6 +124,39 @@ public final class ShardTrainer implements AutoCloseable {
         }
     }
 
+    /**
+     * The state at this epoch boundary (the same on every shard): weights, optimizer state and steps, the
+     * generator and the batch order, so that a stage started anew — a cluster retrying after a lost task —
+     * continues exactly as if never interrupted ({@link #restore}).
+     */
+    public TrainerState snapshot() {
+        List<float[]> state = new java.util.ArrayList<>();
+        for (Tensor t : optimizer.state()) {
+            state.add(backend.read(t));
+        }
+        return new TrainerState(epochsDone, steps, network.parameters(), optimizer.stateNames(), state,
+                optimizer.steps(), RngState.write(rng), order.clone(), null, Double.POSITIVE_INFINITY, 0, 0,
+                List.of());
+    }
+
+    /** Continues from a {@link #snapshot} of a shard of the same run (same config, network and data). */
+    public void restore(TrainerState s) {
+        if (s.order().length != globalSize || s.parameters().length != received.length
+                || !s.optimizerStateNames().equals(optimizer.stateNames())) {
+            throw new IllegalArgumentException("a state of another run: " + s.order().length + " samples, "
+                    + s.parameters().length + " parameters, optimizer state " + s.optimizerStateNames());
+        }
+        network.setParameters(s.parameters());
+        for (int i = 0; i < s.optimizerState().size(); i++) {
+            backend.write(optimizer.state().get(i), s.optimizerState().get(i));
+        }
+        optimizer.setSteps(s.optimizerSteps());
+        rng = RngState.read(s.rngState());
+        System.arraycopy(s.order(), 0, order, 0, globalSize);
+        epochsDone = s.epochsDone();
+        steps = s.globalStep();
+    }
+
     public int stepsPerEpoch() {
         return (globalSize + config.batchSize() - 1) / config.batchSize();
     }

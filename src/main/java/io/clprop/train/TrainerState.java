@@ -11,5 +11,5 @@ import java.util.List;
 public record TrainerState(int epochsDone, long globalStep, float[] parameters, List<String> optimizerStateNames,
                            List<float[]> optimizerState, long optimizerSteps, byte[] rngState, int[] order,
                            float[] bestParameters, double bestValidationLoss, int bestEpoch, int epochsSinceBest,
-                           List<EpochMetrics> history) {
+                           List<EpochMetrics> history) implements java.io.Serializable {
 }

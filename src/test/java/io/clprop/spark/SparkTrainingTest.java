@@ -137,6 +137,39 @@ class SparkTrainingTest {
         assertTrue(bad.toString().contains("dropout") && bad.toString().strip().lines().count() == 1, bad.toString());
     }
 
+    /**
+     * An executor JVM killed in the middle of the run (the task of partition 1 halts its JVM at the start of
+     * epoch 2, first attempt): Spark retries the barrier stage on the executor the worker starts anew, from the
+     * state epoch 1 ended with, and the run ends with the weights of the run that was never interrupted, bit
+     * for bit (the CPU path is deterministic), and within tolerance of one process.
+     */
+    @Test
+    void anExecutorKilledMidRunIsReplacedAndTheRunEndsExactly() {
+        Dataset data = SyntheticData.blobs(600, 10, 4, 0.3, 13);
+        TrainConfig config = TrainConfig.builder().hidden(7).learningRate(0.01).batch(30).epochs(3).seed(9)
+                .optimizer(OptimizerConfig.adam()).build();
+        ClpropSpark.DataShape shape = new ClpropSpark.DataShape(10, 4, null);
+        ClpropSpark.Trained clean = ClpropSpark.fit(rdd(data, 2), shape, config, "cpu", m -> { }, null);
+        List<Integer> epochs = new ArrayList<>();
+        long t0 = System.nanoTime();
+        ClpropSpark.Trained killed = ClpropSpark.fit(rdd(data, 2), shape, config, "cpu", m -> epochs.add(m.epoch()),
+                new KillExecutorAtEpoch2());
+        System.out.printf("spark: the run with an executor killed took %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        assertEquals(List.of(1, 2, 3), epochs);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(clean.parameters(), killed.parameters(),
+                "the retried run differs from the one never interrupted");
+        assertClose("after an executor was killed", oneProcess(config, data), killed.parameters());
+    }
+
+    static final class KillExecutorAtEpoch2 implements ClpropSpark.TaskHook {
+        @Override
+        public void beforeEpoch(org.apache.spark.BarrierTaskContext context, int epoch) {
+            if (epoch == 2 && context.partitionId() == 1 && context.stageAttemptNumber() == 0) {
+                Runtime.getRuntime().halt(137);
+            }
+        }
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
