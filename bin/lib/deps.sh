@@ -111,3 +111,22 @@ ensure_jar() {
     (cd "$CLPROP_HOME" && mvn -q -B -Dstyle.color=never -DskipTests package >&2) || { echo "clprop: build failed" >&2; exit 2; }
   fi
 }
+
+# The class path of Spark's jars (clprop's provided dependencies, from Maven), for running the cluster entry
+# point without a Spark installation; kept in target/ and rebuilt when pom.xml changes.
+SPARK_CLASSPATH_FILE="$CLPROP_HOME/target/spark-classpath.txt"
+ensure_spark_classpath() {
+  if [ ! -s "$SPARK_CLASSPATH_FILE" ] || [ "$CLPROP_HOME/pom.xml" -nt "$SPARK_CLASSPATH_FILE" ]; then
+    echo "clprop: resolving Spark's jars with Maven ..." >&2
+    (cd "$CLPROP_HOME" && mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=provided \
+        -Dmdep.outputFile="$SPARK_CLASSPATH_FILE" >&2) || { echo "clprop: could not resolve Spark's jars" >&2; exit 2; }
+  fi
+}
+
+# The module openings Spark's own launcher gives the driver's JVM (JavaModuleOptions in spark-launcher).
+SPARK_JAVA_OPTS=(-XX:+IgnoreUnrecognizedVMOptions -Djdk.reflect.useDirectMethodHandle=false
+  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED)
+for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
+         java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do
+  SPARK_JAVA_OPTS+=("--add-opens=java.base/$p=ALL-UNNAMED")
+done

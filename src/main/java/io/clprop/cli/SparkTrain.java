@@ -90,12 +90,10 @@ public final class SparkTrain extends TrainCommand {
         ClpropSpark.Trained trained;
         try {
             trained = ClpropSpark.fit(rdd, new ClpropSpark.DataShape(train.featureCount(), train.numClasses(),
-                    train.imageShape().orElse(null)), config, where);
+                    train.imageShape().orElse(null)), config, where, (m, x) -> out.printf(
+                    "%s  exchange %.2f ms a step, %,.0f bytes%n", m.line(), x.msPerStep(), x.bytesPerStep()));
         } catch (IllegalArgumentException e) {
             throw UserError.of(e);
-        }
-        for (EpochMetrics m : trained.history()) {
-            out.println(m.line());
         }
         double accuracy = test == null ? Double.NaN : accuracy(trained, test);
         out.printf("test accuracy %.4f (on the driver, CPU path)%n", accuracy);

@@ -52,11 +52,18 @@ public final class ClpropSpark {
     }
 
     /** A trained network: the first task's weights (every task holds the same) and each epoch's metrics. */
-    public record Trained(NetworkSpec spec, float[] parameters, List<EpochMetrics> history) {
+    public record Trained(NetworkSpec spec, float[] parameters, List<EpochMetrics> history, List<Exchange> exchange) {
+    }
+
+    /**
+     * One epoch's exchange as the first task saw it, per step: milliseconds in it (sending, waiting for the
+     * slowest task, receiving) and the bytes its messages out and in held.
+     */
+    public record Exchange(double msPerStep, double bytesPerStep) implements Serializable {
     }
 
     /** What the first task sends back to the driver after an epoch: the run's state and the epoch's metrics. */
-    record TaskResult(TrainerState state, EpochMetrics metrics) implements Serializable {
+    record TaskResult(TrainerState state, EpochMetrics metrics, Exchange exchange) implements Serializable {
     }
 
     /**
@@ -68,7 +75,13 @@ public final class ClpropSpark {
      *               {@code TaskContext.resources()})
      */
     public static Trained fit(JavaRDD<Sample> samples, DataShape shape, TrainConfig config, String device) {
-        return fit(samples, shape, config, device, m -> { }, null);
+        return fit(samples, shape, config, device, (m, x) -> { }, null);
+    }
+
+    /** As {@link #fit(JavaRDD, DataShape, TrainConfig, String)}, telling {@code listener} of each epoch as it ends. */
+    public static Trained fit(JavaRDD<Sample> samples, DataShape shape, TrainConfig config, String device,
+                              java.util.function.BiConsumer<EpochMetrics, Exchange> listener) {
+        return fit(samples, shape, config, device, listener, null);
     }
 
     /**
@@ -87,7 +100,7 @@ public final class ClpropSpark {
      * exactly as if never interrupted. The partitions are cached for the stages.
      */
     static Trained fit(JavaRDD<Sample> samples, DataShape shape, TrainConfig config, String device,
-                       java.util.function.Consumer<EpochMetrics> listener, TaskHook hook) {
+                       java.util.function.BiConsumer<EpochMetrics, Exchange> listener, TaskHook hook) {
         if (config.initialWeights() != null) {
             throw new InvalidSetting(setting("initialWeights") + " is not supported when training on a cluster yet");
         }
@@ -103,6 +116,7 @@ public final class ClpropSpark {
             ShardTrainer.check(config, globalSize);
             TrainerState state = null;
             List<EpochMetrics> history = new ArrayList<>();
+            List<Exchange> exchanges = new ArrayList<>();
             while (history.size() < config.epochs()) {
                 TaskFunction task = new TaskFunction(shape, config, globalSize, device, state, hook);
                 // A shuffle after the barrier stage makes it a map stage, which Spark retries whole when a task
@@ -117,13 +131,14 @@ public final class ClpropSpark {
                 state = out.get(0).state();
                 EpochMetrics m = out.get(0).metrics();
                 history.add(m);
-                listener.accept(m);
+                exchanges.add(out.get(0).exchange());
+                listener.accept(m, out.get(0).exchange());
                 if (m.trainLoss() <= config.targetLoss()) {
                     break;
                 }
             }
             float[] weights = state != null ? state.parameters() : initialWeights(config, spec);
-            return new Trained(spec, weights, List.copyOf(history));
+            return new Trained(spec, weights, List.copyOf(history), List.copyOf(exchanges));
         } finally {
             numbered.unpersist(false);
         }
@@ -202,7 +217,8 @@ public final class ClpropSpark {
                     hook.beforeEpoch(context, t.epochsDone() + 1);
                 }
                 EpochMetrics m = t.trainEpoch();
-                result = new TaskResult(context.partitionId() == 0 ? t.snapshot() : null, m);
+                double[] x = t.lastEpochExchangePerStep();
+                result = new TaskResult(context.partitionId() == 0 ? t.snapshot() : null, m, new Exchange(x[0], x[1]));
             }
             List<TaskResult> out = context.partitionId() == 0 ? List.of(result) : List.of();
             return JavaConverters.asScalaIterator(out.iterator());

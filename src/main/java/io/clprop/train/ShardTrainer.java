@@ -54,6 +54,9 @@ public final class ShardTrainer implements AutoCloseable {
     private Well19937c rng;
     private int epochsDone;
     private long steps;
+    /** The last epoch's time in the exchange (waiting for the other shards included) and its bytes out and in. */
+    private long exchangeNanos;
+    private long exchangeBytes;
 
     /**
      * @param shard      this shard's samples, in the order of {@code globalIds}
@@ -157,6 +160,14 @@ public final class ShardTrainer implements AutoCloseable {
         steps = s.globalStep();
     }
 
+    /**
+     * The last epoch's exchange per step: milliseconds this shard spent in it (sending, waiting for the
+     * slowest shard, receiving) and the bytes its messages out and in held.
+     */
+    public double[] lastEpochExchangePerStep() {
+        return new double[]{exchangeNanos / 1e6 / stepsPerEpoch(), (double) exchangeBytes / stepsPerEpoch()};
+    }
+
     public int stepsPerEpoch() {
         return (globalSize + config.batchSize() - 1) / config.batchSize();
     }
@@ -177,6 +188,8 @@ public final class ShardTrainer implements AutoCloseable {
     public EpochMetrics trainEpoch() {
         long t0 = System.nanoTime();
         MathArrays.shuffle(order, rng);
+        exchangeNanos = 0;
+        exchangeBytes = 0;
         int stepCount = stepsPerEpoch(), batch = config.batchSize();
         // This shard's rows of each step, in batch order, one after another: one upload for the epoch.
         int[] local = new int[data.size];
@@ -212,7 +225,11 @@ public final class ShardTrainer implements AutoCloseable {
                 message[received.length] = backend.read(loss)[0];
             }
             message[received.length + 1] = mine;
-            double stepLoss = sum(exchange.allGather(message), rows);
+            long x0 = System.nanoTime();
+            List<float[]> messages = exchange.allGather(message);
+            exchangeNanos += System.nanoTime() - x0;
+            exchangeBytes += 4L * message.length * (1 + messages.size());
+            double stepLoss = sum(messages, rows);
             lossSum += stepLoss * rows;
             backend.write(network.gradientBuffer(), received);
             rate = (float) config.schedule().rate(config.learningRate(), epochsDone, s, stepCount, config.epochs());
