@@ -85,6 +85,54 @@ public final class ClpropSpark {
     }
 
     /**
+     * Trains on a DataFrame with a features column (an array of numbers: float or double, NCHW pixels for an
+     * image network) and a label column (an integer class 0 … classes − 1), one task per partition; the
+     * frame's row order gives the samples' numbers. A row whose features are missing or of another width, or
+     * whose label is null or out of range, fails the run with the row's values named.
+     */
+    public static Trained fit(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame, String featuresColumn,
+                              String labelColumn, DataShape shape, TrainConfig config, String device) {
+        org.apache.spark.sql.types.StructType schema = frame.schema();
+        for (String c : new String[]{featuresColumn, labelColumn}) {
+            if (!java.util.Arrays.asList(schema.fieldNames()).contains(c)) {
+                throw new InvalidSetting("no column " + c + " in " + schema.simpleString());
+            }
+        }
+        if (!(schema.apply(featuresColumn).dataType() instanceof org.apache.spark.sql.types.ArrayType)) {
+            throw new InvalidSetting("column " + featuresColumn + " is " + schema.apply(featuresColumn).dataType()
+                    .simpleString() + ", expected an array of numbers");
+        }
+        int width = shape.features(), classes = shape.classes();
+        JavaRDD<Sample> samples = frame.select(featuresColumn, labelColumn).javaRDD()
+                .map(row -> toSample(row, width, classes));
+        return fit(samples, shape, config, device);
+    }
+
+    static Sample toSample(org.apache.spark.sql.Row row, int width, int classes) {
+        if (row.isNullAt(0) || row.isNullAt(1)) {
+            throw new InvalidSetting("a row with a missing " + (row.isNullAt(0) ? "features" : "label") + " value");
+        }
+        List<Object> values = row.getList(0);
+        if (values.size() != width) {
+            throw new InvalidSetting("a row with " + values.size() + " features, expected " + width);
+        }
+        float[] x = new float[width];
+        for (int i = 0; i < width; i++) {
+            Object v = values.get(i);
+            if (!(v instanceof Number num)) {
+                throw new InvalidSetting("feature " + i + " of a row is " + v);
+            }
+            x[i] = num.floatValue();
+        }
+        Object label = row.get(1);
+        if (!(label instanceof Number num) || num.doubleValue() != Math.rint(num.doubleValue())
+                || num.longValue() < 0 || num.longValue() >= classes) {
+            throw new InvalidSetting("label " + label + " is not a class 0.." + (classes - 1));
+        }
+        return new Sample(x, num.intValue());
+    }
+
+    /**
      * Called in each task before it trains an epoch (tests: a fault injected into a chosen task, attempt and
      * epoch). Null: none.
      */
@@ -105,7 +153,12 @@ public final class ClpropSpark {
             throw new InvalidSetting(setting("initialWeights") + " is not supported when training on a cluster yet");
         }
         NetworkSpec spec = Trainer.specFor(config, shapeOnly(shape));
-        JavaPairRDD<Sample, Long> numbered = samples.zipWithIndex()
+        // Cached and counted before they are numbered: zipWithIndex counts the partitions in one job and numbers
+        // the rows in another, and a source whose order is not fixed (a shuffle's output) would number other rows
+        // the second time. Every shard checks that the numbers cover each batch.
+        JavaRDD<Sample> held = samples.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        held.count();
+        JavaPairRDD<Sample, Long> numbered = held.zipWithIndex()
                 .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
         try {
             long n = numbered.count();
@@ -141,6 +194,7 @@ public final class ClpropSpark {
             return new Trained(spec, weights, List.copyOf(history), List.copyOf(exchanges));
         } finally {
             numbered.unpersist(false);
+            held.unpersist(false);
         }
     }
 

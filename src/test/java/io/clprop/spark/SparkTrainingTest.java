@@ -170,6 +170,44 @@ class SparkTrainingTest {
         }
     }
 
+    @Test
+    void aDataFrameOfFeatureArraysAndLabelsTrainsAsOneProcess() {
+        Dataset data = SyntheticData.blobs(400, 8, 3, 0.3, 21);
+        List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            float[] r = data.row(i);
+            Double[] boxed = new Double[r.length];
+            for (int j = 0; j < r.length; j++) {
+                boxed[j] = (double) r[j];
+            }
+            rows.add(org.apache.spark.sql.RowFactory.create(java.util.Arrays.asList(boxed), (long) data.labels()[i]));
+        }
+        org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc())
+                .getOrCreate();
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("x", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.DoubleType))
+                .add("y", org.apache.spark.sql.types.DataTypes.LongType);
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame = spark.createDataFrame(rows, schema);
+        assertEquals(2, frame.javaRDD().getNumPartitions());
+        List<org.apache.spark.sql.Row> ordered = frame.collectAsList();
+        float[] x = new float[ordered.size() * 8];
+        int[] y = new int[ordered.size()];
+        for (int i = 0; i < ordered.size(); i++) {
+            List<Object> v = ordered.get(i).getList(0);
+            for (int j = 0; j < 8; j++) {
+                x[i * 8 + j] = ((Double) v.get(j)).floatValue();
+            }
+            y[i] = (int) ordered.get(i).getLong(1);
+        }
+        TrainConfig config = TrainConfig.builder().hidden(5).learningRate(0.3).batch(16).epochs(1).seed(4).build();
+        ClpropSpark.Trained t = ClpropSpark.fit(frame, "x", "y", new ClpropSpark.DataShape(8, 3, null), config, "cpu");
+        assertClose("data frame", oneProcess(config, new Dataset(x, y, 8, 3)), t.parameters());
+        org.junit.jupiter.api.Assertions.assertThrows(io.clprop.util.InvalidSetting.class,
+                () -> ClpropSpark.fit(frame, "x", "label", new ClpropSpark.DataShape(8, 3, null), config, "cpu"));
+        org.junit.jupiter.api.Assertions.assertThrows(io.clprop.util.InvalidSetting.class,
+                () -> ClpropSpark.fit(frame, "y", "y", new ClpropSpark.DataShape(8, 3, null), config, "cpu"));
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
