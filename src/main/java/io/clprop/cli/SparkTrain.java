@@ -40,6 +40,12 @@ public final class SparkTrain extends TrainCommand {
             + "(default: Spark's default parallelism, one per executor core).")
     Integer partitions;
 
+    @Option(names = "--average-every", paramLabel = "K", description = "Parameter averaging instead of the "
+            + "synchronous gradient sum: each task updates its own weights, and every K steps (and at each epoch's "
+            + "end) the tasks average weights and optimizer state; K times fewer exchanges, but no longer the "
+            + "one-process run (default: 0, synchronous).")
+    int averageEvery;
+
     @Option(names = "--debug", description = "Print stack traces for errors.")
     boolean debug;
 
@@ -90,7 +96,7 @@ public final class SparkTrain extends TrainCommand {
         ClpropSpark.Trained trained;
         try {
             trained = ClpropSpark.fit(rdd, new ClpropSpark.DataShape(train.featureCount(), train.numClasses(),
-                    train.imageShape().orElse(null)), config, where, (m, x) -> out.printf(
+                    train.imageShape().orElse(null)), config, where, averageEvery, (m, x) -> out.printf(
                     "%s  exchange %.2f ms a step, %,.0f bytes%n", m.line(), x.msPerStep(), x.bytesPerStep()));
         } catch (IllegalArgumentException e) {
             throw UserError.of(e);

@@ -75,13 +75,23 @@ public final class ClpropSpark {
      *               {@code TaskContext.resources()})
      */
     public static Trained fit(JavaRDD<Sample> samples, DataShape shape, TrainConfig config, String device) {
-        return fit(samples, shape, config, device, (m, x) -> { }, null);
+        return fit(samples, shape, config, device, 0, (m, x) -> { }, null);
     }
 
     /** As {@link #fit(JavaRDD, DataShape, TrainConfig, String)}, telling {@code listener} of each epoch as it ends. */
     public static Trained fit(JavaRDD<Sample> samples, DataShape shape, TrainConfig config, String device,
                               java.util.function.BiConsumer<EpochMetrics, Exchange> listener) {
-        return fit(samples, shape, config, device, listener, null);
+        return fit(samples, shape, config, device, 0, listener, null);
+    }
+
+    /**
+     * As {@link #fit(JavaRDD, DataShape, TrainConfig, String, java.util.function.BiConsumer)} with parameter
+     * averaging every {@code averageEvery} steps instead of the synchronous sum (0: synchronous; see
+     * {@link ShardTrainer}).
+     */
+    public static Trained fit(JavaRDD<Sample> samples, DataShape shape, TrainConfig config, String device,
+                              int averageEvery, java.util.function.BiConsumer<EpochMetrics, Exchange> listener) {
+        return fit(samples, shape, config, device, averageEvery, listener, null);
     }
 
     /**
@@ -147,8 +157,11 @@ public final class ClpropSpark {
      * fails — a task or an executor lost — is retried by Spark from the last epoch's state and the run goes on
      * exactly as if never interrupted. The partitions are cached for the stages.
      */
-    static Trained fit(JavaRDD<Sample> samples, DataShape shape, TrainConfig config, String device,
+    static Trained fit(JavaRDD<Sample> samples, DataShape shape, TrainConfig config, String device, int averageEvery,
                        java.util.function.BiConsumer<EpochMetrics, Exchange> listener, TaskHook hook) {
+        if (averageEvery < 0) {
+            throw new InvalidSetting("averaging every " + averageEvery + " steps: expected 0 (synchronous) or more");
+        }
         if (config.initialWeights() != null) {
             throw new InvalidSetting(setting("initialWeights") + " is not supported when training on a cluster yet");
         }
@@ -171,7 +184,7 @@ public final class ClpropSpark {
             List<EpochMetrics> history = new ArrayList<>();
             List<Exchange> exchanges = new ArrayList<>();
             while (history.size() < config.epochs()) {
-                TaskFunction task = new TaskFunction(shape, config, globalSize, device, state, hook);
+                TaskFunction task = new TaskFunction(shape, config, globalSize, device, averageEvery, state, hook);
                 // A shuffle after the barrier stage makes it a map stage, which Spark retries whole when a task
                 // or executor is lost; a failed barrier result stage aborts the job instead ("Could not recover
                 // from a failed barrier ResultStage", measured).
@@ -233,15 +246,17 @@ public final class ClpropSpark {
         private final TrainConfig config;
         private final int globalSize;
         private final String device;
+        private final int averageEvery;
         private final TrainerState state;
         private final TaskHook hook;
 
-        TaskFunction(DataShape shape, TrainConfig config, int globalSize, String device, TrainerState state,
-                     TaskHook hook) {
+        TaskFunction(DataShape shape, TrainConfig config, int globalSize, String device, int averageEvery,
+                     TrainerState state, TaskHook hook) {
             this.shape = shape;
             this.config = config;
             this.globalSize = globalSize;
             this.device = device;
+            this.averageEvery = averageEvery;
             this.state = state;
             this.hook = hook;
         }
@@ -263,7 +278,8 @@ public final class ClpropSpark {
             TaskResult result;
             try (SocketExchange exchange = new SocketExchange(context);
                  Backend backend = Backends.open(taskDevice(device, context));
-                 ShardTrainer t = new ShardTrainer(backend, config, spec, shard, globalIds, globalSize, exchange)) {
+                 ShardTrainer t = new ShardTrainer(backend, config, spec, shard, globalIds, globalSize, exchange,
+                         averageEvery)) {
                 if (state != null) {
                     t.restore(state);
                 }

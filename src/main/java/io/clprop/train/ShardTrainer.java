@@ -51,6 +51,11 @@ public final class ShardTrainer implements AutoCloseable {
     private final Tensor targets;
     private final Tensor loss;
     private final float[] received;
+    /** 0: the synchronous sum each step; k: parameter averaging every k steps. */
+    private final int averageEvery;
+    /** Parameter averaging: this shard's loss sum and rows since the last averaging. */
+    private double localLoss;
+    private int localRows;
     private Well19937c rng;
     private int epochsDone;
     private long steps;
@@ -65,7 +70,23 @@ public final class ShardTrainer implements AutoCloseable {
      */
     public ShardTrainer(Backend backend, TrainConfig config, NetworkSpec spec, Dataset shard, int[] globalIds,
                         int globalSize, ShardExchange exchange) {
+        this(backend, config, spec, shard, globalIds, globalSize, exchange, 0);
+    }
+
+    /**
+     * As {@link #ShardTrainer(Backend, TrainConfig, NetworkSpec, Dataset, int[], int, ShardExchange)}, with
+     * {@code averageEvery} k > 0 for parameter averaging instead of the synchronous sum: each shard updates its
+     * own weights from its rows of each batch, and every k steps (and at each epoch's end) the shards replace
+     * their weights and optimizer state by the mean over the shards — k times fewer exchanges, no longer the
+     * one-process run (Deeplearning4j's "averaging frequency"). 0: synchronous.
+     */
+    public ShardTrainer(Backend backend, TrainConfig config, NetworkSpec spec, Dataset shard, int[] globalIds,
+                        int globalSize, ShardExchange exchange, int averageEvery) {
         check(config, globalSize);
+        if (averageEvery < 0) {
+            throw new InvalidSetting("averaging every " + averageEvery + " steps: expected 0 (synchronous) or more");
+        }
+        this.averageEvery = averageEvery;
         if (globalIds.length != shard.size()) {
             throw new IllegalArgumentException(globalIds.length + " sample numbers for " + shard.size() + " rows");
         }
@@ -212,6 +233,19 @@ public final class ShardTrainer implements AutoCloseable {
         float rate = 0;
         for (int s = 0; s < stepCount; s++) {
             int rows = Math.min(batch, globalSize - s * batch), mine = first[s + 1] - first[s];
+            if (averageEvery > 0) {
+                rate = (float) config.schedule().rate(config.learningRate(), epochsDone, s, stepCount, config.epochs());
+                if (mine > 0) {
+                    localLoss += (double) lossOfMyRows(first[s], mine) * mine;
+                    localRows += mine;
+                    optimizer.step(network, rate);
+                }
+                steps++;
+                if (steps % averageEvery == 0 || s == stepCount - 1) {
+                    lossSum += averageWithOtherShards();
+                }
+                continue;
+            }
             float[] message = new float[received.length + 2];
             if (mine > 0) {
                 Tensor bx = x.firstRows(mine), bl = labels.firstRows(mine), bt = targets == null ? null : targets.firstRows(mine);
@@ -245,6 +279,64 @@ public final class ShardTrainer implements AutoCloseable {
         }
         return new EpochMetrics(epochsDone, trainLoss, Double.NaN, Double.NaN, Double.NaN, rate, seconds,
                 globalSize / seconds, 0, null);
+    }
+
+    /** Gathers this shard's {@code mine} rows from {@code first} of the epoch's order, forward and backward; returns their mean loss. */
+    private float lossOfMyRows(int first, int mine) {
+        Tensor bx = x.firstRows(mine), bl = labels.firstRows(mine), bt = targets == null ? null : targets.firstRows(mine);
+        backend.gatherRows(data.features, deviceOrder, first, bx);
+        backend.gatherRows(data.labels, deviceOrder, first, bl);
+        if (bt != null) {
+            backend.gatherRows(data.targets, deviceOrder, first, bt);
+        }
+        network.computeGradients(bx, bl, bt, loss, 0);
+        return backend.read(loss)[0];
+    }
+
+    /**
+     * Parameter averaging: every shard's weights and optimizer state replaced by their mean over the shards
+     * (in shard order, in double: the same bits on every shard); returns the loss summed over the rows all
+     * shards trained on since the last averaging.
+     */
+    private double averageWithOtherShards() {
+        int p = received.length;
+        List<Tensor> state = optimizer.state();
+        float[] message = new float[p * (1 + state.size()) + 2];
+        System.arraycopy(network.parameters(), 0, message, 0, p);
+        for (int i = 0; i < state.size(); i++) {
+            System.arraycopy(backend.read(state.get(i)), 0, message, p * (1 + i), p);
+        }
+        message[message.length - 2] = (float) localLoss;
+        message[message.length - 1] = localRows;
+        long x0 = System.nanoTime();
+        List<float[]> messages = exchange.allGather(message);
+        exchangeNanos += System.nanoTime() - x0;
+        exchangeBytes += 4L * message.length * (1 + messages.size());
+        double[] acc = new double[message.length - 2];
+        double lossAll = 0;
+        for (float[] m : messages) {
+            if (m.length != message.length) {
+                throw new IllegalStateException("a shard sent " + m.length + " values, expected " + message.length);
+            }
+            for (int i = 0; i < acc.length; i++) {
+                acc[i] += m[i];
+            }
+            lossAll += m[m.length - 2];
+        }
+        float[] mean = new float[p];
+        for (int b = 0; b <= state.size(); b++) {
+            for (int i = 0; i < p; i++) {
+                mean[i] = (float) (acc[b * p + i] / messages.size());
+            }
+            if (b == 0) {
+                network.setParameters(mean);
+            } else {
+                backend.write(state.get(b - 1), mean);
+            }
+        }
+        localLoss = 0;
+        localRows = 0;
+        return lossAll;
     }
 
     /**

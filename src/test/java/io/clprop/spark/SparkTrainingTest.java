@@ -149,10 +149,10 @@ class SparkTrainingTest {
         TrainConfig config = TrainConfig.builder().hidden(7).learningRate(0.01).batch(30).epochs(3).seed(9)
                 .optimizer(OptimizerConfig.adam()).build();
         ClpropSpark.DataShape shape = new ClpropSpark.DataShape(10, 4, null);
-        ClpropSpark.Trained clean = ClpropSpark.fit(rdd(data, 2), shape, config, "cpu", (m, x) -> { }, null);
+        ClpropSpark.Trained clean = ClpropSpark.fit(rdd(data, 2), shape, config, "cpu", 0, (m, x) -> { }, null);
         List<Integer> epochs = new ArrayList<>();
         long t0 = System.nanoTime();
-        ClpropSpark.Trained killed = ClpropSpark.fit(rdd(data, 2), shape, config, "cpu", (m, x) -> epochs.add(m.epoch()),
+        ClpropSpark.Trained killed = ClpropSpark.fit(rdd(data, 2), shape, config, "cpu", 0, (m, x) -> epochs.add(m.epoch()),
                 new KillExecutorAtEpoch2());
         System.out.printf("spark: the run with an executor killed took %.1f s%n", (System.nanoTime() - t0) / 1e9);
         assertEquals(List.of(1, 2, 3), epochs);

@@ -28,6 +28,7 @@ import static io.clprop.train.DataParallelTrainingTest.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Shards of a run in threads of one JVM, meeting through an in-memory all-gather, as a cluster's tasks meet
@@ -65,6 +66,24 @@ class ShardTrainerTest {
         }
         assertClose(name, one, results.get(0).weights);
         assertEquals(oneLoss, results.get(0).loss, 1e-5 * oneLoss);
+    }
+
+    /**
+     * Parameter averaging: one shard that averages with itself every 4 steps is the synchronous run exactly
+     * (its updates are those of the whole batch); two shards end each epoch with the same weights bit for bit,
+     * and learn (the loss falls below the first epoch's).
+     */
+    @Test
+    void parameterAveragingKeepsTheShardsIdenticalAndOneShardIsTheSynchronousRun() throws Exception {
+        TrainConfig config = MLP.toBuilder().epochs(2).build();
+        int[] all = IntStream.range(0, BLOBS.size()).toArray();
+        List<Result> sync = runShards(config, BLOBS, List.of(all), 0);
+        List<Result> averaged = runShards(config, BLOBS, List.of(all), 4);
+        assertArrayEquals(sync.get(0).weights, averaged.get(0).weights);
+        List<Result> two = runShards(config, BLOBS, roundRobin(BLOBS.size(), 2), 4);
+        assertArrayEquals(two.get(0).weights, two.get(1).weights, "the shards' averaged weights differ");
+        assertEquals(two.get(0).loss, two.get(1).loss);
+        assertTrue(two.get(0).loss < 0.5, "loss after 2 epochs " + two.get(0).loss);
     }
 
     @Test
@@ -105,6 +124,11 @@ class ShardTrainerTest {
     }
 
     static List<Result> runShards(TrainConfig config, Dataset data, List<int[]> ids) throws Exception {
+        return runShards(config, data, ids, 0);
+    }
+
+    /** The shards in threads, each training every epoch of the config; its weights and last epoch's loss. */
+    static List<Result> runShards(TrainConfig config, Dataset data, List<int[]> ids, int averageEvery) throws Exception {
         int shards = ids.size();
         CyclicBarrier barrier = new CyclicBarrier(shards);
         float[][] board = new float[shards][];
@@ -117,8 +141,11 @@ class ShardTrainerTest {
                     Dataset part = data.select(ids.get(k));
                     try (Backend cpu = new CpuBackend();
                          ShardTrainer t = new ShardTrainer(cpu, config, Trainer.specFor(config, data), part, ids.get(k),
-                                 data.size(), new InMemoryExchange(barrier, board, k))) {
-                        double loss = t.trainEpoch().trainLoss();
+                                 data.size(), new InMemoryExchange(barrier, board, k), averageEvery)) {
+                        double loss = 0;
+                        while (t.epochsDone() < config.epochs()) {
+                            loss = t.trainEpoch().trainLoss();
+                        }
                         return new Result(t.network().parameters(), loss);
                     }
                 }));
