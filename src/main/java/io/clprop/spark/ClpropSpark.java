@@ -163,7 +163,7 @@ public final class ClpropSpark {
             throw new InvalidSetting("averaging every " + averageEvery + " steps: expected 0 (synchronous) or more");
         }
         if (config.initialWeights() != null) {
-            throw new InvalidSetting(setting("initialWeights") + " is not supported when training on a cluster yet");
+            throw new InvalidSetting(setting("initFrom") + " is not supported when training on a cluster yet");
         }
         NetworkSpec spec = Trainer.specFor(config, shapeOnly(shape));
         // Cached and counted before they are numbered: zipWithIndex counts the partitions in one job and numbers

@@ -35,7 +35,13 @@ class SparkTrainingTest {
     static JavaSparkContext sc;
 
     @BeforeAll
-    static void cluster() {
+    static void cluster() throws java.io.IOException {
+        // One "GPU" per executor, as Spark's resource scheduling assigns them: a discovery script that reports
+        // address 0 (the OpenCL device number the tasks then open with --device gpu).
+        java.nio.file.Path script = java.nio.file.Files.createTempFile("clprop-gpus", ".sh");
+        java.nio.file.Files.writeString(script, "#!/bin/sh\necho '{\"name\": \"gpu\", \"addresses\": [\"0\"]}'\n");
+        script.toFile().setExecutable(true);
+        script.toFile().deleteOnExit();
         SparkConf conf = new SparkConf().setMaster("local-cluster[2,1,1024]").setAppName("clprop-test")
                 .set("spark.executorEnv.SPARK_SCALA_VERSION", "2.12")
                 .set("spark.executorEnv.SPARK_TESTING", "1")
@@ -44,6 +50,11 @@ class SparkTrainingTest {
                 .set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1")
                 .set("spark.ui.enabled", "false")
+                .set("spark.worker.resource.gpu.amount", "1")
+                .set("spark.worker.resource.gpu.discoveryScript", script.toString())
+                .set("spark.executor.resource.gpu.amount", "1")
+                .set("spark.executor.resource.gpu.discoveryScript", script.toString())
+                .set("spark.task.resource.gpu.amount", "1")
                 // PoCL in the executors needs HotSpot's signal chaining, as the CLI's JVM does.
                 .set("spark.executorEnv.LD_PRELOAD", System.getProperty("java.home") + "/lib/libjsig.so");
         for (String v : new String[]{"CLPROP_TEST_DEVICE", "OCL_ICD_VENDORS", "POCL_CACHE_DIR", "RUSTICL_ENABLE"}) {
@@ -102,13 +113,14 @@ class SparkTrainingTest {
     }
 
     @Test
-    void twoExecutorsOnOpenClTrainACnnAsOneProcess() {
+    void twoExecutorsOnTheGpusSparkAssignedTrainACnnAsOneProcess() {
         TestDevices.openCl().close(); // the device the executors use must exist here too (a failure in CI)
         ImageShape shape = new ImageShape(1, 6, 6);
         Dataset data = SyntheticData.images(480, shape, 3, 0.3, 7);
         TrainConfig config = TrainConfig.builder().layers(LayerList.parse("conv:3:3:pad1,relu,maxpool:2,flatten,dense:3"))
                 .learningRate(0.1).batch(32).epochs(1).seed(5).build();
-        String device = "opencl:" + System.getenv().getOrDefault("CLPROP_TEST_DEVICE", "0");
+        // --device gpu: each task opens the OpenCL device Spark assigned it (address 0, the test device).
+        String device = "gpu";
         ClpropSpark.Trained t = ClpropSpark.fit(rdd(data, 2), new ClpropSpark.DataShape(36, 3, shape), config, device);
         assertClose("cnn on " + device, oneProcess(config, data), t.parameters());
     }
