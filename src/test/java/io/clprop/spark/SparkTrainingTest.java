@@ -90,15 +90,7 @@ class SparkTrainingTest {
     }
 
     static void assertClose(String name, float[] reference, float[] actual) {
-        assertEquals(reference.length, actual.length);
-        double maxDiff = 0, maxW = 0;
-        for (int i = 0; i < reference.length; i++) {
-            maxDiff = Math.max(maxDiff, Math.abs(actual[i] - reference[i]));
-            maxW = Math.max(maxW, Math.abs(reference[i]));
-        }
-        System.out.printf("spark %s: max |w_cluster − w_one| = %.3e, max |w| = %.3f, ratio %.3e%n", name, maxDiff,
-                maxW, maxDiff / maxW);
-        assertTrue(maxDiff <= 1e-4 * maxW, name + ": " + maxDiff + " > 1e-4 · " + maxW);
+        io.clprop.WeightsClose.assertClose("spark " + name, reference, actual, 1e-4);
     }
 
     @Test

@@ -163,14 +163,6 @@ class DataParallelTrainingTest {
     }
 
     static double assertClose(String name, float[] reference, float[] actual) {
-        double maxDiff = 0, maxW = 0;
-        for (int i = 0; i < reference.length; i++) {
-            maxDiff = Math.max(maxDiff, Math.abs(actual[i] - reference[i]));
-            maxW = Math.max(maxW, Math.abs(reference[i]));
-        }
-        System.out.printf("data parallel %s: max |w_N − w_1| = %.3e, max |w| = %.3f, ratio %.3e%n", name, maxDiff,
-                maxW, maxDiff / maxW);
-        assertTrue(maxDiff <= TOLERANCE * maxW, name + ": max diff " + maxDiff + " > " + TOLERANCE + " · " + maxW);
-        return maxDiff / maxW;
+        return io.clprop.WeightsClose.assertClose("data parallel " + name, reference, actual, TOLERANCE);
     }
 }
