@@ -46,6 +46,17 @@ public final class SparkTrain extends TrainCommand {
             + "one-process run (default: 0, synchronous).")
     int averageEvery;
 
+    @Option(names = "--parquet", paramLabel = "PATH", description = "Train on Parquet data that Spark reads where "
+            + "the cluster holds it (a file or folder, e.g. hdfs:///data/train.parquet) instead of --data: a column "
+            + "of number arrays (--features-column; NCHW pixels with --input-shape) and an integer label column "
+            + "(--label-column, default label); the classes are 0 … the largest label. No test set, no "
+            + "standardisation.")
+    String parquet;
+
+    @Option(names = "--features-column", paramLabel = "NAME", description = "--parquet: the features column "
+            + "(default: ${DEFAULT-VALUE}).")
+    String featuresColumn = "features";
+
     @Option(names = "--debug", description = "Print stack traces for errors.")
     boolean debug;
 
@@ -79,6 +90,9 @@ public final class SparkTrain extends TrainCommand {
         if (!where.equals("cpu") && !where.equals("gpu") && !where.startsWith("opencl")) {
             throw new UserError("--device " + where + ": expected cpu, opencl, opencl:N or gpu");
         }
+        if (parquet != null) {
+            return trainOnParquet(out, config, where);
+        }
         DataOptions.TrainingData td = data.loadTraining(trainLimit, testLimit, null);
         Dataset train = td.train(), test = td.test();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(
@@ -109,6 +123,69 @@ public final class SparkTrain extends TrainCommand {
                     "spark " + sc.master() + ", " + parts + " tasks on " + where);
             new ModelFile(trained.spec(), trained.parameters(), td.standardizer(), td.classNames(), td.featureNames(),
                     td.fill(), provenance).write(save);
+            out.println("model written to " + save);
+        }
+        return 0;
+    }
+
+    /** --parquet: the frame read by Spark, its shape found by one pass over it, trained, the model written. */
+    private int trainOnParquet(PrintWriter out, TrainConfig config, String where) {
+        for (String csvOnly : new String[]{"--data", "--format", "--test-data", "--standardize", "--missing", "--header",
+                "--ignore-columns", "--train-limit", "--test-limit"}) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(csvOnly)) {
+                throw new UserError("--parquet reads its data where Spark holds it; leave out " + csvOnly);
+            }
+        }
+        String label = data.source.csv.labelColumn != null ? data.source.csv.labelColumn : "label";
+        org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder()
+                .config(new SparkConf().setAppName("clprop")).getOrCreate();
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame;
+        try {
+            frame = spark.read().parquet(parquet);
+        } catch (RuntimeException e) {
+            throw new UserError("--parquet " + parquet + ": " + Main.oneLine(e.getMessage()));
+        }
+        for (String c : new String[]{featuresColumn, label}) {
+            if (!java.util.Arrays.asList(frame.schema().fieldNames()).contains(c)) {
+                throw new UserError("--parquet " + parquet + ": no column " + c + " (its columns: "
+                        + String.join(", ", frame.schema().fieldNames()) + ")");
+            }
+        }
+        org.apache.spark.sql.Row stats = frame.agg(org.apache.spark.sql.functions.max(label),
+                org.apache.spark.sql.functions.min(org.apache.spark.sql.functions.size(
+                        org.apache.spark.sql.functions.col(featuresColumn))),
+                org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1))).first();
+        if (stats.isNullAt(0) || stats.getLong(2) == 0) {
+            throw new UserError("--parquet " + parquet + ": no rows");
+        }
+        int classes = (int) Math.min(Integer.MAX_VALUE, ((Number) stats.get(0)).longValue() + 1);
+        int width = stats.getInt(1);
+        io.clprop.util.ImageShape image = data.source.inputShape.shape();
+        // As Spark read it (one partition a file split), unless --partitions asks for another number: then
+        // shuffled into them (the order is fixed for the run when it is numbered, but is not the files').
+        if (partitions != null) {
+            frame = frame.repartition(partitions);
+        }
+        int parts = frame.javaRDD().getNumPartitions();
+        out.println("cluster " + spark.sparkContext().master() + ", " + parts + " tasks on --device " + where);
+        out.println("data    " + parquet + ": " + stats.getLong(2) + " train samples of " + width + " features, "
+                + classes + " classes");
+        out.println("config  " + config);
+        ClpropSpark.Trained trained;
+        try {
+            trained = ClpropSpark.fit(frame, featuresColumn, label,
+                    new ClpropSpark.DataShape(width, Math.max(2, classes), image), config, where);
+        } catch (IllegalArgumentException e) {
+            throw UserError.of(e);
+        }
+        for (EpochMetrics m : trained.history()) {
+            out.println(m.line());
+        }
+        out.println("network " + trained.spec().describe() + ", " + trained.spec().parameterCount() + " parameters");
+        if (save != null) {
+            JsonObject provenance = Provenance.of(config, trained.history().size(), Double.NaN,
+                    "spark " + spark.sparkContext().master() + ", " + parts + " tasks on " + where);
+            new ModelFile(trained.spec(), trained.parameters(), null, List.of(), List.of(), null, provenance).write(save);
             out.println("model written to " + save);
         }
         return 0;

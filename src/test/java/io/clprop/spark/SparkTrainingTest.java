@@ -212,6 +212,51 @@ class SparkTrainingTest {
                 () -> ClpropSpark.fit(frame, "y", "y", new ClpropSpark.DataShape(8, 3, null), config, "cpu"));
     }
 
+    @Test
+    void sparkTrainReadsParquetWhereSparkHoldsIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Dataset data = SyntheticData.blobs(300, 6, 3, 0.3, 8);
+        List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            List<Float> x = new ArrayList<>();
+            for (float v : data.row(i)) {
+                x.add(v);
+            }
+            rows.add(org.apache.spark.sql.RowFactory.create(x, data.labels()[i]));
+        }
+        org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc())
+                .getOrCreate();
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("pixels", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.FloatType))
+                .add("label", org.apache.spark.sql.types.DataTypes.IntegerType);
+        String path = dir.resolve("train.parquet").toString();
+        spark.createDataFrame(rows, schema).write().parquet(path);
+        // The reference: one process on the rows in the order Spark reads them back.
+        List<org.apache.spark.sql.Row> back = spark.read().parquet(path).collectAsList();
+        float[] x = new float[back.size() * 6];
+        int[] y = new int[back.size()];
+        for (int i = 0; i < back.size(); i++) {
+            List<Object> v = back.get(i).getList(0);
+            for (int j = 0; j < 6; j++) {
+                x[i * 6 + j] = (Float) v.get(j);
+            }
+            y[i] = back.get(i).getInt(1);
+        }
+        java.nio.file.Path model = dir.resolve("m.clprop");
+        java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+        int status = io.clprop.cli.SparkTrain.run(new String[]{"--parquet", path, "--features-column", "pixels",
+                "--hidden", "5", "--batch", "20", "--epochs", "1", "--lr", "0.3", "--device", "cpu", "--save",
+                model.toString()}, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+        assertEquals(0, status, out + " " + err);
+        assertTrue(out.toString().contains("300 train samples of 6 features, 3 classes"), out.toString());
+        TrainConfig config = TrainConfig.builder().hidden(5).batch(20).epochs(1).learningRate(0.3).build();
+        assertClose("parquet", oneProcess(config, new Dataset(x, y, 6, 3)), io.clprop.model.ModelFile.read(model)
+                .parameters());
+        java.io.StringWriter bad = new java.io.StringWriter();
+        assertEquals(2, io.clprop.cli.SparkTrain.run(new String[]{"--parquet", path, "--device", "cpu"},
+                new java.io.PrintWriter(new java.io.StringWriter(), true), new java.io.PrintWriter(bad, true)));
+        assertTrue(bad.toString().contains("no column features"), bad.toString());
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
