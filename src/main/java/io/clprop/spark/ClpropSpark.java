@@ -181,10 +181,11 @@ public final class ClpropSpark {
             int globalSize = (int) n;
             ShardTrainer.check(config, globalSize);
             TrainerState state = null;
+            String run = java.util.UUID.randomUUID().toString();
             List<EpochMetrics> history = new ArrayList<>();
             List<Exchange> exchanges = new ArrayList<>();
             while (history.size() < config.epochs()) {
-                TaskFunction task = new TaskFunction(shape, config, globalSize, device, averageEvery, state, hook);
+                TaskFunction task = new TaskFunction(run, shape, config, globalSize, device, averageEvery, state, hook);
                 // A shuffle after the barrier stage makes it a map stage, which Spark retries whole when a task
                 // or executor is lost; a failed barrier result stage aborts the job instead ("Could not recover
                 // from a failed barrier ResultStage", measured).
@@ -242,6 +243,7 @@ public final class ClpropSpark {
      */
     static final class TaskFunction extends scala.runtime.AbstractFunction1<scala.collection.Iterator<Tuple2<Sample, Long>>,
             scala.collection.Iterator<TaskResult>> implements Serializable {
+        private final String run;
         private final DataShape shape;
         private final TrainConfig config;
         private final int globalSize;
@@ -250,8 +252,9 @@ public final class ClpropSpark {
         private final TrainerState state;
         private final TaskHook hook;
 
-        TaskFunction(DataShape shape, TrainConfig config, int globalSize, String device, int averageEvery,
+        TaskFunction(String run, DataShape shape, TrainConfig config, int globalSize, String device, int averageEvery,
                      TrainerState state, TaskHook hook) {
+            this.run = run;
             this.shape = shape;
             this.config = config;
             this.globalSize = globalSize;
@@ -272,23 +275,44 @@ public final class ClpropSpark {
                 samples.add(r._1());
                 ids.add(r._2());
             }
-            Dataset shard = shard(samples);
-            NetworkSpec spec = Trainer.specFor(config, shard);
-            int[] globalIds = ids.stream().mapToInt(Long::intValue).toArray();
             TaskResult result;
-            try (SocketExchange exchange = new SocketExchange(context);
-                 Backend backend = Backends.open(taskDevice(device, context));
-                 ShardTrainer t = new ShardTrainer(backend, config, spec, shard, globalIds, globalSize, exchange,
-                         averageEvery)) {
-                if (state != null) {
-                    t.restore(state);
+            try (SocketExchange exchange = new SocketExchange(context)) {
+                ShardTrainer t = ShardCache.take(run, context.partitionId(), samples.size());
+                if (t == null) {
+                    Dataset shard = shard(samples);
+                    NetworkSpec spec = Trainer.specFor(config, shard);
+                    int[] globalIds = ids.stream().mapToInt(Long::intValue).toArray();
+                    Backend backend = Backends.open(taskDevice(device, context));
+                    try {
+                        t = new ShardTrainer(backend, config, spec, shard, globalIds, globalSize, exchange, averageEvery);
+                    } catch (RuntimeException e) {
+                        backend.close();
+                        throw e;
+                    }
+                    t = ShardCache.keep(run, context.partitionId(), t, backend);
                 }
-                if (hook != null) {
-                    hook.beforeEpoch(context, t.epochsDone() + 1);
+                t.useExchange(exchange);
+                boolean done = false;
+                try {
+                    if (state != null) {
+                        t.restore(state);
+                    }
+                    if (hook != null) {
+                        hook.beforeEpoch(context, t.epochsDone() + 1);
+                    }
+                    EpochMetrics m = t.trainEpoch();
+                    double[] x = t.lastEpochExchangePerStep();
+                    result = new TaskResult(context.partitionId() == 0 ? t.snapshot() : null, m,
+                            new Exchange(x[0], x[1]));
+                    done = t.epochsDone() >= config.epochs();
+                } catch (RuntimeException e) {
+                    done = true;
+                    throw e;
+                } finally {
+                    if (done) {
+                        ShardCache.drop(run, context.partitionId());
+                    }
                 }
-                EpochMetrics m = t.trainEpoch();
-                double[] x = t.lastEpochExchangePerStep();
-                result = new TaskResult(context.partitionId() == 0 ? t.snapshot() : null, m, new Exchange(x[0], x[1]));
             }
             List<TaskResult> out = context.partitionId() == 0 ? List.of(result) : List.of();
             return JavaConverters.asScalaIterator(out.iterator());

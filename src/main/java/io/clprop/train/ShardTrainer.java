@@ -36,7 +36,8 @@ public final class ShardTrainer implements AutoCloseable {
     private final Backend backend;
     private final TrainConfig config;
     private final NetworkSpec spec;
-    private final ShardExchange exchange;
+    /** Replaced when a cluster's next stage reuses this shard with new connections ({@link #useExchange}). */
+    private ShardExchange exchange;
     private final Network network;
     private final Optimizer optimizer;
     private final DeviceDataset data;
@@ -187,6 +188,16 @@ public final class ShardTrainer implements AutoCloseable {
      */
     public double[] lastEpochExchangePerStep() {
         return new double[]{exchangeNanos / 1e6 / stepsPerEpoch(), (double) exchangeBytes / stepsPerEpoch()};
+    }
+
+    /** The exchange the next epochs go through (a cluster's new stage, with new connections to the others). */
+    public void useExchange(ShardExchange next) {
+        this.exchange = next;
+    }
+
+    /** How many rows this shard holds. */
+    public int shardSize() {
+        return data.size;
     }
 
     public int stepsPerEpoch() {
