@@ -108,10 +108,16 @@ public final class SparkTrain extends TrainCommand {
                 + " test samples" + (td.standardizer() != null ? ", standardised" : ""));
         out.println("config  " + config);
         ClpropSpark.Trained trained;
+        long[] last = {System.nanoTime()};
         try {
             trained = ClpropSpark.fit(rdd, new ClpropSpark.DataShape(train.featureCount(), train.numClasses(),
-                    train.imageShape().orElse(null)), config, where, averageEvery, (m, x) -> out.printf(
-                    "%s  exchange %.2f ms a step, %,.0f bytes%n", m.line(), x.msPerStep(), x.bytesPerStep()));
+                    train.imageShape().orElse(null)), config, where, averageEvery, (m, x) -> {
+                        long now = System.nanoTime();
+                        out.printf("%s  exchange %.2f ms a step, %,.0f bytes; stage %.2f s%s%n", m.line(),
+                                x.msPerStep(), x.bytesPerStep(), (now - last[0]) / 1e9,
+                                x.shardKept() ? " (data kept on the devices)" : "");
+                        last[0] = now;
+                    });
         } catch (IllegalArgumentException e) {
             throw UserError.of(e);
         }

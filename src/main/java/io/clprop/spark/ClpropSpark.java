@@ -57,9 +57,10 @@ public final class ClpropSpark {
 
     /**
      * One epoch's exchange as the first task saw it, per step: milliseconds in it (sending, waiting for the
-     * slowest task, receiving) and the bytes its messages out and in held.
+     * slowest task, receiving) and the bytes its messages out and in held; and whether that task found its
+     * shard kept on its device from the epoch before ({@link ShardCache}).
      */
-    public record Exchange(double msPerStep, double bytesPerStep) implements Serializable {
+    public record Exchange(double msPerStep, double bytesPerStep, boolean shardKept) implements Serializable {
     }
 
     /** What the first task sends back to the driver after an epoch: the run's state and the epoch's metrics. */
@@ -278,6 +279,7 @@ public final class ClpropSpark {
             TaskResult result;
             try (SocketExchange exchange = new SocketExchange(context)) {
                 ShardTrainer t = ShardCache.take(run, context.partitionId(), samples.size());
+                boolean kept = t != null;
                 if (t == null) {
                     Dataset shard = shard(samples);
                     NetworkSpec spec = Trainer.specFor(config, shard);
@@ -303,7 +305,7 @@ public final class ClpropSpark {
                     EpochMetrics m = t.trainEpoch();
                     double[] x = t.lastEpochExchangePerStep();
                     result = new TaskResult(context.partitionId() == 0 ? t.snapshot() : null, m,
-                            new Exchange(x[0], x[1]));
+                            new Exchange(x[0], x[1], kept));
                     done = t.epochsDone() >= config.epochs();
                 } catch (RuntimeException e) {
                     done = true;
