@@ -97,7 +97,7 @@ public final class ClpropSpark {
 
     /**
      * Trains on a DataFrame with a features column (an array of numbers: float or double, NCHW pixels for an
-     * image network) and a label column (an integer class 0 … classes − 1), one task per partition; the
+     * image network; or a Spark ML vector, dense or sparse, as ML pipelines make them) and a label column (an integer class 0 … classes − 1), one task per partition; the
      * frame's row order gives the samples' numbers. A row whose features are missing or of another width, or
      * whose label is null or out of range, fails the run with the row's values named.
      */
@@ -109,9 +109,10 @@ public final class ClpropSpark {
                 throw new InvalidSetting("no column " + c + " in " + schema.simpleString());
             }
         }
-        if (!(schema.apply(featuresColumn).dataType() instanceof org.apache.spark.sql.types.ArrayType)) {
-            throw new InvalidSetting("column " + featuresColumn + " is " + schema.apply(featuresColumn).dataType()
-                    .simpleString() + ", expected an array of numbers");
+        org.apache.spark.sql.types.DataType type = schema.apply(featuresColumn).dataType();
+        if (!(type instanceof org.apache.spark.sql.types.ArrayType || type.typeName().equals("vector"))) {
+            throw new InvalidSetting("column " + featuresColumn + " is " + type.simpleString()
+                    + ", expected an array of numbers or an ML vector");
         }
         int width = shape.features(), classes = shape.classes();
         JavaRDD<Sample> samples = frame.select(featuresColumn, labelColumn).javaRDD()
@@ -123,7 +124,42 @@ public final class ClpropSpark {
         if (row.isNullAt(0) || row.isNullAt(1)) {
             throw new InvalidSetting("a row with a missing " + (row.isNullAt(0) ? "features" : "label") + " value");
         }
-        List<Object> values = row.getList(0);
+        float[] x = features(row.get(0), width);
+        Object label = row.get(1);
+        if (!(label instanceof Number num) || num.doubleValue() != Math.rint(num.doubleValue())
+                || num.longValue() < 0 || num.longValue() >= classes) {
+            throw new InvalidSetting("label " + label + " is not a class 0.." + (classes - 1));
+        }
+        return new Sample(x, num.intValue());
+    }
+
+    /**
+     * A row's features: an array (a Scala sequence, as Spark gives arrays) of numbers, or an ML vector, read
+     * through its {@code toArray()} (dense or sparse) so that clprop needs no Spark ML at run time.
+     */
+    private static float[] features(Object value, int width) {
+        List<?> values;
+        if (value instanceof scala.collection.Seq<?> seq) {
+            values = JavaConverters.seqAsJavaList(seq);
+        } else if (value instanceof List<?> list) {
+            values = list;
+        } else {
+            double[] v;
+            try {
+                v = (double[]) value.getClass().getMethod("toArray").invoke(value);
+            } catch (ReflectiveOperationException | ClassCastException e) {
+                throw new InvalidSetting("features of type " + value.getClass().getName()
+                        + " (expected an array of numbers or an ML vector)");
+            }
+            if (v.length != width) {
+                throw new InvalidSetting("a row with " + v.length + " features, expected " + width);
+            }
+            float[] x = new float[width];
+            for (int i = 0; i < width; i++) {
+                x[i] = (float) v[i];
+            }
+            return x;
+        }
         if (values.size() != width) {
             throw new InvalidSetting("a row with " + values.size() + " features, expected " + width);
         }
@@ -135,12 +171,7 @@ public final class ClpropSpark {
             }
             x[i] = num.floatValue();
         }
-        Object label = row.get(1);
-        if (!(label instanceof Number num) || num.doubleValue() != Math.rint(num.doubleValue())
-                || num.longValue() < 0 || num.longValue() >= classes) {
-            throw new InvalidSetting("label " + label + " is not a class 0.." + (classes - 1));
-        }
-        return new Sample(x, num.intValue());
+        return x;
     }
 
     /**

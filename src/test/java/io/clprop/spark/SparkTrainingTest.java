@@ -257,6 +257,32 @@ class SparkTrainingTest {
         assertTrue(bad.toString().contains("no column features"), bad.toString());
     }
 
+    /** ML vectors as a pipeline's VectorAssembler makes them, dense and sparse (every third row sparse). */
+    @Test
+    void aDataFrameOfMlVectorsTrainsAsOneProcess() {
+        Dataset data = SyntheticData.blobs(240, 5, 3, 0.3, 17);
+        List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            float[] r = data.row(i);
+            double[] d = new double[r.length];
+            for (int j = 0; j < r.length; j++) {
+                d[j] = r[j];
+            }
+            org.apache.spark.ml.linalg.Vector v = org.apache.spark.ml.linalg.Vectors.dense(d);
+            rows.add(org.apache.spark.sql.RowFactory.create(i % 3 == 0 ? v.toSparse() : v, data.labels()[i]));
+        }
+        org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc())
+                .getOrCreate();
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("v", new org.apache.spark.ml.linalg.VectorUDT())
+                .add("y", org.apache.spark.sql.types.DataTypes.IntegerType);
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame = spark.createDataFrame(rows, schema);
+        TrainConfig config = TrainConfig.builder().hidden(4).learningRate(0.3).batch(16).epochs(1).seed(6).build();
+        ClpropSpark.Trained t = ClpropSpark.fit(frame, "v", "y", new ClpropSpark.DataShape(5, 3, null), config, "cpu");
+        // Dense doubles of float values are those floats exactly, so the reference is the float data itself.
+        assertClose("ml vectors", oneProcess(config, data), t.parameters());
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
