@@ -79,7 +79,19 @@ final class Batches implements AutoCloseable {
         if (first < 0 || rows < 1 || first + rows > rows(step)) {
             throw new IllegalArgumentException("rows " + first + "+" + rows + " of a step of " + rows(step));
         }
-        int start = step * batchSize + first;
+        return gatherAt(step * batchSize + first, rows);
+    }
+
+    /**
+     * Gathers the {@code rows} samples at positions {@code start}… of the order uploaded last into the first
+     * rows of the batch buffers: for an order whose steps are not all {@code batchSize} long (a cluster
+     * shard's rows of each global batch, {@link ShardTrainer}).
+     */
+    Batch gatherAt(int start, int rows) {
+        if (start < 0 || rows < 1 || rows > batchSize || start + rows > order.length) {
+            throw new IllegalArgumentException("rows " + start + "+" + rows + " of an order of " + order.length
+                    + " in batches of " + batchSize);
+        }
         Tensor bx = x.firstRows(rows);
         Tensor bl = labels.firstRows(rows);
         backend.gatherRows(train.features, deviceOrder, start, bx);

@@ -46,10 +46,8 @@ public final class ShardTrainer implements AutoCloseable {
     private final int[] localRow;
     /** The global batch order, shuffled each epoch as Trainer's is. */
     private final int[] order;
-    private final Tensor deviceOrder;
-    private final Tensor x;
-    private final Tensor labels;
-    private final Tensor targets;
+    /** The batch buffers and the epoch's order of this shard's rows, step after step. */
+    private final Batches batches;
     private final Tensor loss;
     private final float[] received;
     /** 0: the synchronous sum each step; k: parameter averaging every k steps. */
@@ -117,10 +115,7 @@ public final class ShardTrainer implements AutoCloseable {
         this.network = new Network(backend, spec, b);
         this.optimizer = config.optimizer().create(backend, network.parameterBuffer().size());
         this.data = new DeviceDataset(backend, shard, mse);
-        this.deviceOrder = backend.allocateInt(Math.max(1, shard.size()));
-        this.x = backend.allocate(b, shard.featureCount());
-        this.labels = backend.allocateInt(b);
-        this.targets = mse ? backend.allocate(b, shard.numClasses()) : null;
+        this.batches = new Batches(backend, data, b);
         this.loss = backend.allocate(1, 1);
         this.received = new float[network.parameterBuffer().size()];
         network.setParameters(given != null ? given : config.init().parameters(spec, rng));
@@ -237,15 +232,17 @@ public final class ShardTrainer implements AutoCloseable {
             }
         }
         first[stepCount] = n;
-        if (n > 0) {
-            backend.writeInt(deviceOrder.firstRows(n), Arrays.copyOf(local, n));
+        // Every row of the shard is in exactly one step, so the order is a permutation of the shard's rows.
+        if (n != data.size) {
+            throw new IllegalStateException(n + " of the shard's " + data.size + " rows are in the epoch's order");
         }
+        batches.useOrder(local);
         double lossSum = 0;
         float rate = 0;
         for (int s = 0; s < stepCount; s++) {
             int rows = Math.min(batch, globalSize - s * batch), mine = first[s + 1] - first[s];
+            rate = (float) config.schedule().rate(config.learningRate(), epochsDone, s, stepCount, config.epochs());
             if (averageEvery > 0) {
-                rate = (float) config.schedule().rate(config.learningRate(), epochsDone, s, stepCount, config.epochs());
                 if (mine > 0) {
                     localLoss += (double) lossOfMyRows(first[s], mine) * mine;
                     localRows += mine;
@@ -259,25 +256,13 @@ public final class ShardTrainer implements AutoCloseable {
             }
             float[] message = new float[received.length + 2];
             if (mine > 0) {
-                Tensor bx = x.firstRows(mine), bl = labels.firstRows(mine), bt = targets == null ? null : targets.firstRows(mine);
-                backend.gatherRows(data.features, deviceOrder, first[s], bx);
-                backend.gatherRows(data.labels, deviceOrder, first[s], bl);
-                if (bt != null) {
-                    backend.gatherRows(data.targets, deviceOrder, first[s], bt);
-                }
-                network.computeGradients(bx, bl, bt, loss, 0);
+                message[received.length] = lossOfMyRows(first[s], mine);
                 System.arraycopy(network.gradients(), 0, message, 0, received.length);
-                message[received.length] = backend.read(loss)[0];
             }
             message[received.length + 1] = mine;
-            long x0 = System.nanoTime();
-            List<float[]> messages = exchange.allGather(message);
-            exchangeNanos += System.nanoTime() - x0;
-            exchangeBytes += 4L * message.length * (1 + messages.size());
-            double stepLoss = sum(messages, rows);
+            double stepLoss = sum(allGather(message), rows);
             lossSum += stepLoss * rows;
             backend.write(network.gradientBuffer(), received);
-            rate = (float) config.schedule().rate(config.learningRate(), epochsDone, s, stepCount, config.epochs());
             optimizer.step(network, rate);
             steps++;
         }
@@ -294,14 +279,18 @@ public final class ShardTrainer implements AutoCloseable {
 
     /** Gathers this shard's {@code mine} rows from {@code first} of the epoch's order, forward and backward; returns their mean loss. */
     private float lossOfMyRows(int first, int mine) {
-        Tensor bx = x.firstRows(mine), bl = labels.firstRows(mine), bt = targets == null ? null : targets.firstRows(mine);
-        backend.gatherRows(data.features, deviceOrder, first, bx);
-        backend.gatherRows(data.labels, deviceOrder, first, bl);
-        if (bt != null) {
-            backend.gatherRows(data.targets, deviceOrder, first, bt);
-        }
-        network.computeGradients(bx, bl, bt, loss, 0);
+        Batches.Batch b = batches.gatherAt(first, mine);
+        network.computeGradients(b.x(), b.labels(), b.targets(), loss, 0);
         return backend.read(loss)[0];
+    }
+
+    /** The exchange, timed, with the bytes this shard's message out and the messages in held. */
+    private List<float[]> allGather(float[] message) {
+        long x0 = System.nanoTime();
+        List<float[]> messages = exchange.allGather(message);
+        exchangeNanos += System.nanoTime() - x0;
+        exchangeBytes += 4L * message.length * (1 + messages.size());
+        return messages;
     }
 
     /**
@@ -319,10 +308,7 @@ public final class ShardTrainer implements AutoCloseable {
         }
         message[message.length - 2] = (float) localLoss;
         message[message.length - 1] = localRows;
-        long x0 = System.nanoTime();
-        List<float[]> messages = exchange.allGather(message);
-        exchangeNanos += System.nanoTime() - x0;
-        exchangeBytes += 4L * message.length * (1 + messages.size());
+        List<float[]> messages = allGather(message);
         double[] acc = new double[message.length - 2];
         double lossAll = 0;
         for (float[] m : messages) {
@@ -389,12 +375,7 @@ public final class ShardTrainer implements AutoCloseable {
         optimizer.close();
         network.close();
         data.close();
-        backend.free(deviceOrder);
-        backend.free(x);
-        backend.free(labels);
-        if (targets != null) {
-            backend.free(targets);
-        }
+        batches.close();
         backend.free(loss);
     }
 }
