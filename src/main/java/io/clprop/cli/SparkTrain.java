@@ -5,11 +5,12 @@ import io.clprop.backend.Backend;
 import io.clprop.backend.cpu.CpuBackend;
 import io.clprop.data.Dataset;
 import io.clprop.model.ModelFile;
-import io.clprop.model.Predictor;
 import io.clprop.nn.Network;
 import io.clprop.spark.ClpropSpark;
 import io.clprop.spark.Sample;
-import io.clprop.train.EpochMetrics;
+import io.clprop.nn.LossKind;
+import io.clprop.train.DeviceDataset;
+import io.clprop.train.Evaluator;
 import io.clprop.train.Provenance;
 import io.clprop.train.TrainConfig;
 import io.clprop.util.AtomicFiles;
@@ -90,52 +91,69 @@ public final class SparkTrain extends TrainCommand {
         if (!where.equals("cpu") && !where.equals("gpu") && !where.startsWith("opencl")) {
             throw new UserError("--device " + where + ": expected cpu, opencl, opencl:N or gpu");
         }
-        if (parquet != null) {
-            return trainOnParquet(out, config, where);
-        }
-        DataOptions.TrainingData td = data.loadTraining(trainLimit, testLimit, null);
-        Dataset train = td.train(), test = td.test();
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(
-                org.apache.spark.SparkContext.getOrCreate(new SparkConf().setAppName("clprop")));
-        int parts = partitions != null ? partitions : sc.defaultParallelism();
-        List<Sample> samples = new ArrayList<>(train.size());
-        for (int i = 0; i < train.size(); i++) {
-            samples.add(new Sample(train.row(i), train.labels()[i]));
-        }
-        JavaRDD<Sample> rdd = sc.parallelize(samples, parts);
-        out.println("cluster " + sc.master() + ", " + parts + " tasks on --device " + where);
-        out.println("data    " + td.source() + ": " + train.size() + " train, " + (test == null ? 0 : test.size())
-                + " test samples" + (td.standardizer() != null ? ", standardised" : ""));
+        Run run = parquet != null ? parquetRun() : dataRun();
+        out.println("cluster " + run.master() + ", " + run.samples().getNumPartitions() + " tasks on --device " + where);
+        out.println("data    " + run.description());
         out.println("config  " + config);
         ClpropSpark.Trained trained;
         long[] last = {System.nanoTime()};
         try {
-            trained = ClpropSpark.fit(rdd, new ClpropSpark.DataShape(train.featureCount(), train.numClasses(),
-                    train.imageShape().orElse(null)), config, where, averageEvery, (m, x) -> {
-                        long now = System.nanoTime();
-                        out.printf("%s  exchange %.2f ms a step, %,.0f bytes; stage %.2f s%s%n", m.line(),
-                                x.msPerStep(), x.bytesPerStep(), (now - last[0]) / 1e9,
-                                x.shardKept() ? " (data kept on the devices)" : "");
-                        last[0] = now;
-                    });
+            trained = ClpropSpark.fit(run.samples(), run.shape(), config, where, averageEvery, (m, x) -> {
+                long now = System.nanoTime();
+                out.printf("%s  exchange %.2f ms a step, %,.0f bytes; stage %.2f s%s%n", m.line(), x.msPerStep(),
+                        x.bytesPerStep(), (now - last[0]) / 1e9, x.shardKept() ? " (data kept on the devices)" : "");
+                last[0] = now;
+            });
         } catch (IllegalArgumentException e) {
             throw UserError.of(e);
         }
-        double accuracy = test == null ? Double.NaN : accuracy(trained, test);
-        out.printf("test accuracy %.4f (on the driver, CPU path)%n", accuracy);
+        double accuracy = Double.NaN;
+        if (run.data() != null && run.data().test() != null) {
+            accuracy = accuracy(trained, run.data().test());
+            out.printf("test accuracy %.4f (on the driver, CPU path)%n", accuracy);
+        }
         out.println("network " + trained.spec().describe() + ", " + trained.spec().parameterCount() + " parameters");
         if (save != null) {
             JsonObject provenance = Provenance.of(config, trained.history().size(), accuracy,
-                    "spark " + sc.master() + ", " + parts + " tasks on " + where);
-            new ModelFile(trained.spec(), trained.parameters(), td.standardizer(), td.classNames(), td.featureNames(),
-                    td.fill(), provenance).write(save);
+                    "spark " + run.master() + ", " + run.samples().getNumPartitions() + " tasks on " + where);
+            DataOptions.TrainingData td = run.data();
+            ModelFile model = td == null
+                    ? new ModelFile(trained.spec(), trained.parameters(), null, List.of(), List.of(), null, provenance)
+                    : new ModelFile(trained.spec(), trained.parameters(), td.standardizer(), td.classNames(),
+                            td.featureNames(), td.fill(), provenance);
+            model.write(save);
             out.println("model written to " + save);
         }
         return 0;
     }
 
-    /** --parquet: the frame read by Spark, its shape found by one pass over it, trained, the model written. */
-    private int trainOnParquet(PrintWriter out, TrainConfig config, String where) {
+    /**
+     * What a run trains on: the samples as Spark holds them, their shape, how to describe them, the cluster's
+     * master, and (for --data) the data as read on the driver, with its test set and preprocessing.
+     */
+    private record Run(JavaRDD<Sample> samples, ClpropSpark.DataShape shape, String description, String master,
+                       DataOptions.TrainingData data) {
+    }
+
+    /** --data: read on the driver as train reads it, spread over --partitions (default: Spark's parallelism). */
+    private Run dataRun() {
+        DataOptions.TrainingData td = data.loadTraining(trainLimit, testLimit, null);
+        Dataset train = td.train(), test = td.test();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(
+                org.apache.spark.SparkContext.getOrCreate(new SparkConf().setAppName("clprop")));
+        List<Sample> samples = new ArrayList<>(train.size());
+        for (int i = 0; i < train.size(); i++) {
+            samples.add(new Sample(train.row(i), train.labels()[i]));
+        }
+        JavaRDD<Sample> rdd = sc.parallelize(samples, partitions != null ? partitions : sc.defaultParallelism());
+        return new Run(rdd, new ClpropSpark.DataShape(train.featureCount(), train.numClasses(),
+                train.imageShape().orElse(null)), td.source() + ": " + train.size() + " train, "
+                + (test == null ? 0 : test.size()) + " test samples" + (td.standardizer() != null ? ", standardised" : ""),
+                sc.master(), td);
+    }
+
+    /** --parquet: read by Spark where the cluster holds it; its width, classes and size found by one pass. */
+    private Run parquetRun() {
         for (String csvOnly : new String[]{"--data", "--format", "--test-data", "--standardize", "--missing", "--header",
                 "--ignore-columns", "--train-limit", "--test-limit"}) {
             if (spec.commandLine().getParseResult().hasMatchedOption(csvOnly)) {
@@ -166,53 +184,25 @@ public final class SparkTrain extends TrainCommand {
         }
         int classes = (int) Math.min(Integer.MAX_VALUE, ((Number) stats.get(0)).longValue() + 1);
         int width = stats.getInt(1);
-        io.clprop.util.ImageShape image = data.source.inputShape.shape();
         // As Spark read it (one partition a file split), unless --partitions asks for another number: then
         // shuffled into them (the order is fixed for the run when it is numbered, but is not the files').
         if (partitions != null) {
             frame = frame.repartition(partitions);
         }
-        int parts = frame.javaRDD().getNumPartitions();
-        out.println("cluster " + spark.sparkContext().master() + ", " + parts + " tasks on --device " + where);
-        out.println("data    " + parquet + ": " + stats.getLong(2) + " train samples of " + width + " features, "
-                + classes + " classes");
-        out.println("config  " + config);
-        ClpropSpark.Trained trained;
-        try {
-            trained = ClpropSpark.fit(frame, featuresColumn, label,
-                    new ClpropSpark.DataShape(width, Math.max(2, classes), image), config, where);
-        } catch (IllegalArgumentException e) {
-            throw UserError.of(e);
-        }
-        for (EpochMetrics m : trained.history()) {
-            out.println(m.line());
-        }
-        out.println("network " + trained.spec().describe() + ", " + trained.spec().parameterCount() + " parameters");
-        if (save != null) {
-            JsonObject provenance = Provenance.of(config, trained.history().size(), Double.NaN,
-                    "spark " + spark.sparkContext().master() + ", " + parts + " tasks on " + where);
-            new ModelFile(trained.spec(), trained.parameters(), null, List.of(), List.of(), null, provenance).write(save);
-            out.println("model written to " + save);
-        }
-        return 0;
+        ClpropSpark.DataShape shape = new ClpropSpark.DataShape(width, Math.max(2, classes),
+                data.source.inputShape.shape());
+        return new Run(ClpropSpark.samples(frame, featuresColumn, label, shape), shape, parquet + ": "
+                + stats.getLong(2) + " train samples of " + width + " features, " + classes + " classes",
+                spark.sparkContext().master(), null);
     }
 
-    /** Rows predicted at a time on the driver: a bound on the CPU path's activations for image networks. */
-    private static final int PREDICT_ROWS = 500;
-
+    /** The test set's accuracy on the driver's CPU path, as `eval` computes it ({@link Evaluator}). */
     private static double accuracy(ClpropSpark.Trained trained, Dataset test) {
-        int rows = Math.min(PREDICT_ROWS, test.size()), d = test.featureCount(), correct = 0;
-        try (Backend cpu = new CpuBackend(); Network net = new Network(cpu, trained.spec(), rows)) {
+        try (Backend cpu = new CpuBackend();
+             Network net = new Network(cpu, trained.spec(), Math.min(Evaluator.CHUNK_ROWS, test.size()));
+             DeviceDataset d = new DeviceDataset(cpu, test, trained.spec().loss() == LossKind.MSE)) {
             net.setParameters(trained.parameters());
-            for (int start = 0; start < test.size(); start += rows) {
-                int n = Math.min(rows, test.size() - start);
-                float[] x = java.util.Arrays.copyOfRange(test.features(), start * d, (start + n) * d);
-                int[] predicted = Predictor.predict(cpu, net, x, n).classes();
-                for (int i = 0; i < n; i++) {
-                    correct += predicted[i] == test.labels()[start + i] ? 1 : 0;
-                }
-            }
+            return Evaluator.evaluate(cpu, net, d).accuracy();
         }
-        return (double) correct / test.size();
     }
 }

@@ -97,12 +97,22 @@ public final class ClpropSpark {
 
     /**
      * Trains on a DataFrame with a features column (an array of numbers: float or double, NCHW pixels for an
-     * image network; or a Spark ML vector, dense or sparse, as ML pipelines make them) and a label column (an integer class 0 … classes − 1), one task per partition; the
-     * frame's row order gives the samples' numbers. A row whose features are missing or of another width, or
-     * whose label is null or out of range, fails the run with the row's values named.
+     * image network; or a Spark ML vector, dense or sparse, as ML pipelines make them) and a label column (an
+     * integer class 0 … classes − 1), one task per partition; the frame's row order gives the samples'
+     * numbers ({@link #samples}).
      */
     public static Trained fit(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame, String featuresColumn,
                               String labelColumn, DataShape shape, TrainConfig config, String device) {
+        return fit(samples(frame, featuresColumn, labelColumn, shape), shape, config, device);
+    }
+
+    /**
+     * A DataFrame's rows as samples (see {@link #fit(org.apache.spark.sql.Dataset, String, String, DataShape,
+     * TrainConfig, String)}): the columns are checked here; a row whose features are missing or of another
+     * width, or whose label is null or out of range, fails the run with the row's values named.
+     */
+    public static JavaRDD<Sample> samples(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame,
+                                          String featuresColumn, String labelColumn, DataShape shape) {
         org.apache.spark.sql.types.StructType schema = frame.schema();
         for (String c : new String[]{featuresColumn, labelColumn}) {
             if (!java.util.Arrays.asList(schema.fieldNames()).contains(c)) {
@@ -115,9 +125,7 @@ public final class ClpropSpark {
                     + ", expected an array of numbers or an ML vector");
         }
         int width = shape.features(), classes = shape.classes();
-        JavaRDD<Sample> samples = frame.select(featuresColumn, labelColumn).javaRDD()
-                .map(row -> toSample(row, width, classes));
-        return fit(samples, shape, config, device);
+        return frame.select(featuresColumn, labelColumn).javaRDD().map(row -> toSample(row, width, classes));
     }
 
     static Sample toSample(org.apache.spark.sql.Row row, int width, int classes) {
