@@ -26,13 +26,7 @@ public final class HostReplicaExchange implements ReplicaExchange {
     }
 
     @Override
-    public void sumGradients(float[] weights) {
-        if (weights.length != grads.size()) {
-            throw new IllegalArgumentException(weights.length + " weights for " + grads.size() + " devices");
-        }
-        if (ReplicaExchange.firstHasAll(weights)) {
-            return;
-        }
+    public void addUp(float[] weights) {
         Arrays.fill(acc, 0);
         for (int r = 0; r < grads.size(); r++) {
             if (weights[r] == 0) {

@@ -26,7 +26,17 @@ public interface ReplicaExchange extends AutoCloseable {
      * every row) its buffer is the sum already and nothing moves. Enqueued where the devices allow it, so it
      * may return before done.
      */
-    void sumGradients(float[] weights);
+    default void sumGradients(float[] weights) {
+        if (weights.length != devices()) {
+            throw new IllegalArgumentException(weights.length + " weights for " + devices() + " devices");
+        }
+        if (!firstHasAll(weights)) {
+            addUp(weights);
+        }
+    }
+
+    /** {@link #sumGradients} itself, for weights checked, one per device, not all the first device's. */
+    void addUp(float[] weights);
 
     /** The first device's parameters copied to every other device's (after its update). */
     default void broadcastParameters() {
@@ -45,7 +55,7 @@ public interface ReplicaExchange extends AutoCloseable {
     int devices();
 
     /** True when weights {@code w} give the first device every row: its gradient is the sum as it is. */
-    static boolean firstHasAll(float[] w) {
+    private static boolean firstHasAll(float[] w) {
         if (w[0] != 1) {
             return false;
         }

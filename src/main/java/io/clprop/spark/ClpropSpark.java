@@ -210,11 +210,10 @@ public final class ClpropSpark {
         // the rows in another, and a source whose order is not fixed (a shuffle's output) would number other rows
         // the second time. Every shard checks that the numbers cover each batch.
         JavaRDD<Sample> held = samples.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-        held.count();
+        long n = held.count();
         JavaPairRDD<Sample, Long> numbered = held.zipWithIndex()
                 .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
         try {
-            long n = numbered.count();
             if (n > Integer.MAX_VALUE - 8) {
                 throw new InvalidSetting("the training set has " + n + " samples, more than clprop indexes");
             }

@@ -56,13 +56,7 @@ public final class SharedContextReplicaExchange implements ReplicaExchange {
     }
 
     @Override
-    public void sumGradients(float[] weights) {
-        if (weights.length != devices.size()) {
-            throw new IllegalArgumentException(weights.length + " weights for " + devices.size() + " devices");
-        }
-        if (ReplicaExchange.firstHasAll(weights)) {
-            return;
-        }
+    public void addUp(float[] weights) {
         OpenClBackend root = devices.get(0);
         Tensor sum = grads.get(0);
         List<cl_event> events = new ArrayList<>();
