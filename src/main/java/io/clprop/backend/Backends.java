@@ -42,7 +42,11 @@ public final class Backends {
      * setting), or when it is null the device's tuned or default ones.
      */
     public static OpenClBackend openCl(String spec, GemmConfig gemm, Map<String, String> extraBuildOptions) {
-        ClDevice d = clDevice(spec);
+        return openCl(clDevice(spec), gemm, extraBuildOptions);
+    }
+
+    /** {@link #openCl(String, GemmConfig, Map)} on a device already found. */
+    public static OpenClBackend openCl(ClDevice d, GemmConfig gemm, Map<String, String> extraBuildOptions) {
         return new OpenClBackend(d, gemm != null ? gemm : GemmTuner.cachedOrDefault(d), extraBuildOptions);
     }
 

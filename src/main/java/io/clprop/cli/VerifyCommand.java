@@ -70,8 +70,7 @@ final class VerifyCommand implements Callable<Integer> {
             if (devices.size() > 1) {
                 out.println((i == 0 ? "" : System.lineSeparator()) + "== device " + (i + 1) + " of " + devices.size());
             }
-            try (OpenClBackend backend = io.clprop.backend.Backends.openCl("opencl:" + devices.get(i).index(),
-                    gemm.config, extra)) {
+            try (OpenClBackend backend = io.clprop.backend.Backends.openCl(devices.get(i), gemm.config, extra)) {
                 List<Comparison> results = verifyOn(backend, out);
                 long f = results.stream().filter(r -> !r.passed()).count();
                 failed += f;

@@ -776,21 +776,24 @@ public final class OpenClBackend implements Backend {
      * sum reads each device's gradients where they are. The caller orders it after owner's writes to x.
      */
     void axpbyFrom(float a, OpenClBackend owner, Tensor x, float b, Tensor y) {
-        if (!sharesContextWith(owner)) {
-            throw new IllegalArgumentException(owner.description() + " is not in the context of " + description());
-        }
+        requireSameContext(owner);
         Shapes.checkSameSize(x, y);
         launch("axpby", new long[]{y.size()}, y.size(), a, new OtherDevicesTensor(owner.buffer(x), x.offset()), b, y);
     }
 
     /** {@link #copy} from a tensor of {@code owner}, another backend of this context (checked). */
     void copyFrom(OpenClBackend owner, Tensor src, Tensor dst, int waits, cl_event[] waitFor) {
-        if (!sharesContextWith(owner)) {
-            throw new IllegalArgumentException(owner.description() + " is not in the context of " + description());
-        }
+        requireSameContext(owner);
         Shapes.checkSameSize(src, dst);
         clEnqueueCopyBuffer(queue, owner.buffer(src), mem(dst), 4L * src.offset(), 4L * dst.offset(),
                 4L * src.size(), waits, waits == 0 ? null : waitFor, null);
+    }
+
+    /** Refuses another backend's buffers unless they are in this backend's context. */
+    private void requireSameContext(OpenClBackend owner) {
+        if (!sharesContextWith(owner)) {
+            throw new IllegalArgumentException(owner.description() + " is not in the context of " + description());
+        }
     }
 
     /** A kernel argument in another backend's buffer of this context: its buffer and element offset. */
