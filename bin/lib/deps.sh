@@ -27,6 +27,23 @@ jvm_preload() {
   fi
 }
 
+# Memory for clprop's JVM and its OpenCL buffers in transparent huge pages, where the kernel offers them
+# on request ("madvise"). A first touch of a 4 KiB page is slow on virtual machines: reading
+# Fashion-MNIST into new Java arrays took 1.3 s, and allocating its 188 MB device buffer on PoCL 0.56 s, most
+# of it page faults; with huge pages 0.35 s and 0.36 s (BENCHMARKS.md, "Start-up"). HotSpot asks for them
+# with -XX:+UseTransparentHugePages, glibc's malloc (which PoCL's buffers come from) with the hugetlb
+# tunable (glibc 2.35+; older ones ignore it).
+jvm_memory_options() {
+  local thp=/sys/kernel/mm/transparent_hugepage/enabled
+  if [ -r "$thp" ] && grep -qE '\[(always|madvise)\]' "$thp"; then
+    echo "-XX:+UseTransparentHugePages"
+  fi
+}
+case ":${GLIBC_TUNABLES:-}:" in
+  *glibc.malloc.hugetlb=*) ;;
+  *) export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1" ;;
+esac
+
 apt_updated=0
 install_packages() { # what-is-missing package...
   local what="$1"; shift

@@ -25,6 +25,7 @@ import io.clprop.train.TrainConfig;
 import io.clprop.train.Trainer;
 import io.clprop.report.TerminalProgress;
 import io.clprop.train.TrainingProgress;
+import io.clprop.util.Overlap;
 import io.clprop.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,7 +36,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** `clprop train`: trains an MLP on an MNIST-format folder or a CSV file and reports its metrics per epoch. */
@@ -217,10 +217,13 @@ class TrainCommand implements Callable<Integer> {
             throw new UserError("--split shares each batch among several devices; --device " + device.device
                     + " names one");
         }
-        DataOptions.TrainingData td = data.loadTraining(trainLimit, testLimit, givenModel);
+        // The data is read while the devices open (an OpenCL driver compiles kernels then).
+        Overlap.Both<DataOptions.TrainingData, OpenDevices> started = Overlap.run(
+                () -> data.loadTraining(trainLimit, testLimit, givenModel),
+                () -> device.openAll(buildOptions.parseFor(device)));
+        DataOptions.TrainingData td = started.background();
         Dataset train = td.train(), test = td.test();
-        Map<String, String> extra = buildOptions.parseFor(device);
-        try (OpenDevices devices = device.openAll(extra);
+        try (OpenDevices devices = started.foreground();
              Trainer trainer = newTrainer(devices.all(), batchSplit(devices.count()), config, train, test);
              TrainingProgress bar = Boolean.TRUE.equals(progress) ? new TerminalProgress(System.err)
                      : ConsoleProgress.forConsole(progress == null)) {

@@ -57,17 +57,26 @@ public final class MnistFolder {
 
     /** The test files alone (t10k-…), for evaluating a saved model without reading the training set. */
     public static Dataset loadTest(Path dir) {
+        return loadPart(dir, TEST_IMAGES, TEST_LABELS);
+    }
+
+    /** The training files alone (train-…), for timing training without reading the test set. */
+    public static Dataset loadTrain(Path dir) {
+        return loadPart(dir, TRAIN_IMAGES, TRAIN_LABELS);
+    }
+
+    private static Dataset loadPart(Path dir, String imagesName, String labelsName) {
         checkFolder(dir);
         List<String> missing = new ArrayList<>();
-        Path testImages = locate(dir, TEST_IMAGES, missing);
-        Path testLabels = locate(dir, TEST_LABELS, missing);
+        Path images = locate(dir, imagesName, missing);
+        Path labelsFile = locate(dir, labelsName, missing);
         if (!missing.isEmpty()) {
             throw new UserError(dir + ": missing " + String.join(", ", missing));
         }
-        int[] labels = readLabels(testLabels);
-        IdxReader.Images images = IdxReader.readImages(testImages);
-        checkSameCount(testImages, images, testLabels, labels);
-        return toDataset(images, labels);
+        int[] labels = readLabels(labelsFile);
+        IdxReader.Images read = IdxReader.readImages(images);
+        checkSameCount(images, read, labelsFile, labels);
+        return toDataset(read, labels);
     }
 
     private static void checkFolder(Path dir) {

@@ -56,6 +56,8 @@ public final class OpenClBackend implements Backend {
     private final cl_command_queue queue;
     private final Map<String, String> buildOptions;
     private final Map<String, cl_kernel> kernels = new LinkedHashMap<>();
+    /** CL_KERNEL_WORK_GROUP_SIZE of each kernel: the most items a work-group of it may hold. */
+    private final Map<String, Long> kernelMaxItems = new LinkedHashMap<>();
     /** Each live buffer with its size in bytes. */
     private final Map<cl_mem, Long> live = new IdentityHashMap<>();
     private long liveBytes;
@@ -145,14 +147,38 @@ public final class OpenClBackend implements Backend {
             addKernels("loss.cl", "mse_loss", "softmax_ce", "softmax_rows");
             addKernels("optimizer.cl", "sgd_update", "momentum_update", "adam_update");
             addKernels("data.cl", "gather_rows", "argmax_rows");
-            addKernels("dropout.cl", "dropout_forward", "dropout_backward");
-            addKernels("conv.cl", "im2col", "col2im", "transpose_each");
-            addKernels("pool.cl", "maxpool_forward", "maxpool_forward_2x2", "maxpool_backward", "maxpool_backward_disjoint",
-                    "maxpool_backward_2x2");
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Programs that only some networks use, built when one of their kernels is first launched rather than
+     * with the backend: on PoCL with an empty cache each costs 0.15–0.25 s of a cold start (the compiler runs
+     * one build at a time) that a network without dropout, convolutions or pools would wait for in vain.
+     * The other programs serve every network and are built up front, so that a build failure is reported
+     * when the backend opens.
+     */
+    private static final Map<String, List<String>> ON_FIRST_USE = Map.of(
+            "dropout.cl", List.of("dropout_forward", "dropout_backward"),
+            "conv.cl", List.of("im2col", "col2im", "transpose_each"),
+            "pool.cl", List.of("maxpool_forward", "maxpool_forward_2x2", "maxpool_backward", "maxpool_backward_disjoint",
+                    "maxpool_backward_2x2"));
+
+    /** The kernel called {@code name}, building its program first if it is one of {@link #ON_FIRST_USE}'s. */
+    private cl_kernel kernel(String name) {
+        cl_kernel k = kernels.get(name);
+        if (k == null) {
+            for (Map.Entry<String, List<String>> e : ON_FIRST_USE.entrySet()) {
+                if (e.getValue().contains(name)) {
+                    addKernels(e.getKey(), e.getValue().toArray(String[]::new));
+                    return kernels.get(name);
+                }
+            }
+            throw new IllegalArgumentException("no kernel " + name);
+        }
+        return k;
     }
 
     /** The kernels of the products, one file's: gemm.cl or gemm_tiled.cl according to the gemm config. */
@@ -261,8 +287,12 @@ public final class OpenClBackend implements Backend {
     private void addKernels(String file, String... names) {
         cl_program p = programs.program(file, buildOptions.get(file));
         for (String name : names) {
-            kernels.put(name, clCreateKernel(p, name, null));
+            cl_kernel k = clCreateKernel(p, name, null);
+            kernels.put(name, k);
             ClObjectCounts.created(ClObjectCounts.Kind.KERNEL);
+            long[] max = new long[1];
+            clGetKernelWorkGroupInfo(k, device.device(), CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(max), null);
+            kernelMaxItems.put(name, max[0]);
         }
     }
 
@@ -587,7 +617,7 @@ public final class OpenClBackend implements Backend {
     /**
      * Launches one of the product kernels for an m × n result. Tiled: whole tiles with the config's
      * work-group size. Register blocks: one item per block of the config (4×4 for the two A·Bᵀ forms,
-     * whose block is fixed), the driver choosing the work-group size.
+     * whose block is fixed), in {@link WorkGroupShape}'s fixed work-group.
      */
     private void launchProduct(String name, int m, int n, Object... args) {
         if (gemm instanceof GemmConfig.Tiled t) {
@@ -828,22 +858,22 @@ public final class OpenClBackend implements Backend {
     // ---- launching ------------------------------------------------------------------------------------
 
     /**
-     * Sets the arguments in order and enqueues the kernel with a NULL local size (the driver chooses; on
-     * PoCL every distinct local size would compile another work-group function; only the tiled products
-     * pass one). A Tensor argument expands to two kernel arguments: its buffer and its element offset.
+     * Sets the arguments in order and enqueues the kernel in the fixed work-group shape of
+     * {@link WorkGroupShape} (only the tiled products pass their own). A Tensor argument expands to two
+     * kernel arguments: its buffer and its element offset.
      */
     private void launch(String name, long[] global, Object... args) {
         enqueue(name, global, null, args);
     }
 
-    /** {@link #launch} with an explicit work-group size ({@code local}; null: the driver's choice). */
+    /** {@link #launch} with an explicit work-group size ({@code local}; null: {@link WorkGroupShape}'s). */
     private void enqueue(String name, long[] global, long[] local, Object... args) {
         for (long g : global) {
             if (g == 0) {
                 return;
             }
         }
-        cl_kernel k = kernels.get(name);
+        cl_kernel k = kernel(name);
         int i = 0;
         for (Object arg : args) {
             if (arg instanceof Tensor t) {
@@ -860,11 +890,10 @@ public final class OpenClBackend implements Backend {
                 throw new IllegalArgumentException("kernel argument of type " + arg.getClass());
             }
         }
-        if (global.length == 1) {
-            // A NULL local size makes the driver pick a divisor of the global size; for sizes like
-            // 235146 = 2·3·39191 PoCL then runs thousands of tiny work-groups (measured: sgd_update 300 µs
-            // instead of 36). Every 1-D kernel bounds-checks its index, so round up to a multiple of 64.
-            global = new long[]{(global[0] + 63) / 64 * 64};
+        if (local == null) {
+            WorkGroupShape shape = WorkGroupShape.of(global, kernelMaxItems.get(name));
+            global = shape.global();
+            local = shape.local();
         }
         if (profiled == null) {
             clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, null);

@@ -1,0 +1,55 @@
+package io.clprop.backend.opencl;
+
+/**
+ * The work-group shape of every launch that does not need one of its own (all but the tiled products):
+ * one fixed shape per number of dimensions, the global size rounded up to whole groups.
+ *
+ * <p>Why fixed: PoCL compiles a work-group function for each distinct local size a kernel is launched
+ * with. With a NULL local size the driver picks a divisor of each global size, so one kernel launched on
+ * the reference MLP's three layers compiled up to six times (26 compilations in the first step, 5.2 s
+ * of a cold start of 9 s); with one shape per kernel each compiles once. Every kernel that goes through
+ * here bounds-checks its indices in the dimensions that are rounded up; the third dimension (the
+ * slices of a split product, which indexes without a check) is never rounded.
+ *
+ * <p>The shape is capped by what the built kernel allows (CL_KERNEL_WORK_GROUP_SIZE, which register use
+ * can lower on a GPU): a kernel allowed fewer items gets a NULL local size, the driver's choice.
+ */
+record WorkGroupShape(long[] global, long[] local) {
+    /** Items per work-group in one dimension (the reference MLP's sizes were measured with 64; see BENCHMARKS.md). */
+    static final int ITEMS_1D = 64;
+    /** Columns × rows of a 2-D group (or of the first two dimensions of a 3-D one). */
+    static final int COLS_2D = 8;
+    static final int ROWS_2D = 8;
+
+    /**
+     * The launch of {@code global} items for a kernel allowed at most {@code kernelMaxItems} per
+     * work-group.
+     */
+    static WorkGroupShape of(long[] global, long kernelMaxItems) {
+        long[] local = switch (global.length) {
+            case 1 -> new long[]{ITEMS_1D};
+            case 2 -> new long[]{COLS_2D, ROWS_2D};
+            case 3 -> new long[]{COLS_2D, ROWS_2D, 1};
+            default -> throw new IllegalArgumentException(global.length + " dimensions");
+        };
+        long items = 1;
+        for (long l : local) {
+            items *= l;
+        }
+        if (items > kernelMaxItems) {
+            // Round 1-D launches up all the same: a global size like 235146 = 2·3·39191 would make the
+            // driver run thousands of tiny groups (on PoCL sgd_update took 300 µs instead of 36).
+            return new WorkGroupShape(global.length == 1 ? new long[]{roundUp(global[0], ITEMS_1D)} : global.clone(),
+                    null);
+        }
+        long[] padded = global.clone();
+        for (int d = 0; d < Math.min(2, global.length); d++) {
+            padded[d] = roundUp(global[d], local[d]);
+        }
+        return new WorkGroupShape(padded, local);
+    }
+
+    private static long roundUp(long n, long multiple) {
+        return (n + multiple - 1) / multiple * multiple;
+    }
+}

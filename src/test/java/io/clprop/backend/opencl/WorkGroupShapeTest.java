@@ -1,0 +1,43 @@
+package io.clprop.backend.opencl;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** One work-group shape per dimension count, whatever the global size (so PoCL compiles each kernel once). */
+class WorkGroupShapeTest {
+    @Test
+    void oneDimensionRoundsUpToWholeGroupsOfTheSameSize() {
+        for (long n : new long[]{1, 63, 64, 65, 235146}) {
+            WorkGroupShape s = WorkGroupShape.of(new long[]{n}, 4096);
+            assertArrayEquals(new long[]{WorkGroupShape.ITEMS_1D}, s.local());
+            assertArrayEquals(new long[]{(n + 63) / 64 * 64}, s.global(), "global for " + n);
+        }
+    }
+
+    @Test
+    void twoDimensionsRoundEachUp() {
+        WorkGroupShape s = WorkGroupShape.of(new long[]{3, 32}, 4096);
+        assertArrayEquals(new long[]{8, 8}, s.local());
+        assertArrayEquals(new long[]{8, 32}, s.global());
+        assertArrayEquals(new long[]{16, 8}, WorkGroupShape.of(new long[]{9, 1}, 4096).global());
+    }
+
+    @Test
+    void theThirdDimensionIsNeverRounded() {
+        WorkGroupShape s = WorkGroupShape.of(new long[]{5, 7, 3}, 4096);
+        assertArrayEquals(new long[]{8, 8, 1}, s.local());
+        assertArrayEquals(new long[]{8, 8, 3}, s.global());
+    }
+
+    @Test
+    void aKernelAllowedFewerItemsGetsTheDriversChoice() {
+        WorkGroupShape two = WorkGroupShape.of(new long[]{3, 32}, 32);
+        assertNull(two.local());
+        assertArrayEquals(new long[]{3, 32}, two.global());
+        WorkGroupShape one = WorkGroupShape.of(new long[]{100}, 16);
+        assertNull(one.local());
+        assertArrayEquals(new long[]{128}, one.global(), "1-D launches are still rounded to 64");
+    }
+}
