@@ -9,7 +9,9 @@
 #
 #   bench/compare.sh                          # 3 rounds at batch 128 (about 2.5 minutes on 2 cores)
 #   bench/compare.sh --rounds 5 --batches 128,32,512
-#   bench/compare.sh --skip-search            # PyTorch with --threads 1 and OPENBLAS_NUM_THREADS=2
+#   bench/compare.sh --skip-search            # PyTorch with --threads 1, OPENBLAS_NUM_THREADS=2 and
+#                                             # OpenBLAS's own kernel (OPENBLAS_CORETYPE unset)
+#   bench/compare.sh --torch-setting "threads=1 openblas=2 coretype=unset"   # mlp: a setting found before
 #   bench/compare.sh --workload cnn           # the reference CNN (Adam): clprop bench --workload cnn against
 #                                             # bench/torch_cnn.py; no matrix-multiply peers (c), (d)
 #   bench/compare.sh --workload cnn --samples 12800   # both trainers on 100 batches of 128 per epoch
@@ -42,7 +44,7 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --workload) workload="$2"; shift 2 ;;
     --samples) samples="$2"; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -76,6 +78,12 @@ require_openblas compare.sh
 [ "$workload" = cnn ] || [ -f /usr/include/clblast_c.h ] || { echo "compare.sh: clblast_c.h missing (apt-get install libclblast-dev)" >&2; exit 2; }
 
 jar="$root/target/clprop.jar"
+# clprop's JVM runs as bin/clprop starts it (bin/lib/deps.sh: libjsig, transparent huge pages); the
+# environment the peers see is left as it was.
+saved_tunables="${GLIBC_TUNABLES-}"; had_tunables="${GLIBC_TUNABLES+x}"
+source "$root/bin/lib/deps.sh"
+clprop_tunables="$GLIBC_TUNABLES"
+if [ -n "$had_tunables" ]; then export GLIBC_TUNABLES="$saved_tunables"; else unset GLIBC_TUNABLES; fi
 if [ ! -f "$jar" ]; then
   log "building $jar"
   (cd "$root" && mvn -q -B -DskipTests package)
@@ -122,19 +130,29 @@ if [ "$workload" = cnn ]; then
     source_note="fastest of bench/find_torch_setting.sh --workload cnn${given_setting:+ (given by --torch-setting)}"
   fi
 elif [ "$skip_search" = 1 ]; then
-  tthreads=1; oblas=2; source_note="--skip-search default"
+  # OpenBLAS's own kernel for this CPU (OPENBLAS_CORETYPE unset): the fastest in every search so far.
+  tthreads=1; oblas=2; coretype=unset; source_note="--skip-search default"
 else
-  log "searching PyTorch's thread setting (bench/find_torch_setting.sh)"
-  setting="$("$bench/find_torch_setting.sh" --batch 128 --json "$dir/torch-setting.json")"
+  if [ -n "$given_setting" ]; then
+    setting="$given_setting"
+  else
+    log "searching PyTorch's setting (bench/find_torch_setting.sh: 4 thread settings x OpenBLAS kernel, 3 passes)"
+    setting="$("$bench/find_torch_setting.sh" --batch 128 --json "$dir/torch-setting.json")"
+  fi
   tthreads="$(sed -n 's/^threads=\([0-9]*\) .*/\1/p' <<< "$setting")"
-  oblas="$(sed -n 's/.* openblas=\([0-9]*\)$/\1/p' <<< "$setting")"
-  source_note="fastest of bench/find_torch_setting.sh"
+  oblas="$(sed -n 's/.* openblas=\([0-9]*\) .*/\1/p' <<< "$setting")"
+  coretype="$(sed -n 's/.* coretype=\([a-z]*\)$/\1/p' <<< "$setting")"
+  [ -n "$tthreads" ] && [ -n "$oblas" ] && [ -n "$coretype" ] \
+    || { echo "compare.sh: cannot read the setting '$setting' (threads=T openblas=B coretype=C)" >&2; exit 2; }
+  source_note="fastest of bench/find_torch_setting.sh${given_setting:+ (given by --torch-setting)}"
 fi
 torch_env=(env OMP_NUM_THREADS="$tthreads" OPENBLAS_NUM_THREADS="$oblas")
+# The peer's command alone runs without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE when its setting says so.
+[ "$coretype" = unset ] && torch_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${torch_env[@]:1}")
 if [ "$workload" = mlp ]; then
-  log "PyTorch setting: torch threads $tthreads, OPENBLAS_NUM_THREADS $oblas, OMP_NUM_THREADS $tthreads"
+  log "PyTorch setting: torch threads $tthreads, OPENBLAS_NUM_THREADS $oblas, OMP_NUM_THREADS $tthreads," \
+      "OpenBLAS coretype $coretype"
 else
-  [ "$coretype" = unset ] && torch_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${torch_env[@]:1}")
   if [ "$aten" = default ]; then torch_env=(env -u ATEN_CPU_CAPABILITY "${torch_env[@]:1}")
   else torch_env+=(ATEN_CPU_CAPABILITY="$aten"); fi
   log "PyTorch setting: torch threads $tthreads, OPENBLAS_NUM_THREADS $oblas, OMP_NUM_THREADS $tthreads," \
@@ -162,7 +180,9 @@ meta = {
     "epochs": $epochs, "samples": ${samples:-None}, "host": platform.node(), "cpus": os.cpu_count(), "cpu": sh("lscpu | sed -n 's/^Model name: *//p'"),
     "torch_version": torch.__version__,
     "torch_setting": {"threads": $tthreads, "openblas_threads": $oblas, "omp_threads": $tthreads,
-                      "source": "$source_note"},
+                      "coretype": "$coretype", "source": "$source_note",
+                      "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE") if "$coretype" == "inherit" else None,
+                      "openblas_l2_size": os.environ.get("OPENBLAS_L2_SIZE") if "$coretype" == "inherit" else None},
     "shapes": "$torch_shapes" if "$workload" == "mlp" else None,
     "clprop_jar_sha256": hashlib.sha256(open("$work/clprop.jar", "rb").read()).hexdigest(),
     "clprop_git_head": sh("git rev-parse HEAD"), "clprop_git_dirty": bool(sh("git status --porcelain -- src kernels pom.xml")),
@@ -170,9 +190,7 @@ meta = {
     "cl_platform": os.environ.get("CLPROP_CL_PLATFORM", "0"), "cl_device": os.environ.get("CLPROP_CL_DEVICE", "0"),
 }
 if "$workload" == "cnn":
-    meta["torch_setting"].update({"mkldnn": "$mkldnn", "coretype": "$coretype", "aten": "$aten",
-        "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE") if "$coretype" == "inherit" else None,
-        "openblas_l2_size": os.environ.get("OPENBLAS_L2_SIZE") if "$coretype" == "inherit" else None})
+    meta["torch_setting"].update({"mkldnn": "$mkldnn", "aten": "$aten"})
 # clprop's gemm tuning cache (clprop tune), if any: it changes clprop's kernels, so it belongs to the record
 cache = os.path.join(os.environ.get("CLPROP_CACHE_DIR") or os.path.expanduser("~/.cache/clprop"), "gemm-tuning.json")
 try:
@@ -186,7 +204,7 @@ run_clprop() {  # $1 = output JSON; retries when a concurrent rebuild broke the 
   local tries=0
   local wl=(); [ "$workload" = mlp ] || wl=(--workload "$workload")
   [ -z "$samples" ] || wl+=(--samples "$samples")
-  until java -jar "$work/clprop.jar" bench --device "${CLPROP_DEVICE:-opencl}" "${wl[@]}" --batches "$batches" \
+  until LD_PRELOAD="$(jvm_preload)" GLIBC_TUNABLES="$clprop_tunables" java $(jvm_memory_options) -jar "$work/clprop.jar" bench --device "${CLPROP_DEVICE:-opencl}" "${wl[@]}" --batches "$batches" \
         --epochs "$epochs" --no-profile --json "$1" > "${1%.json}.log" 2>&1; do
     tries=$((tries + 1))
     tail -5 "${1%.json}.log" >&2

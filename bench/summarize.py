@@ -46,6 +46,7 @@ def main(folder):
     meta = load(os.path.join(folder, "meta.json")) if os.path.exists(os.path.join(folder, "meta.json")) else {}
 
     clprop_sps, torch_sps, torch_acc = {}, {}, {}  # batch -> [per round]
+    clprop_loss, torch_loss, blas = {}, {}, set()  # batch -> [final train loss per round]; OpenBLAS kernels seen
     workload = meta.get("workload")
     clprop_gemm, torch_gemm, clblast_gemm = {}, {}, {}  # (m,n,k) -> [per round]; clprop: (form,m,n,k)
     for r in rounds:
@@ -54,12 +55,17 @@ def main(folder):
             c = load(p)
             for w in c.get("workloads", [{"batch": c.get("batch"), "samples_per_sec": c.get("samples_per_sec")}]):
                 clprop_sps.setdefault(w["batch"], []).append(w["samples_per_sec"])
+                clprop_loss.setdefault(w["batch"], []).append(w.get("final_train_loss"))
             for g in c.get("gemm", []):
                 clprop_gemm.setdefault((g["form"], g["m"], g["n"], g["k"]), []).append(g["gflops"])
         for p in glob.glob(os.path.join(folder, f"r{r}-torch-b*.json")):
             t = load(p)
             torch_sps.setdefault(t["batch"], []).append(t["samples_per_sec"])
             torch_acc.setdefault(t["batch"], []).append(t.get("test_accuracy"))
+            torch_loss.setdefault(t["batch"], []).append(t.get("final_train_loss"))
+            for b in t.get("blas") or []:
+                if b.get("library") == "openblas":
+                    blas.add(f"OpenBLAS {b.get('version')} kernel {b.get('architecture')}, {b.get('threads')} threads")
             workload = workload or t.get("workload")
         for name, into in (("torch-gemm", torch_gemm), ("clblast", clblast_gemm)):
             p = os.path.join(folder, f"r{r}-{name}.json")
@@ -77,7 +83,11 @@ def main(folder):
                      f"{setting.get('omp_threads')}"
                      + (f", mkldnn {setting.get('mkldnn')}, OpenBLAS coretype {setting.get('coretype')}"
                         f", ATen {setting.get('aten')}" if "mkldnn" in setting else "")
+                     + (f", OpenBLAS coretype {setting.get('coretype')}" if "mkldnn" not in setting
+                        and setting.get("coretype") else "")
                      + f" ({setting.get('source', '')})")
+    if blas:
+        lines.append("blas     " + "; ".join(sorted(blas)) + " (threadpoolctl, in the peer's process)")
     lines.append("")
     lines.append(f"training throughput (samples/s, {TITLES.get(workload, workload)})")
     lines.append(f"  {'batch':>5}  {'clprop':>10}  {'pytorch':>10}  {'clprop/pytorch':>14}  {'paired':>6}  "
@@ -101,6 +111,18 @@ def main(folder):
         if accs:
             lines.append("  pytorch test accuracy after its warm-up and timed epochs (median of rounds): "
                          + ", ".join(f"batch {b} {a:.4f}" for b, a in sorted(accs.items())))
+    # The peer's loss against clprop's, as a check that both trained the same thing: same network, data,
+    # optimizer and epochs, different initial weights and batch order, so close but not equal.
+    loss_rows = []
+    for b in sorted(set(clprop_loss) & set(torch_loss)) if workload == "mlp" else []:
+        c, t = med(clprop_loss[b]), med(torch_loss[b])
+        if c is None or t is None:
+            continue
+        off = abs(c - t) / max(c, t)
+        loss_rows.append({"batch": b, "clprop_final_train_loss": c, "pytorch_final_train_loss": t,
+                          "relative_difference": off})
+        lines.append(f"  loss check, batch {b}: final train loss clprop {c:.4f}, pytorch {t:.4f} "
+                     f"({100 * off:.1f}% apart{'; MORE THAN 20%: the two did not train the same thing' if off > 0.20 else ''})")
     have_gemm = bool(clprop_gemm or torch_gemm or clblast_gemm)
     if have_gemm:
         lines.append("")
@@ -128,7 +150,7 @@ def main(folder):
     text = "\n".join(lines)
     print(text)
     summary = {"folder": folder, "workload": workload, "rounds": len(rounds), "meta": meta,
-               "training": train_rows, "gemm": gemm_rows}
+               "training": train_rows, "loss_check": loss_rows, "openblas": sorted(blas), "gemm": gemm_rows}
     with open(os.path.join(folder, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
         f.write("\n")

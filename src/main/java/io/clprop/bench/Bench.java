@@ -28,7 +28,7 @@ public final class Bench {
     /** The reference workload at one batch size. */
     public record Workload(int batch, int steps, double samplesPerSec, double stepMs, double h2dBytesPerStep,
                            double d2hBytesPerStep, double syncsPerStep, double[] epochSamplesPerSec,
-                           double d2dBytesPerStep) {
+                           double d2dBytesPerStep, double[] epochTrainLosses) {
     }
 
     /**
@@ -61,18 +61,19 @@ public final class Bench {
         TrainConfig config = reference.withBatchSize(batch).withEpochs(epochs + 1);
         try (Trainer t = new Trainer(devices, io.clprop.train.BatchSplit.even(devices.size()), config, train, null)) {
             t.trainEpoch();
-            double[] sps = new double[epochs];
+            double[] sps = new double[epochs], losses = new double[epochs];
             TransferStats steps = new TransferStats();
             for (int e = 0; e < epochs; e++) {
                 EpochMetrics m = t.trainEpoch();
                 sps[e] = m.samplesPerSec();
+                losses[e] = m.trainLoss();
                 steps = steps.plus(t.lastEpochStepTransfers());
             }
             double median = median(sps);
             int n = t.stepsPerEpoch() * epochs;
             return new Workload(batch, t.stepsPerEpoch(), median, 1000.0 * train.size() / median / t.stepsPerEpoch(),
                     (double) steps.hostToDeviceBytes() / n, (double) steps.deviceToHostBytes() / n,
-                    (double) steps.blockingWaits() / n, sps, (double) steps.deviceToDeviceBytes() / n);
+                    (double) steps.blockingWaits() / n, sps, (double) steps.deviceToDeviceBytes() / n, losses);
         }
     }
 

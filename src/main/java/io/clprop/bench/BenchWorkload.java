@@ -38,7 +38,21 @@ public enum BenchWorkload {
 
     /** The run's settings, with divergence checks every {@code divergenceCheckEvery} steps as in training. */
     public TrainConfig reference(int divergenceCheckEvery) {
+        return reference(divergenceCheckEvery, null);
+    }
+
+    /**
+     * As {@link #reference(int)}, the MLP with hidden layers of {@code hidden} widths instead of 256, 128
+     * (null: those), for measuring how the cost grows with the layers' width.
+     */
+    public TrainConfig reference(int divergenceCheckEvery, int[] hidden) {
         TrainConfig.Builder b = TrainConfig.builder().divergenceCheckEvery(divergenceCheckEvery);
+        if (hidden != null) {
+            if (this != MLP) {
+                throw new IllegalArgumentException("hidden widths apply to the mlp workload");
+            }
+            b.hidden(hidden);
+        }
         if (this == CNN) {
             b.layers(LayerList.parse(CNN_LAYERS)).optimizer(OptimizerConfig.adam()).learningRate(1e-3);
         }
@@ -51,16 +65,27 @@ public enum BenchWorkload {
      * layers'.
      */
     public List<int[]> shapes(int batch) {
+        return shapes(batch, null);
+    }
+
+    /** {@link #shapes(int)} of the MLP with hidden layers {@code hidden} (null: 256, 128). */
+    public List<int[]> shapes(int batch, int[] hidden) {
         List<int[]> s = new ArrayList<>();
         if (this == MLP) {
-            s.add(new int[]{0, batch, 256, 784});   // forward layer 1
-            s.add(new int[]{0, batch, 128, 256});   // forward layer 2
-            s.add(new int[]{0, batch, 10, 128});    // forward layer 3
-            s.add(new int[]{1, 256, 784, batch});   // dW layer 1
-            s.add(new int[]{1, 128, 256, batch});   // dW layer 2
-            s.add(new int[]{1, 10, 128, batch});    // dW layer 3
-            s.add(new int[]{2, batch, 256, 128});   // dX layer 2
-            s.add(new int[]{2, batch, 128, 10});    // dX layer 3
+            int[] w = hidden == null ? new int[]{256, 128} : hidden;
+            int[] widths = new int[w.length + 2];
+            widths[0] = 784;
+            System.arraycopy(w, 0, widths, 1, w.length);
+            widths[widths.length - 1] = 10;
+            for (int l = 1; l < widths.length; l++) {
+                s.add(new int[]{0, batch, widths[l], widths[l - 1]});   // forward layer l
+            }
+            for (int l = 1; l < widths.length; l++) {
+                s.add(new int[]{1, widths[l], widths[l - 1], batch});   // dW layer l
+            }
+            for (int l = 2; l < widths.length; l++) {
+                s.add(new int[]{2, batch, widths[l - 1], widths[l]});   // dX layer l (not the first's)
+            }
         } else {
             int w1 = batch * 28 * 28, w2 = batch * 14 * 14;
             s.add(new int[]{0, w1, 32, 9});         // conv 1 forward: windows · Wᵀ

@@ -67,6 +67,10 @@ final class BenchCommand implements Callable<Integer> {
             + "maxpool 2, conv 64 3x3 pad 1, ReLU, maxpool 2, dense 128, ReLU, dense 10; Adam 1e-3) (default: mlp).")
     String workload = "mlp";
 
+    @Option(names = "--hidden", split = ",", paramLabel = "W", description = "mlp only: hidden layer widths instead "
+            + "of 256,128 (for the cost of wider layers; the matrix-multiply shapes follow).")
+    int[] hidden;
+
     @Option(names = "--samples", paramLabel = "N", description = "Train on the first N training samples only "
             + "(default: all 60,000).")
     Integer samples;
@@ -89,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchWorkload kind;
         try {
             kind = BenchWorkload.parse(workload);
-            reference = kind.reference(nanCheckEvery);
+            reference = kind.reference(nanCheckEvery, hidden);
         } catch (IllegalArgumentException e) {
             throw UserError.of(e);
         }
@@ -144,6 +148,13 @@ final class BenchCommand implements Callable<Integer> {
                     loadMs, openMs, bothMs, firstStepMs);
             root.addProperty("device", backend.description());
             root.addProperty("workload", kind.specName());
+            if (hidden != null) {
+                JsonArray h = new JsonArray();
+                for (int w : hidden) {
+                    h.add(w);
+                }
+                root.add("hidden", h);
+            }
             root.addProperty("train_samples", train.size());
             root.addProperty("nan_check_every", nanCheckEvery);
             root.addProperty("startup_ms", sinceJvmStart);
@@ -169,6 +180,7 @@ final class BenchCommand implements Callable<Integer> {
                 o.addProperty("h2d_bytes_per_step", w.h2dBytesPerStep());
                 o.addProperty("d2h_bytes_per_step", w.d2hBytesPerStep());
                 o.addProperty("syncs_per_step", w.syncsPerStep());
+                o.addProperty("final_train_loss", w.epochTrainLosses()[w.epochTrainLosses().length - 1]);
                 workloads.add(o);
                 if (i == 0) {
                     root.addProperty("batch", w.batch());
@@ -177,13 +189,14 @@ final class BenchCommand implements Callable<Integer> {
                     root.addProperty("h2d_bytes_per_step", w.h2dBytesPerStep());
                     root.addProperty("d2h_bytes_per_step", w.d2hBytesPerStep());
                     root.addProperty("syncs_per_step", w.syncsPerStep());
+                    root.addProperty("final_train_loss", w.epochTrainLosses()[w.epochTrainLosses().length - 1]);
                 }
             }
             root.add("workloads", workloads);
 
             if (!noGemm) {
                 JsonArray gemms = new JsonArray();
-                for (int[] s : kind.shapes(batches[0])) {
+                for (int[] s : kind.shapes(batches[0], hidden)) {
                     Bench.Gemm g = Bench.gemm(backend, Bench.formName(s[0]), s[1], s[2], s[3]);
                     out.printf("gemm     %-2s %4d x %4d x %4d  %7.1f GFLOP/s%n", g.form(), g.m(), g.n(), g.k(), g.gflops());
                     JsonObject o = new JsonObject();
@@ -243,6 +256,13 @@ final class BenchCommand implements Callable<Integer> {
             }
             root.add("devices", names);
             root.addProperty("workload", kind.specName());
+            if (hidden != null) {
+                JsonArray h = new JsonArray();
+                for (int w : hidden) {
+                    h.add(w);
+                }
+                root.add("hidden", h);
+            }
             root.addProperty("train_samples", train.size());
             JsonArray workloads = new JsonArray();
             for (int b : batches) {

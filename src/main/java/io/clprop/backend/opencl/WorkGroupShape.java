@@ -7,7 +7,12 @@ package io.clprop.backend.opencl;
  * <p>Why fixed: PoCL compiles a work-group function for each distinct local size a kernel is launched
  * with. With a NULL local size the driver picks a divisor of each global size, so one kernel launched on
  * the reference MLP's three layers compiled up to six times (26 compilations in the first step, 5.2 s
- * of a cold start of 9 s); with one shape per kernel each compiles once. Every kernel that goes through
+ * of a cold start of 9 s); with one shape per kernel each compiles once, or twice for a 2-D kernel that
+ * also runs grids that fit in one group of 8 × 8 (the weight gradient of the reference MLP's 10-wide
+ * output layer, a 4 × 3 grid). Those keep the driver's choice: padded to one 8 × 8 group, or cut into
+ * groups of one item, that product (10 × 128 × 128) ran at 8–11 GFLOP/s on PoCL, against 14–22 in the
+ * driver's shape. (A threshold of 4 groups also caught the last, partial batch's 3 × 24 grids: 4 more
+ * compilations in a cold start, for no measured gain.) Every kernel that goes through
  * here bounds-checks its indices in the dimensions that are rounded up; the third dimension (the
  * slices of a split product, which indexes without a check) is never rounded.
  *
@@ -20,6 +25,8 @@ record WorkGroupShape(long[] global, long[] local) {
     /** Columns × rows of a 2-D group (or of the first two dimensions of a 3-D one). */
     static final int COLS_2D = 8;
     static final int ROWS_2D = 8;
+    /** Below this many 8 × 8 groups (so: within one) a 2-D grid runs in the driver's work-group shape. */
+    static final int MIN_GROUPS = 2;
 
     /**
      * The launch of {@code global} items for a kernel allowed at most {@code kernelMaxItems} per
@@ -42,11 +49,18 @@ record WorkGroupShape(long[] global, long[] local) {
             return new WorkGroupShape(global.length == 1 ? new long[]{roundUp(global[0], ITEMS_1D)} : global.clone(),
                     null);
         }
+        if (global.length > 1 && ceilDiv(global[0], COLS_2D) * ceilDiv(global[1], ROWS_2D) < MIN_GROUPS) {
+            return new WorkGroupShape(global.clone(), null);
+        }
         long[] padded = global.clone();
         for (int d = 0; d < Math.min(2, global.length); d++) {
             padded[d] = roundUp(global[d], local[d]);
         }
         return new WorkGroupShape(padded, local);
+    }
+
+    private static long ceilDiv(long n, long d) {
+        return (n + d - 1) / d;
     }
 
     private static long roundUp(long n, long multiple) {

@@ -21,14 +21,26 @@ class WorkGroupShapeTest {
         WorkGroupShape s = WorkGroupShape.of(new long[]{3, 32}, 4096);
         assertArrayEquals(new long[]{8, 8}, s.local());
         assertArrayEquals(new long[]{8, 32}, s.global());
-        assertArrayEquals(new long[]{16, 8}, WorkGroupShape.of(new long[]{9, 1}, 4096).global());
+        assertArrayEquals(new long[]{24, 16}, WorkGroupShape.of(new long[]{17, 9}, 4096).global());
+    }
+
+    @Test
+    void gridsWithinOneGroupKeepTheDriversShape() {
+        // The reference MLP's output-layer weight gradient: 4 × 3 items would be one 8 × 8 group.
+        WorkGroupShape s = WorkGroupShape.of(new long[]{4, 3}, 4096);
+        assertNull(s.local());
+        assertArrayEquals(new long[]{4, 3}, s.global());
+        assertNull(WorkGroupShape.of(new long[]{8, 8}, 4096).local(), "1 group");
+        assertArrayEquals(new long[]{8, 8}, WorkGroupShape.of(new long[]{9, 8}, 4096).local(), "2 groups");
+        assertArrayEquals(new long[]{8, 8}, WorkGroupShape.of(new long[]{3, 24}, 4096).local(), "3 groups");
     }
 
     @Test
     void theThirdDimensionIsNeverRounded() {
-        WorkGroupShape s = WorkGroupShape.of(new long[]{5, 7, 3}, 4096);
+        WorkGroupShape s = WorkGroupShape.of(new long[]{5, 27, 3}, 4096);
         assertArrayEquals(new long[]{8, 8, 1}, s.local());
-        assertArrayEquals(new long[]{8, 8, 3}, s.global());
+        assertArrayEquals(new long[]{8, 32, 3}, s.global());
+        assertNull(WorkGroupShape.of(new long[]{5, 7, 3}, 4096).local(), "within one group");
     }
 
     @Test
