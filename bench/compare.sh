@@ -9,19 +9,19 @@
 #
 #   bench/compare.sh                          # 3 rounds at batch 128 (about 2.5 minutes on 2 cores)
 #   bench/compare.sh --rounds 5 --batches 128,32,512
-#   bench/compare.sh --skip-search            # PyTorch with --threads 1, OPENBLAS_NUM_THREADS=2 and
-#                                             # OpenBLAS's own kernel (OPENBLAS_CORETYPE unset)
-#   bench/compare.sh --torch-setting "threads=1 openblas=2 coretype=unset"   # mlp: a setting found before
+#   bench/compare.sh --skip-search            # PyTorch in the setting the searches here found fastest:
+#                                             # "threads=1 openblas=2 coretype=unset malloc=tcmalloc"
+#   bench/compare.sh --torch-setting "threads=1 openblas=2 coretype=unset malloc=mmap"   # a given setting
 #   bench/compare.sh --workload cnn           # the reference CNN (Adam): clprop bench --workload cnn against
 #                                             # bench/torch_cnn.py; no matrix-multiply peers (c), (d)
 #   bench/compare.sh --workload cnn --samples 12800   # both trainers on 100 batches of 128 per epoch
-#   bench/compare.sh --workload cnn --torch-setting "threads=2 openblas=1 mkldnn=off coretype=unset aten=default"
+#   bench/compare.sh --workload cnn --torch-setting "threads=2 openblas=1 mkldnn=off coretype=unset aten=default malloc=tcmalloc"
 #                                             # cnn: the setting an earlier search printed, without searching
 #
 # Options: --workload mlp|cnn (default mlp); --rounds N; --batches B[,B…] (the headline batch, which also
 # sets the matrix shapes, is 128 if listed, else the first); --epochs E (timed epochs of both trainers,
-# default 2 for mlp and 1 for cnn, after one warm-up each); --skip-search (cnn: torch threads 2,
-# OPENBLAS_NUM_THREADS 1, oneDNN off, OPENBLAS_CORETYPE as inherited); --out DIR (instead of
+# default 2 for mlp and 1 for cnn, after one warm-up each); --skip-search (cnn: "threads=2 openblas=1
+# mkldnn=off coretype=unset aten=default malloc=tcmalloc"); --out DIR (instead of
 # bench/results/<timestamp>); --samples N (cnn only: each epoch of both trainers is its first N samples —
 # clprop bench --samples N, torch_cnn.py --steps N/B with a warm-up of 20 steps).
 # Environment: CLPROP_CL_PLATFORM / CLPROP_CL_DEVICE pick CLBlast's device (default 0 / 0); CLPROP_DEVICE
@@ -107,57 +107,28 @@ snapshot_jar() {
 }
 snapshot_jar
 
-# --- PyTorch thread setting -------------------------------------------------------------------------
-# cnn: besides the thread counts, oneDNN convolutions on/off (torch_cnn.py --mkldnn) and OpenBLAS's kernel
-# choice: coretype "inherit" keeps the environment's OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, "unset" removes
-# them for the peer's command only; aten "default" leaves ATEN_CPU_CAPABILITY unset.
-mkldnn=off; coretype=inherit; aten=default
-if [ "$workload" = cnn ]; then
-  if [ "$skip_search" = 1 ]; then
-    tthreads=2; oblas=1; source_note="--skip-search default"
-  else
-    if [ -n "$given_setting" ]; then
-      setting="$given_setting"
-    else
-      log "searching PyTorch's CNN setting (bench/find_torch_setting.sh --workload cnn: 16 settings x 3 passes, about 15 minutes)"
-      setting="$("$bench/find_torch_setting.sh" --workload cnn --batch 128 --json "$dir/torch-setting.json")"
-    fi
-    tthreads="$(sed -n 's/^threads=\([0-9]*\) .*/\1/p' <<< "$setting")"
-    oblas="$(sed -n 's/.* openblas=\([0-9]*\) .*/\1/p' <<< "$setting")"
-    mkldnn="$(sed -n 's/.* mkldnn=\([a-z]*\) .*/\1/p' <<< "$setting")"
-    coretype="$(sed -n 's/.* coretype=\([a-z]*\) .*/\1/p' <<< "$setting")"
-    aten="$(sed -n 's/.* aten=\([a-z0-9]*\)$/\1/p' <<< "$setting")"
-    source_note="fastest of bench/find_torch_setting.sh --workload cnn${given_setting:+ (given by --torch-setting)}"
-  fi
-elif [ "$skip_search" = 1 ]; then
-  # OpenBLAS's own kernel for this CPU (OPENBLAS_CORETYPE unset): the fastest in every search so far.
-  tthreads=1; oblas=2; coretype=unset; source_note="--skip-search default"
+# --- PyTorch's setting ------------------------------------------------------------------------------
+# A line of key=value words (bench/peer_setting.sh): threads, OPENBLAS_NUM_THREADS, OpenBLAS's kernel
+# choice (coretype), the allocator (malloc) and, for the cnn, oneDNN convolutions and ATen's kernel set.
+source "$bench/peer_setting.sh"
+if [ "$skip_search" = 1 ]; then
+  # The fastest settings of the searches so far on this machine.
+  if [ "$workload" = cnn ]; then setting="threads=2 openblas=1 mkldnn=off coretype=unset aten=default malloc=tcmalloc"
+  else setting="threads=1 openblas=2 coretype=unset malloc=tcmalloc"; fi
+  source_note="--skip-search default"
+elif [ -n "$given_setting" ]; then
+  setting="$given_setting"; source_note="given by --torch-setting"
 else
-  if [ -n "$given_setting" ]; then
-    setting="$given_setting"
-  else
-    log "searching PyTorch's setting (bench/find_torch_setting.sh: 4 thread settings x OpenBLAS kernel, 3 passes)"
-    setting="$("$bench/find_torch_setting.sh" --batch 128 --json "$dir/torch-setting.json")"
-  fi
-  tthreads="$(sed -n 's/^threads=\([0-9]*\) .*/\1/p' <<< "$setting")"
-  oblas="$(sed -n 's/.* openblas=\([0-9]*\) .*/\1/p' <<< "$setting")"
-  coretype="$(sed -n 's/.* coretype=\([a-z]*\)$/\1/p' <<< "$setting")"
-  [ -n "$tthreads" ] && [ -n "$oblas" ] && [ -n "$coretype" ] \
-    || { echo "compare.sh: cannot read the setting '$setting' (threads=T openblas=B coretype=C)" >&2; exit 2; }
-  source_note="fastest of bench/find_torch_setting.sh${given_setting:+ (given by --torch-setting)}"
+  log "searching PyTorch's setting (bench/find_torch_setting.sh --workload $workload; the cnn's takes about 30 minutes)"
+  setting="$("$bench/find_torch_setting.sh" --workload "$workload" --batch 128 --json "$dir/torch-setting.json")"
+  source_note="fastest of bench/find_torch_setting.sh"
 fi
-torch_env=(env OMP_NUM_THREADS="$tthreads" OPENBLAS_NUM_THREADS="$oblas")
-# The peer's command alone runs without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE when its setting says so.
-[ "$coretype" = unset ] && torch_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${torch_env[@]:1}")
-if [ "$workload" = mlp ]; then
-  log "PyTorch setting: torch threads $tthreads, OPENBLAS_NUM_THREADS $oblas, OMP_NUM_THREADS $tthreads," \
-      "OpenBLAS coretype $coretype"
-else
-  if [ "$aten" = default ]; then torch_env=(env -u ATEN_CPU_CAPABILITY "${torch_env[@]:1}")
-  else torch_env+=(ATEN_CPU_CAPABILITY="$aten"); fi
-  log "PyTorch setting: torch threads $tthreads, OPENBLAS_NUM_THREADS $oblas, OMP_NUM_THREADS $tthreads," \
-      "mkldnn $mkldnn, OpenBLAS coretype $coretype, ATen $aten"
-fi
+peer_env_from "$setting"
+torch_env=("${PEER_ENV[@]}")
+tthreads="$(setting_value "$setting" threads 1)"; oblas="$(setting_value "$setting" openblas 2)"
+coretype="$(setting_value "$setting" coretype inherit)"; malloc="$(setting_value "$setting" malloc glibc)"
+mkldnn="$(setting_value "$setting" mkldnn off)"; aten="$(setting_value "$setting" aten default)"
+log "PyTorch setting: $setting ($source_note)"
 
 # clprop's matrix shapes at the headline batch (Bench.referenceShapes), as M N K triples.
 B="$head_batch"
@@ -179,8 +150,8 @@ meta = {
     "timestamp": "$stamp", "workload": "$workload", "rounds": $rounds, "batches": [int(b) for b in "$batches".split(",")],
     "epochs": $epochs, "samples": ${samples:-None}, "host": platform.node(), "cpus": os.cpu_count(), "cpu": sh("lscpu | sed -n 's/^Model name: *//p'"),
     "torch_version": torch.__version__,
-    "torch_setting": {"threads": $tthreads, "openblas_threads": $oblas, "omp_threads": $tthreads,
-                      "coretype": "$coretype", "source": "$source_note",
+    "torch_setting": {"setting": "$setting", "threads": $tthreads, "openblas_threads": $oblas, "omp_threads": $tthreads,
+                      "coretype": "$coretype", "malloc": "$malloc", "source": "$source_note",
                       "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE") if "$coretype" == "inherit" else None,
                       "openblas_l2_size": os.environ.get("OPENBLAS_L2_SIZE") if "$coretype" == "inherit" else None},
     "shapes": "$torch_shapes" if "$workload" == "mlp" else None,

@@ -8,12 +8,12 @@
 #
 #   bench/cost_curve.sh                                   # widths 128..4096 x batches 32..1024, 3 rounds
 #   bench/cost_curve.sh --widths 256,1024 --batches 128 --rounds 1
-#   bench/cost_curve.sh --torch-setting "threads=1 openblas=2 coretype=unset"
+#   bench/cost_curve.sh --torch-setting "threads=1 openblas=2 coretype=unset malloc=mmap"
 #
 # Options: --widths W[,W…] (default 128,256,512,1024,2048,4096); --batches B[,B…] (default 32,128,512,1024);
 # --rounds N (default 3); --epochs E (timed epochs after one warm-up, default 1); --torch-setting as printed
-# by bench/find_torch_setting.sh (default: 1 torch thread, OPENBLAS_NUM_THREADS=2, OpenBLAS's own kernel,
-# the setting that search finds fastest here); --out DIR (default bench/results/cost-<timestamp>).
+# by bench/find_torch_setting.sh (default "threads=1 openblas=2 coretype=unset malloc=tcmalloc", the fastest
+# that search found here; see bench/peer_setting.sh); --out DIR (default bench/results/cost-<timestamp>).
 # Each width trains on the first N samples, N = 60,000 × (the reference MLP's parameters ÷ this width's),
 # rounded down to a multiple of 1,024, between 8,192 and 60,000, so that an epoch takes seconds at any width.
 set -euo pipefail
@@ -22,7 +22,7 @@ root="$(cd "$bench/.." && pwd)"
 py=/usr/bin/python3
 
 widths="128,256,512,1024,2048,4096"; batches="32,128,512,1024"; rounds=3; epochs=1; out=""
-setting="threads=1 openblas=2 coretype=unset"
+setting="threads=1 openblas=2 coretype=unset malloc=tcmalloc"
 while [ $# -gt 0 ]; do
   case "$1" in
     --widths) widths="$2"; shift 2 ;;
@@ -40,11 +40,9 @@ for v in "$widths" "$batches"; do
 done
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "cost_curve.sh: --rounds must be a positive integer" >&2; exit 2; }
 [[ "$epochs" =~ ^[1-9][0-9]*$ ]] || { echo "cost_curve.sh: --epochs must be a positive integer" >&2; exit 2; }
-tthreads="$(sed -n 's/^threads=\([0-9]*\) .*/\1/p' <<< "$setting")"
-oblas="$(sed -n 's/.* openblas=\([0-9]*\) .*/\1/p' <<< "$setting")"
-coretype="$(sed -n 's/.* coretype=\([a-z]*\)$/\1/p' <<< "$setting")"
-[ -n "$tthreads" ] && [ -n "$oblas" ] && [[ "$coretype" =~ ^(inherit|unset)$ ]] \
-  || { echo "cost_curve.sh: --torch-setting wants 'threads=T openblas=B coretype=inherit|unset'" >&2; exit 2; }
+source "$bench/peer_setting.sh"
+peer_env_from "$setting"
+tthreads="$(setting_value "$setting" threads 1)"
 
 "$py" -c 'import torch, numpy, matplotlib' 2>/dev/null \
   || { echo "cost_curve.sh: $py needs torch, numpy and matplotlib (apt-get install python3-torch python3-matplotlib)" >&2; exit 2; }
@@ -67,8 +65,7 @@ mkdir -p "$dir"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 cp "$jar" "$work/clprop.jar"  # a private copy: a rebuild during the run cannot change clprop between rounds
 
-torch_env=(env OMP_NUM_THREADS="$tthreads" OPENBLAS_NUM_THREADS="$oblas")
-[ "$coretype" = unset ] && torch_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${torch_env[@]:1}")
+torch_env=("${PEER_ENV[@]}")
 
 samples_for() {  # width -> samples per epoch
   "$py" -c '
@@ -82,7 +79,7 @@ IFS=, read -r -a wl <<< "$widths"
 IFS=, read -r -a bl <<< "$batches"
 cat > "$dir/meta.json" <<EOF
 {"widths": [$widths], "batches": [$batches], "rounds": $rounds, "epochs": $epochs,
- "torch_setting": {"threads": $tthreads, "openblas_threads": $oblas, "coretype": "$coretype"},
+ "torch_setting": "$setting",
  "clprop_git_head": "$(cd "$root" && git rev-parse HEAD 2>/dev/null || echo unknown)",
  "cpu": "$(lscpu | sed -n 's/^Model name: *//p')", "cpus": $(nproc)}
 EOF

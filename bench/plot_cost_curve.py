@@ -57,10 +57,8 @@ def main(folder):
         table("clprop, samples/s (median of rounds)", "clprop", ",.0f"),
         table("PyTorch, samples/s (median of rounds)", "pytorch", ",.0f"),
     ])
-    setting = meta.get("torch_setting", {})
-    md += (f"\n\n{meta['rounds']} round(s), {meta['epochs']} timed epoch(s) after a warm-up; PyTorch with "
-           f"{setting.get('threads')} torch thread(s), OPENBLAS_NUM_THREADS={setting.get('openblas_threads')}, "
-           f"OpenBLAS coretype {setting.get('coretype')}" + (f" ({'; '.join(sorted(blas))})" if blas else "")
+    md += (f"\n\n{meta['rounds']} round(s), {meta['epochs']} timed epoch(s) after a warm-up; PyTorch in the setting "
+           f"\"{meta.get('torch_setting')}\"" + (f" ({'; '.join(sorted(blas))})" if blas else "")
            + f"; clprop at {meta.get('clprop_git_head', '?')[:7]}.\n")
     print(md)
     with open(os.path.join(folder, "cost_curve.md"), "w") as f:
@@ -85,8 +83,9 @@ def main(folder):
     ax.set_ylabel("width of both hidden layers (784-W-W-10)")
     for i, row in enumerate(grid):
         for j, v in enumerate(row):
-            if v == v:
-                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=9)
+            if v == v:  # white on the darkest cells, black elsewhere
+                dark = v > 1 + 0.6 * (im.norm.vmax - 1) or v < 1 - 0.6 * (1 - im.norm.vmin)
+                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=9, color="white" if dark else "black")
     ax.set_title("clprop (PoCL) ÷ PyTorch (CPU) samples/s, paired medians\n>1 blue: clprop faster; <1 red: PyTorch faster",
                  fontsize=10)
     fig.colorbar(im, ax=ax, label="ratio")

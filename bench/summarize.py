@@ -77,15 +77,11 @@ def main(folder):
     setting = meta.get("torch_setting", {})
     lines = []
     lines.append(f"results  {folder}  ({len(rounds)} round(s); medians across rounds)")
-    if setting:
+    if setting.get("setting"):
+        lines.append(f"pytorch  torch {meta.get('torch_version', '?')}, {setting['setting']} ({setting.get('source', '')})")
+    elif setting:
         lines.append(f"pytorch  torch {meta.get('torch_version', '?')}, torch threads {setting.get('threads')}, "
-                     f"OPENBLAS_NUM_THREADS {setting.get('openblas_threads')}, OMP_NUM_THREADS "
-                     f"{setting.get('omp_threads')}"
-                     + (f", mkldnn {setting.get('mkldnn')}, OpenBLAS coretype {setting.get('coretype')}"
-                        f", ATen {setting.get('aten')}" if "mkldnn" in setting else "")
-                     + (f", OpenBLAS coretype {setting.get('coretype')}" if "mkldnn" not in setting
-                        and setting.get("coretype") else "")
-                     + f" ({setting.get('source', '')})")
+                     f"OPENBLAS_NUM_THREADS {setting.get('openblas_threads')} ({setting.get('source', '')})")
     if blas:
         lines.append("blas     " + "; ".join(sorted(blas)) + " (threadpoolctl, in the peer's process)")
     lines.append("")

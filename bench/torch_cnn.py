@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from torch_mlp import DEFAULT_DATA, load  # the same IDX reading and [0,1] scaling as the MLP peer
+from torch_mlp import DEFAULT_DATA, blas_report, load  # the same IDX reading and [0,1] scaling as the MLP peer
 
 
 def model():
@@ -166,6 +166,7 @@ def main():
         "peer": "pytorch",
         "torch_version": torch.__version__,
         "threads": torch.get_num_threads(),
+        "blas": blas_report(),
         "mkldnn": args.mkldnn,
         "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
         "omp_threads": os.environ.get("OMP_NUM_THREADS"),
