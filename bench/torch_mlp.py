@@ -237,6 +237,11 @@ def main():
     for b in out["blas"] or []:
         print(f"blas     {b['library']} {b['version']} kernel {b['architecture']}, {b['threads']} threads "
               f"({b['path']})", flush=True)
+    if args.device == "cpu" and out["blas"] is not None and not any(b["library"] == "openblas" for b in out["blas"]):
+        # The reference BLAS (Debian's libblas3) is tens of times slower: a peer measured on it is handicapped.
+        p.error("PyTorch is not running on OpenBLAS (threadpoolctl sees " +
+                (", ".join(f"{b['library']} {b['path']}" for b in out["blas"]) or "no BLAS") +
+                "); install libopenblas0-pthread")
     if args.gemm:
         rows = []
         for m, n, k in args.shapes:

@@ -5,7 +5,8 @@ package io.clprop.backend.opencl;
  * one fixed shape per number of dimensions, the global size rounded up to whole groups.
  *
  * <p>Why fixed: PoCL compiles a work-group function for each distinct local size a kernel is launched
- * with. With a NULL local size the driver picks a divisor of each global size, so one kernel launched on
+ * with. (A 1-D kernel gets two shapes, one for launches of more than {@link #LARGE_1D} items.) With a
+ * NULL local size the driver picks a divisor of each global size, so one kernel launched on
  * the reference MLP's three layers compiled up to six times (26 compilations in the first step, 5.2 s
  * of a cold start of 9 s); with one shape per kernel each compiles once, or twice for a 2-D kernel that
  * also runs grids that fit in one group of 8 × 8 (the weight gradient of the reference MLP's 10-wide
@@ -22,6 +23,14 @@ package io.clprop.backend.opencl;
 record WorkGroupShape(long[] global, long[] local) {
     /** Items per work-group in one dimension (the reference MLP's sizes were measured with 64; see BENCHMARKS.md). */
     static final int ITEMS_1D = 64;
+    /**
+     * Items per group of a 1-D launch of more than {@link #LARGE_1D} items (the optimizer's update over all
+     * parameters, the divergence check): in groups of 64, PoCL took 160–179 µs a launch for the reference
+     * MLP's sgd_update over 235,146 parameters, in groups of 256 130–133, of 1,024 121, of 4,096 155–157
+     * (and 112–118 µs in the driver's own shape before shapes were fixed).
+     */
+    static final int ITEMS_1D_LARGE = 1024;
+    static final int LARGE_1D = 1 << 14;
     /** Columns × rows of a 2-D group (or of the first two dimensions of a 3-D one). */
     static final int COLS_2D = 8;
     static final int ROWS_2D = 8;
@@ -34,7 +43,7 @@ record WorkGroupShape(long[] global, long[] local) {
      */
     static WorkGroupShape of(long[] global, long kernelMaxItems) {
         long[] local = switch (global.length) {
-            case 1 -> new long[]{ITEMS_1D};
+            case 1 -> new long[]{global[0] > LARGE_1D ? ITEMS_1D_LARGE : ITEMS_1D};
             case 2 -> new long[]{COLS_2D, ROWS_2D};
             case 3 -> new long[]{COLS_2D, ROWS_2D, 1};
             default -> throw new IllegalArgumentException(global.length + " dimensions");
@@ -48,6 +57,9 @@ record WorkGroupShape(long[] global, long[] local) {
             // driver run thousands of tiny groups (on PoCL sgd_update took 300 µs instead of 36).
             return new WorkGroupShape(global.length == 1 ? new long[]{roundUp(global[0], ITEMS_1D)} : global.clone(),
                     null);
+        }
+        if (global.length == 1) {
+            return new WorkGroupShape(new long[]{roundUp(global[0], local[0])}, local);
         }
         if (global.length > 1 && ceilDiv(global[0], COLS_2D) * ceilDiv(global[1], ROWS_2D) < MIN_GROUPS) {
             return new WorkGroupShape(global.clone(), null);

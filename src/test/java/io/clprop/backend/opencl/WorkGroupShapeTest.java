@@ -9,11 +9,22 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class WorkGroupShapeTest {
     @Test
     void oneDimensionRoundsUpToWholeGroupsOfTheSameSize() {
-        for (long n : new long[]{1, 63, 64, 65, 235146}) {
+        for (long n : new long[]{1, 63, 64, 65, WorkGroupShape.LARGE_1D}) {
             WorkGroupShape s = WorkGroupShape.of(new long[]{n}, 4096);
             assertArrayEquals(new long[]{WorkGroupShape.ITEMS_1D}, s.local());
             assertArrayEquals(new long[]{(n + 63) / 64 * 64}, s.global(), "global for " + n);
         }
+    }
+
+    @Test
+    void largeOneDimensionalLaunchesGetLargerGroups() {
+        WorkGroupShape s = WorkGroupShape.of(new long[]{235146}, 4096);
+        assertArrayEquals(new long[]{WorkGroupShape.ITEMS_1D_LARGE}, s.local());
+        assertArrayEquals(new long[]{230 * 1024}, s.global(), "rounded up to whole groups of 1,024");
+        assertArrayEquals(new long[]{WorkGroupShape.ITEMS_1D},
+                WorkGroupShape.of(new long[]{WorkGroupShape.LARGE_1D}, 4096).local());
+        assertArrayEquals(new long[]{WorkGroupShape.ITEMS_1D_LARGE},
+                WorkGroupShape.of(new long[]{WorkGroupShape.LARGE_1D + 1}, 4096).local());
     }
 
     @Test
