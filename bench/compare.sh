@@ -80,10 +80,7 @@ require_openblas compare.sh
 jar="$root/target/clprop.jar"
 # clprop's JVM runs as bin/clprop starts it (bin/lib/deps.sh: libjsig, transparent huge pages); the
 # environment the peers see is left as it was.
-saved_tunables="${GLIBC_TUNABLES-}"; had_tunables="${GLIBC_TUNABLES+x}"
 source "$root/bin/lib/deps.sh"
-clprop_tunables="$GLIBC_TUNABLES"
-if [ -n "$had_tunables" ]; then export GLIBC_TUNABLES="$saved_tunables"; else unset GLIBC_TUNABLES; fi
 if [ ! -f "$jar" ]; then
   log "building $jar"
   (cd "$root" && mvn -q -B -DskipTests package)
@@ -175,7 +172,7 @@ run_clprop() {  # $1 = output JSON; retries when a concurrent rebuild broke the 
   local tries=0
   local wl=(); [ "$workload" = mlp ] || wl=(--workload "$workload")
   [ -z "$samples" ] || wl+=(--samples "$samples")
-  until LD_PRELOAD="$(jvm_preload)" GLIBC_TUNABLES="$clprop_tunables" java $(jvm_memory_options) -jar "$work/clprop.jar" bench --device "${CLPROP_DEVICE:-opencl}" "${wl[@]}" --batches "$batches" \
+  until LD_PRELOAD="$(jvm_preload)" GLIBC_TUNABLES="$(jvm_glibc_tunables)" java $(jvm_memory_options) -jar "$work/clprop.jar" bench --device "${CLPROP_DEVICE:-opencl}" "${wl[@]}" --batches "$batches" \
         --epochs "$epochs" --no-profile --json "$1" > "${1%.json}.log" 2>&1; do
     tries=$((tries + 1))
     tail -5 "${1%.json}.log" >&2

@@ -55,10 +55,7 @@ log() { printf '[cost %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 jar="$root/target/clprop.jar"
 [ -f "$jar" ] || { log "building $jar"; (cd "$root" && mvn -q -B -DskipTests package); }
 # clprop's JVM as bin/clprop starts it; the peer's environment is left as it was.
-saved_tunables="${GLIBC_TUNABLES-}"; had_tunables="${GLIBC_TUNABLES+x}"
 source "$root/bin/lib/deps.sh"
-clprop_tunables="$GLIBC_TUNABLES"
-if [ -n "$had_tunables" ]; then export GLIBC_TUNABLES="$saved_tunables"; else unset GLIBC_TUNABLES; fi
 
 dir="${out:-$bench/results/cost-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$dir"
@@ -89,7 +86,7 @@ for ((r = 1; r <= rounds; r++)); do
   for w in "${wl[@]}"; do
     n="$(samples_for "$w")"
     log "round $r/$rounds: width $w ($n samples): clprop bench"
-    LD_PRELOAD="$(jvm_preload)" GLIBC_TUNABLES="$clprop_tunables" java $(jvm_memory_options) -jar "$work/clprop.jar" \
+    LD_PRELOAD="$(jvm_preload)" GLIBC_TUNABLES="$(jvm_glibc_tunables)" java $(jvm_memory_options) -jar "$work/clprop.jar" \
       bench --hidden "$w,$w" --batches "$batches" --samples "$n" --epochs "$epochs" --no-gemm --no-profile \
       --json "$dir/r$r-w$w-clprop.json" > "$dir/r$r-w$w-clprop.log" 2>&1 \
       || { tail -5 "$dir/r$r-w$w-clprop.log" >&2; exit 1; }

@@ -24,7 +24,7 @@ source "$root/bin/lib/deps.sh"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 cp "$CLPROP_JAR" "$work/clprop.jar"
 one() {  # cache-dir label
-  LD_PRELOAD="$(jvm_preload)" POCL_CACHE_DIR="$1" java $(jvm_memory_options) -jar "$work/clprop.jar" bench \
+  LD_PRELOAD="$(jvm_preload)" GLIBC_TUNABLES="$(jvm_glibc_tunables)" POCL_CACHE_DIR="$1" java $(jvm_memory_options) -jar "$work/clprop.jar" bench \
     --batches 128 --epochs 1 --no-gemm --no-profile --json "$work/$2.json" > "$work/$2.log" 2>&1 \
     || { tail -5 "$work/$2.log" >&2; exit 1; }
   printf '%-5s %s\n' "$2" "$(grep '^startup' "$work/$2.log")" >&2

@@ -39,10 +39,14 @@ jvm_memory_options() {
     echo "-XX:+UseTransparentHugePages"
   fi
 }
-case ":${GLIBC_TUNABLES:-}:" in
-  *glibc.malloc.hugetlb=*) ;;
-  *) export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1" ;;
-esac
+# GLIBC_TUNABLES for clprop's JVM alone (set on its command, not exported: the bench scripts' peers run
+# from the same shell with the environment as it was).
+jvm_glibc_tunables() {
+  case ":${GLIBC_TUNABLES:-}:" in
+    *glibc.malloc.hugetlb=*) echo "$GLIBC_TUNABLES" ;;
+    *) echo "${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1" ;;
+  esac
+}
 
 apt_updated=0
 install_packages() { # what-is-missing package...

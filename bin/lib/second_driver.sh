@@ -61,7 +61,7 @@ rusticl_pass() {
 
   ensure_jar
   local preload; preload="$(jvm_preload)"
-  local clprop=("${on_rusticl[@]}" LD_PRELOAD="$preload" java $(jvm_memory_options) ${CLPROP_JAVA_OPTS:-} -jar "$CLPROP_JAR")
+  local clprop=("${on_rusticl[@]}" LD_PRELOAD="$preload" GLIBC_TUNABLES="$(jvm_glibc_tunables)" java $(jvm_memory_options) ${CLPROP_JAVA_OPTS:-} -jar "$CLPROP_JAR")
   local start=$SECONDS
   if ! "${clprop[@]}" verify --json "$out/verify.json" > "$out/verify.txt" 2>&1; then
     grep -vE ' PASS$' "$out/verify.txt" >&2
