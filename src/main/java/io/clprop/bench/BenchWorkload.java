@@ -72,7 +72,7 @@ public enum BenchWorkload {
     public List<int[]> shapes(int batch, int[] hidden) {
         List<int[]> s = new ArrayList<>();
         if (this == MLP) {
-            int[] w = hidden == null ? new int[]{256, 128} : hidden;
+            int[] w = hidden == null ? TrainConfig.defaults().hidden() : hidden;
             int[] widths = new int[w.length + 2];
             widths[0] = 784;
             System.arraycopy(w, 0, widths, 1, w.length);

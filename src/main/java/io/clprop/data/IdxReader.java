@@ -95,8 +95,9 @@ public final class IdxReader {
      */
     private static byte[] readExactly(Path file, InputStream in, int n, String what) throws IOException {
         // The array grows (doubling from at most FIRST_READ bytes) as data arrives, so a header claiming a
-        // huge count on a short file costs no more memory than twice the file; a true count up to
-        // FIRST_READ (all of Fashion-MNIST's 47 MB) is read straight into its final array, with no copy.
+        // huge count on a short file costs at most FIRST_READ or twice what the file holds, whichever is
+        // more; a true count up to FIRST_READ (all of Fashion-MNIST's 47 MB) is read straight into its final
+        // array, with no copy.
         byte[] bytes = new byte[Math.min(n, FIRST_READ)];
         int got = 0;
         while (got < n) {

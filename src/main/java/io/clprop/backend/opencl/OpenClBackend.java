@@ -214,10 +214,16 @@ public final class OpenClBackend implements Backend {
 
     /** When the built kernel allows fewer items per work-group (CL_KERNEL_WORK_GROUP_SIZE) than {@code t} needs. */
     private static Optional<String> workGroupRefusal(ClDevice device, String name, cl_kernel k, GemmConfig.Tiled t) {
+        long max = maxItemsPerGroup(device, k);
+        return t.itemsPerGroup() > max ? Optional.of(name + " allows at most " + max
+                + " items per work-group, the config needs " + t.itemsPerGroup()) : Optional.empty();
+    }
+
+    /** CL_KERNEL_WORK_GROUP_SIZE: the most items the built kernel allows in one work-group on the device. */
+    private static long maxItemsPerGroup(ClDevice device, cl_kernel k) {
         long[] max = new long[1];
         clGetKernelWorkGroupInfo(k, device.device(), CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(max), null);
-        return t.itemsPerGroup() > max[0] ? Optional.of(name + " allows at most " + max[0]
-                + " items per work-group, the config needs " + t.itemsPerGroup()) : Optional.empty();
+        return max[0];
     }
 
     /**
@@ -290,9 +296,7 @@ public final class OpenClBackend implements Backend {
             cl_kernel k = clCreateKernel(p, name, null);
             kernels.put(name, k);
             ClObjectCounts.created(ClObjectCounts.Kind.KERNEL);
-            long[] max = new long[1];
-            clGetKernelWorkGroupInfo(k, device.device(), CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(max), null);
-            kernelMaxItems.put(name, max[0]);
+            kernelMaxItems.put(name, maxItemsPerGroup(device, k));
         }
     }
 

@@ -61,7 +61,7 @@ record WorkGroupShape(long[] global, long[] local) {
         if (global.length == 1) {
             return new WorkGroupShape(new long[]{roundUp(global[0], local[0])}, local);
         }
-        if (global.length > 1 && ceilDiv(global[0], COLS_2D) * ceilDiv(global[1], ROWS_2D) < MIN_GROUPS) {
+        if (ceilDiv(global[0], COLS_2D) * ceilDiv(global[1], ROWS_2D) < MIN_GROUPS) {
             return new WorkGroupShape(global.clone(), null);
         }
         long[] padded = global.clone();
