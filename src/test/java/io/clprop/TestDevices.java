@@ -3,6 +3,7 @@ package io.clprop;
 import io.clprop.backend.opencl.ClDevice;
 import io.clprop.backend.opencl.ClDevices;
 import io.clprop.backend.opencl.GemmConfig;
+import io.clprop.backend.opencl.GemmTuner;
 import io.clprop.backend.opencl.OpenClBackend;
 import io.clprop.data.MnistFolder;
 import io.clprop.util.UserError;
@@ -27,8 +28,9 @@ public final class TestDevices {
         return "true".equalsIgnoreCase(System.getenv("CI"));
     }
 
+    /** The test device with its untuned default gemm kernels (the register block for its vector width). */
     public static OpenClBackend openCl() {
-        return openCl(GemmConfig.DEFAULT);
+        return open(null);
     }
 
     /** The test device itself, for tests that build their own backends on it (the one opened to find it is closed). */
@@ -46,6 +48,11 @@ public final class TestDevices {
 
     /** The test device with another gemm block shape (compiled with other -D defines). */
     public static OpenClBackend openCl(GemmConfig gemm) {
+        return open(java.util.Objects.requireNonNull(gemm));
+    }
+
+    /** The test device with {@code gemm}, or with its default block when null. */
+    private static OpenClBackend open(GemmConfig gemm) {
         int index = Integer.parseInt(System.getenv().getOrDefault("CLPROP_TEST_DEVICE", "0"));
         String platform = requiredPlatform();
         try {
@@ -53,7 +60,7 @@ public final class TestDevices {
             if (platform != null && !device.platformName().contains(platform)) {
                 Assertions.fail("CLPROP_TEST_PLATFORM=" + platform + " but the test device is " + device.summary());
             }
-            return new OpenClBackend(device, gemm);
+            return new OpenClBackend(device, gemm != null ? gemm : GemmTuner.defaultBlock(device));
         } catch (UserError e) {
             if (inCi() || platform != null) {
                 Assertions.fail((platform == null ? "CI=true" : "CLPROP_TEST_PLATFORM=" + platform)
@@ -91,7 +98,7 @@ public final class TestDevices {
         }
         java.util.List<OpenClBackend> out = new java.util.ArrayList<>();
         for (ClDevice d : devices) {
-            out.add(new OpenClBackend(d, GemmConfig.DEFAULT, java.util.Map.of(),
+            out.add(new OpenClBackend(d, GemmTuner.defaultBlock(d), java.util.Map.of(),
                     devices.stream().filter(o -> o.platform().equals(d.platform())).toList()));
         }
         return out;

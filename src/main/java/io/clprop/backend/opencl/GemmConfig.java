@@ -21,8 +21,23 @@ import java.util.Optional;
  * {@link GemmSpace} generates for its limits.
  */
 public sealed interface GemmConfig permits GemmConfig.RegisterBlock, GemmConfig.Tiled {
-    /** The default on CPUs: 4 rows × 2·float16, measured fastest on PoCL with AVX-512 (see shared/DESIGN.md). */
+    /**
+     * The register block every device runs well enough: 4 rows × 2·float16, 8 vector accumulators (16 registers
+     * where float16 takes two 8-wide ones). The default on CPUs whose preferred float vector is narrower than
+     * 16, and the last fallback everywhere.
+     */
     RegisterBlock DEFAULT = new RegisterBlock(4, 16, 2);
+
+    /**
+     * The default on CPUs that prefer 16-wide float vectors (PoCL on AVX-512): 8 rows × 2·float16, 16
+     * accumulators of the 32 vector registers, twice {@link #DEFAULT}'s, so each vector of B loaded serves 8
+     * rows instead of 4. Measured on PoCL (2 cores of an AMD EPYC, Zen 5), alternating with DEFAULT in three
+     * rounds: the reference MLP trained 8–18% faster at batch 128, 11–12% at 512, 784-1024-1024-10 at batch 512
+     * 44–48% faster and the reference CNN 6–11%, and the products of those steps ran faster at every shape
+     * measured (BENCHMARKS.md, "Register blocks per device"). {@code clprop tune} had chosen it
+     * on this machine too.
+     */
+    RegisterBlock WIDE_DEFAULT = new RegisterBlock(8, 16, 2);
 
     /**
      * The default on GPUs: 64×64 tiles of C, k in chunks of 16, 4×4 results per item, so 16×16 = 256 items
@@ -48,6 +63,11 @@ public sealed interface GemmConfig permits GemmConfig.RegisterBlock, GemmConfig.
         return new RegisterBlock(rm, vw, nv);
     }
 
+    /** The untuned register block for a device whose CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT is {@code width}. */
+    static RegisterBlock blockFor(int preferredFloatWidth) {
+        return preferredFloatWidth >= WIDE_DEFAULT.vw() ? WIDE_DEFAULT : DEFAULT;
+    }
+
     static Tiled tiled(int tsm, int tsn, int tsk, int wptm, int wptn) {
         return new Tiled(tsm, tsn, tsk, wptm, wptn);
     }
@@ -69,7 +89,8 @@ public sealed interface GemmConfig permits GemmConfig.RegisterBlock, GemmConfig.
 
     /**
      * With no tuning result: on GPUs {@link #GPU_DEFAULT} or the first of {@link #GPU_FALLBACKS} within the
-     * device's limits; elsewhere, or when no tile fits, {@link #DEFAULT}, which every device runs. So an
+     * device's limits; elsewhere, or when no tile fits, the register block for its vector width
+     * ({@link #blockFor}), which every device runs. So an
      * untuned device never gets a configuration its limits refuse.
      */
     static GemmConfig defaultFor(DeviceLimits device) {
@@ -82,8 +103,8 @@ public sealed interface GemmConfig permits GemmConfig.RegisterBlock, GemmConfig.
     }
 
     /**
-     * The untuned choices in order of preference, each within the device's limits, ending with
-     * {@link #DEFAULT}: {@link GemmTuner} falls back along them when a driver refuses a tiled kernel after
+     * The untuned choices in order of preference, each within the device's limits: tiles on GPUs, then the
+     * register block for the device's vector width, ending with {@link #DEFAULT}: {@link GemmTuner} falls back along them when a driver refuses a tiled kernel after
      * building it (a kernel's own work-group limit, which only the build reveals).
      */
     static List<GemmConfig> defaultsFor(DeviceLimits device) {
@@ -94,6 +115,10 @@ public sealed interface GemmConfig permits GemmConfig.RegisterBlock, GemmConfig.
                     out.add(t);
                 }
             }
+        }
+        RegisterBlock block = blockFor(device.preferredFloatWidth());
+        if (!block.equals(DEFAULT)) {
+            out.add(block);
         }
         out.add(DEFAULT);
         return List.copyOf(out);

@@ -10,6 +10,9 @@ import io.clprop.util.BoundedJson;
 import io.clprop.util.JsonNumbers;
 import io.clprop.util.UserError;
 
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +24,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
+
+import static org.jocl.CL.CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT;
+import static org.jocl.CL.clGetDeviceInfo;
 
 /**
  * Chooses the matrix-multiply kernels' shape for a device: builds each candidate, times the products of the
@@ -145,9 +151,19 @@ public final class GemmTuner {
             return cached.get(); // fits every device: no need to query one
         }
         if (!d.isGpu() && cached.isEmpty()) {
-            return GemmConfig.DEFAULT; // what defaultFor gives every device but a GPU, without querying it
+            return defaultBlock(d); // what defaultFor gives every device but a GPU, without building the limits' probe
         }
         return firstRunnable(d, choices(d, DeviceLimits.of(d), f));
+    }
+
+    /**
+     * The untuned register block for the device ({@link GemmConfig#blockFor} of its preferred float vector
+     * width): one device query, where {@link DeviceLimits#of} would build a program to probe a kernel's limit.
+     */
+    public static GemmConfig.RegisterBlock defaultBlock(ClDevice d) {
+        int[] width = new int[1];
+        clGetDeviceInfo(d.device(), CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT, Sizeof.cl_uint, Pointer.to(width), null);
+        return GemmConfig.blockFor(width[0]);
     }
 
     /** The first of {@code choices} whose kernels the device accepts once built; the last is a register block. */

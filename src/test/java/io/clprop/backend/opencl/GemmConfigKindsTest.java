@@ -2,6 +2,7 @@ package io.clprop.backend.opencl;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -28,6 +29,26 @@ class GemmConfigKindsTest {
     /** Limits with as many items per dimension as per group, every kernel allowed the device's maximum, width 1. */
     static DeviceLimits limits(String type, long maxWorkGroup, long localMem) {
         return new DeviceLimits("GPU".equals(type), maxWorkGroup, maxWorkGroup, maxWorkGroup, maxWorkGroup, localMem, 1, 1);
+    }
+
+    /** {@link #limits} with another preferred float vector width. */
+    static DeviceLimits cpuWithWidth(int preferredFloatWidth) {
+        return new DeviceLimits(false, 4096, 4096, 4096, 4096, 1 << 20, preferredFloatWidth, preferredFloatWidth);
+    }
+
+    @Test
+    void cpusPreferring16WideVectorsGetTheWideBlockAndTheRestThePortableOne() {
+        assertEquals(GemmConfig.registerBlock(8, 16, 2), GemmConfig.WIDE_DEFAULT, "8 rows × 2·float16");
+        assertEquals(GemmConfig.registerBlock(4, 16, 2), GemmConfig.DEFAULT, "4 rows × 2·float16");
+        for (int w : new int[]{16, 32}) {
+            assertEquals(GemmConfig.WIDE_DEFAULT, GemmConfig.defaultFor(cpuWithWidth(w)), "width " + w);
+            assertEquals(List.of(GemmConfig.WIDE_DEFAULT, GemmConfig.DEFAULT), GemmConfig.defaultsFor(cpuWithWidth(w)),
+                    "the portable block stays the last fallback");
+        }
+        for (int w : new int[]{0, 1, 4, 8}) {
+            assertEquals(GemmConfig.DEFAULT, GemmConfig.defaultFor(cpuWithWidth(w)), "width " + w);
+            assertEquals(List.of(GemmConfig.DEFAULT), GemmConfig.defaultsFor(cpuWithWidth(w)));
+        }
     }
 
     @Test
