@@ -33,8 +33,11 @@ public sealed interface GemmConfig permits GemmConfig.RegisterBlock, GemmConfig.
      * accumulators of the 32 vector registers, twice {@link #DEFAULT}'s, so each vector of B loaded serves 8
      * rows instead of 4. Measured on PoCL (2 cores of an AMD EPYC, Zen 5), alternating with DEFAULT in three
      * rounds: the reference MLP trained 8–18% faster at batch 128, 11–12% at 512, 784-1024-1024-10 at batch 512
-     * 44–48% faster and the reference CNN 6–11%, and the products of those steps ran faster at every shape
-     * measured (BENCHMARKS.md, "Register blocks per device"). {@code clprop tune} had chosen it
+     * 44–48% faster and the reference CNN 6–11%; of 30 products timed at four widths, 27 ran faster (1024³
+     * at 217 against 117 GFLOP/s) and three 10-wide ones 3–9% slower, within the noise. A second, larger
+     * block (6 × 4·float16) for products of 2²⁶ multiply-adds or more was measured and not kept: 7–16%
+     * faster at 784-2048-2048-10, mixed at width 1024, and the reference CNN 1–17% slower (BENCHMARKS.md,
+     * "Register blocks per device"). {@code clprop tune} had chosen it
      * on this machine too.
      */
     RegisterBlock WIDE_DEFAULT = new RegisterBlock(8, 16, 2);
