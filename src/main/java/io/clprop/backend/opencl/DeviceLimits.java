@@ -57,7 +57,7 @@ public record DeviceLimits(boolean gpu, long deviceMaxWorkGroupSize, long kernel
         long[] items = new long[3];
         clGetDeviceInfo(d, CL_DEVICE_MAX_WORK_ITEM_SIZES, 3L * Sizeof.size_t, Pointer.to(items), null);
         return new DeviceLimits(device.isGpu(), device.maxWorkGroupSize(), probeKernelMaxWorkGroupSize(device),
-                items[0], items[1], device.localMemBytes(), uint(d, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT),
+                items[0], items[1], device.localMemBytes(), preferredFloatWidth(device),
                 uint(d, CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT));
     }
 
@@ -75,6 +75,11 @@ public record DeviceLimits(boolean gpu, long deviceMaxWorkGroupSize, long kernel
             clReleaseKernel(k);
             ClObjectCounts.released(ClObjectCounts.Kind.KERNEL);
         }
+    }
+
+    /** CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT alone: one query, without the kernel probe of {@link #of}. */
+    static int preferredFloatWidth(ClDevice device) {
+        return uint(device.device(), CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT);
     }
 
     private static int uint(cl_device_id d, int param) {

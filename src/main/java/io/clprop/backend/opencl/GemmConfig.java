@@ -37,8 +37,7 @@ public sealed interface GemmConfig permits GemmConfig.RegisterBlock, GemmConfig.
      * at 217 against 117 GFLOP/s) and three 10-wide ones 3–9% slower, within the noise. A second, larger
      * block (6 × 4·float16) for products of 2²⁶ multiply-adds or more was measured and not kept: 7–16%
      * faster at 784-2048-2048-10, mixed at width 1024, and the reference CNN 1–17% slower (BENCHMARKS.md,
-     * "Register blocks per device"). {@code clprop tune} had chosen it
-     * on this machine too.
+     * "Register blocks per device"). {@code clprop tune} had chosen it on this machine too.
      */
     RegisterBlock WIDE_DEFAULT = new RegisterBlock(8, 16, 2);
 
@@ -93,8 +92,8 @@ public sealed interface GemmConfig permits GemmConfig.RegisterBlock, GemmConfig.
     /**
      * With no tuning result: on GPUs {@link #GPU_DEFAULT} or the first of {@link #GPU_FALLBACKS} within the
      * device's limits; elsewhere, or when no tile fits, the register block for its vector width
-     * ({@link #blockFor}), which every device runs. So an
-     * untuned device never gets a configuration its limits refuse.
+     * ({@link #blockFor}), which every device runs. So an untuned device never gets a configuration its
+     * limits refuse.
      */
     static GemmConfig defaultFor(DeviceLimits device) {
         return defaultsFor(device).get(0);
@@ -107,8 +106,8 @@ public sealed interface GemmConfig permits GemmConfig.RegisterBlock, GemmConfig.
 
     /**
      * The untuned choices in order of preference, each within the device's limits: tiles on GPUs, then the
-     * register block for the device's vector width, ending with {@link #DEFAULT}: {@link GemmTuner} falls back along them when a driver refuses a tiled kernel after
-     * building it (a kernel's own work-group limit, which only the build reveals).
+     * register block for the device's vector width, ending with {@link #DEFAULT}: {@link GemmTuner} falls
+     * back along them when a driver refuses a tiled kernel after building it (a kernel's own work-group limit, which only the build reveals).
      */
     static List<GemmConfig> defaultsFor(DeviceLimits device) {
         List<GemmConfig> out = new ArrayList<>();

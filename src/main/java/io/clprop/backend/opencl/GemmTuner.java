@@ -10,9 +10,6 @@ import io.clprop.util.BoundedJson;
 import io.clprop.util.JsonNumbers;
 import io.clprop.util.UserError;
 
-import org.jocl.Pointer;
-import org.jocl.Sizeof;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +21,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
-
-import static org.jocl.CL.CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT;
-import static org.jocl.CL.clGetDeviceInfo;
 
 /**
  * Chooses the matrix-multiply kernels' shape for a device: builds each candidate, times the products of the
@@ -161,9 +155,7 @@ public final class GemmTuner {
      * width): one device query, where {@link DeviceLimits#of} would build a program to probe a kernel's limit.
      */
     public static GemmConfig.RegisterBlock defaultBlock(ClDevice d) {
-        int[] width = new int[1];
-        clGetDeviceInfo(d.device(), CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT, Sizeof.cl_uint, Pointer.to(width), null);
-        return GemmConfig.blockFor(width[0]);
+        return GemmConfig.blockFor(DeviceLimits.preferredFloatWidth(d));
     }
 
     /** The first of {@code choices} whose kernels the device accepts once built; the last is a register block. */
